@@ -1,0 +1,162 @@
+"""The `designdoc` command line: parse arguments, call the library, print, exit.
+
+Exit codes: 0 clean, 1 findings (or a refused operation), 2 usage, config or
+internal error.  `main` is the one place that turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DesignDocError, UsageError
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="designdoc",
+                          standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("designdoc: interrupted", err=True)
+        return 130
+    except click.exceptions.ClickException as error:
+        error.show()
+        return 2 if isinstance(error, click.UsageError) else error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except DesignDocError as error:
+        click.echo(f"designdoc: {error}", err=True)
+        return error.exit_code
+    except BrokenPipeError:
+        return 1
+    except Exception as error:  # an internal error: one line, the traceback only on request
+        if os.environ.get("DESIGNDOC_DEBUG"):
+            raise
+        click.echo(f"designdoc: internal error: {type(error).__name__}: {error} "
+                   "(set DESIGNDOC_DEBUG=1 for the traceback)", err=True)
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="designdoc")
+def cli() -> None:
+    """Scaffold, check, fix, catalog and publish design documents written from a template."""
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    from .rules import by_slug
+
+    slugs = [s.strip() for value in values for s in value.split(",") if s.strip()]
+    for slug in slugs:
+        if by_slug(slug) is None:
+            raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
+    return slugs
+
+
+def _setup(config_file: str | None, template: str | None):  # noqa: ANN202
+    from . import config as config_module
+    from .runner import load_template
+
+    config = config_module.load(explicit=Path(config_file) if config_file else None)
+    return config, load_template(config, template)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated slugs).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated slugs).")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--template", metavar="T", help="Check against this template file.")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], strict: bool, template: str | None, config_file: str | None) -> int:
+    """Check design docs (files or folders; default: the configured paths, else '.')."""
+    from . import report
+    from .diagnostics import Severity
+    from .linter import select as select_rules
+    from .runner import Checker, discover
+
+    if fix and diff:
+        raise UsageError("--fix and --diff cannot be used together")
+    config, tmpl = _setup(config_file, template)
+    rules = select_rules(select=_split(select), ignore=_split(ignore))
+    targets = list(paths) or list(config.paths) or ["."]
+    candidates, _ = discover(targets, config)
+    checker = Checker(config, tmpl, rules=rules)
+    if fix or diff:
+        from .fixer import fix_files
+
+        result = fix_files(checker, candidates, write=fix, diff=diff)
+        if diff:
+            _emit(result.diff, output)
+            return 1 if result.diff else 0
+    else:
+        result = checker.run(candidates)
+    diagnostics = result.diagnostics
+    if result.files == 0 and any(Path(p).is_dir() for p in targets):
+        click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)
+    if fmt == "json":
+        text = report.format_json(diagnostics, result.files)
+    elif fmt == "sarif":
+        from .sarif import format_sarif
+
+        text = format_sarif(diagnostics)
+    elif fmt == "github":
+        text = report.format_github(diagnostics, result.files)
+    else:
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        lines = [report.text_line(d, colour=colour) for d in diagnostics]
+        text = "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
+    _emit(text, output)
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    return 1 if any(d.severity >= threshold for d in diagnostics) else 0
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, "utf-8")
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
+
+
+@cli.command("rules")
+def rules_command() -> int:
+    """List every rule with its default severity and whether it can fix."""
+    from .rules import ALL_RULES
+
+    width = max(len(r.slug) for r in ALL_RULES)
+    click.echo(f"{'rule':<{width}}  {'default':<12}  fix  summary")
+    for r in ALL_RULES:
+        click.echo(f"{r.slug:<{width}}  {r.default_label:<12}  {'yes' if r.fixable else '   '}  {r.summary}")
+    return 0
+
+
+@cli.command("rule")
+@click.argument("slug")
+def rule_command(slug: str) -> int:
+    """Show one rule's documentation."""
+    from .rules import by_slug
+
+    found = by_slug(slug)
+    if found is None:
+        raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
+    click.echo(f"# {found.slug}\n\nDefault severity: {found.default_label}"
+               f" (completeness: a warning in draft, an error from review on)" * (found.default_label == "completeness")
+               + f"\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}")
+    return 0

@@ -1,0 +1,56 @@
+"""The rule catalogue: every rule, listed explicitly, in documentation order."""
+
+from __future__ import annotations
+
+from . import content, frontmatter, links, structure, text
+from ._registry import COMPLETENESS, Context, Rule
+
+ALL_RULES: tuple[Rule, ...] = (
+    frontmatter.frontmatter_missing,
+    frontmatter.frontmatter_invalid,
+    frontmatter.field_missing,
+    frontmatter.field_type,
+    frontmatter.field_value,
+    frontmatter.field_placeholder,
+    frontmatter.field_unknown,
+    frontmatter.date_in_future,
+    structure.title_missing,
+    structure.title_mismatch,
+    structure.section_missing,
+    structure.section_order,
+    structure.section_duplicate,
+    structure.section_empty,
+    structure.section_placeholder,
+    text.todo_marker,
+    structure.footer_missing,
+    structure.footer_date_mismatch,
+    structure.footer_draft_note,
+    text.encoding_invalid,
+    text.hidden_character,
+    text.file_skipped,
+    text.mojibake,
+    content.purpose_too_long,
+    content.scope_list_missing,
+    content.non_goals_missing,
+    content.diagram_missing,
+    content.mermaid_unknown_type,
+    content.alternatives_missing,
+    content.open_questions_unresolved,
+    content.acceptance_criteria_missing,
+    content.table_missing,
+    content.code_missing,
+    links.link_broken,
+    frontmatter.reference_broken,
+    frontmatter.superseded_by_missing,
+    frontmatter.stale,
+)
+
+_BY_SLUG = {r.slug: r for r in ALL_RULES}
+
+
+def by_slug(slug: str) -> Rule | None:
+    """Return the rule called `slug`, or None."""
+    return _BY_SLUG.get(slug)
+
+
+__all__ = ["ALL_RULES", "COMPLETENESS", "Context", "Rule", "by_slug"]

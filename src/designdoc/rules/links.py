@@ -1,0 +1,48 @@
+"""link-broken: relative links and images, and the anchors they point at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from ..diagnostics import Diagnostic, Severity
+from ._registry import Context, rule
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@rule("link-broken", severity=Severity.ERROR)
+def link_broken(ctx: Context) -> Iterator[Diagnostic]:
+    """## What it does
+    Checks relative links and images: the file must exist, and a `#anchor` must be made by a
+    heading of the target (GitHub-style slugs, repeats as `-1`, `-2`) or an HTML `id`. Links
+    with a scheme (`https:`, `mailto:`) or `//` are not checked; `/path` links resolve from the
+    project root (the folder holding the config, else the git work-tree root).
+
+    ## Why is this bad?
+    Docs are renamed and sections retitled; a dead link in a design doc loses the context it
+    pointed at.
+
+    ## Example
+    ```markdown
+    See [the rollout plan](#rollout-plan).
+    ```
+    where no heading makes `#rollout-plan`.
+
+    Use instead: `[the rollout plan](#rollout-and-operations)`.
+
+    ## Fix safety
+    No fix.
+    """
+    for link in ctx.doc.links:
+        target = link.target
+        if not target or _SCHEME.match(target) or target.startswith("//"):
+            continue
+        path, _, anchor = target.partition("#")
+        path = unquote(path.split("?", 1)[0])
+        anchor = unquote(anchor)
+        problem = ctx.project.check_link(ctx.doc, path, anchor)
+        if problem:
+            yield ctx.report(problem, line=link.line, column=link.column, end_column=link.end_column,
+                             subject=target)

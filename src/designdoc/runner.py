@@ -1,0 +1,436 @@
+"""Find the docs, read them safely, check each once, and collect cross-document facts.
+
+This is the only module of the check path that touches the file system.
+Reading is defensive: a FIFO is never opened, a symlink is resolved before it
+is followed, a file over the size limit is never read, and every failure is a
+`file-skipped` or `encoding-invalid` diagnostic, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import fnmatch
+import os
+import re
+import signal
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import document as document_module
+from . import template as template_module
+from .config import Config
+from .diagnostics import Diagnostic, Severity
+from .document import Document
+from .errors import TemplateError, UsageError
+from .inline import unique_slugs
+from .linter import lint, select
+from .rules import Rule
+from .template import Template
+
+TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
+SKIP_DIRS = frozenset(("node_modules", "__pycache__"))
+_UNSUPPORTED_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def today() -> dt.date:
+    """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
+    pinned = os.environ.get("DESIGNDOC_TODAY")
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"DESIGNDOC_TODAY={pinned!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def load_template(config: Config, override: str | None = None) -> Template:
+    """Return the template the config (or `--template`) names, else the built-in one."""
+    from .template import section_rules_from
+
+    name = override or config.template
+    rules = section_rules_from(config.sections, str(config.source or "configuration"))
+    if name is None:
+        base = template_module.builtin()
+        if not rules and not config.optional_sections:
+            return base
+        return template_module.derive(base.source, name=base.name, schema=base.schema,
+                                      section_rules={**_builtin_rules(), **rules},
+                                      optional_sections=config.optional_sections)
+    path = Path(name)
+    if not path.is_absolute() and override is None and config.root is not None:
+        path = config.root / path
+    if not path.is_file():
+        raise TemplateError(f"{name}: template file not found")
+    return template_module.load(path, schema=config.schema, section_rules=rules,
+                                optional_sections=config.optional_sections)
+
+
+def _builtin_rules() -> dict:
+    import tomllib
+
+    table = tomllib.loads(template_module.builtin_path().with_suffix(".toml").read_text("utf-8"))
+    return template_module.section_rules_from(table.get("sections", {}), "built-in template")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A file to check: named on the command line, or met during a walk."""
+
+    path: Path
+    named: bool
+    root: Path | None  # the walked folder (symlinks must stay inside it)
+
+
+def display(path: Path) -> str:
+    """Return the path as shown to the user: relative to the working directory when inside it."""
+    try:
+        text = os.path.relpath(path)
+    except ValueError:
+        text = str(path)
+    if text.startswith(".."):
+        text = str(path)
+    return Path(text).as_posix()
+
+
+def discover(paths: Sequence[str], config: Config) -> tuple[list[Candidate], list[str]]:
+    """Return the files to check and warnings (a folder without docs is only a warning).
+
+    A path that does not exist is a UsageError (exit 2).
+    """
+    candidates: list[Candidate] = []
+    for name in paths:
+        path = Path(name)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{name}: no such file or directory")
+        if path.is_dir() and not path.is_symlink():
+            candidates += _walk(path, config)
+        else:
+            candidates.append(Candidate(path, True, None))
+    return candidates, []
+
+
+def _walk(root: Path, config: Config) -> Iterator[Candidate]:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if _excluded(path, root, config):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
+                    stack.append(path)
+            elif entry.name.endswith(".md") and not TEMP_FILE.search(entry.name):
+                yield Candidate(path, False, root)
+        stack.sort(reverse=True)
+
+
+def _excluded(path: Path, root: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    relative = display(path)
+    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
+               for pattern in config.exclude)
+
+
+class _Skip(Exception):
+    def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped") -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.column, self.rule = reason, line, column, rule
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@dataclass
+class Project:
+    """Cross-document facts of one run: the docs in it and the files they link to."""
+
+    root: Path | None
+    stems: dict[str, list[Path]] = field(default_factory=dict)
+    _exists: dict[Path, bool] = field(default_factory=dict)
+    _anchors: dict[Path, frozenset[str] | None] = field(default_factory=dict)
+
+    def add(self, path: Path) -> None:
+        """Record a doc of this run (its stem is a valid reference)."""
+        self.stems.setdefault(path.stem, []).append(path.resolve())
+
+    def exists(self, path: Path) -> bool:
+        """Return whether `path` exists (cached for the run)."""
+        key = Path(os.path.normpath(path))
+        if key not in self._exists:
+            self._exists[key] = key.exists()
+        return self._exists[key]
+
+    def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
+        """Return the doc a `supersedes` / `superseded_by` entry names, or None."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        base = Path(doc_path).parent
+        for candidate in (base / ref, base / f"{ref}.md"):
+            if candidate.suffix == ".md" and self.exists(candidate) and candidate.is_file():
+                return candidate
+        if "/" not in ref and ref.removesuffix(".md") in self.stems:
+            return self.stems[ref.removesuffix(".md")][0]
+        return None
+
+    def check_link(self, doc: Document, path: str, anchor: str) -> str | None:
+        """Return what is wrong with a relative link, or None when it resolves."""
+        if not path:
+            if anchor and anchor not in doc.anchors and anchor.lower() not in doc.anchors:
+                return f"Link to '#{anchor}': no heading or id makes that anchor here"
+            return None
+        if path.startswith("/"):
+            if self.root is None:
+                return None
+            target = self.root / path.lstrip("/")
+        else:
+            target = Path(doc.path).parent / path
+        if not self.exists(target):
+            return f"Link to {path!r}: no such file"
+        if anchor and target.suffix.lower() in (".md", ".markdown") and target.is_file():
+            anchors = self.anchors_of(target)
+            if anchors is not None and anchor not in anchors and anchor.lower() not in anchors:
+                return f"Link to '{path}#{anchor}': no heading or id makes that anchor there"
+        return None
+
+    def anchors_of(self, path: Path) -> frozenset[str] | None:
+        """Return the anchors another Markdown file makes (read once per run), None if unreadable."""
+        key = path.resolve()
+        if key not in self._anchors:
+            try:
+                text = key.read_bytes()[:10 * 1024 * 1024].decode("utf-8", "replace")
+            except OSError:
+                text = None
+            self._anchors[key] = None if text is None else scan_anchors(text)
+        return self._anchors[key]
+
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_IDS = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+
+
+def scan_anchors(text: str) -> frozenset[str]:
+    """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
+    from .inline import plain_text
+
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+    start = 0
+    if lines and lines[0].rstrip() == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+    headings, fence, previous = [], None, ""
+    ids: set[str] = set()
+    for line in lines[start:]:
+        opener = _FENCE.match(line)
+        if fence:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence, previous = opener.group(1), ""
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            headings.append(plain_text(atx.group(2) or ""))
+        elif previous.strip() and _SETEXT.match(line) and not _ATX.match(previous):
+            headings.append(plain_text(previous))
+        ids.update(_IDS.findall(line))
+        previous = line
+    return frozenset(unique_slugs(headings)) | ids
+
+
+@dataclass
+class CheckResult:
+    """What a check run found."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    documents: list[Document] = field(default_factory=list)
+
+
+class Checker:
+    """Check files with one config and template; reusable across runs (LSP, serve)."""
+
+    def __init__(self, config: Config, template: Template, *, rules: Sequence[Rule] | None = None,
+                 today_: dt.date | None = None) -> None:
+        self.config = config
+        self.template = template
+        self.rules = tuple(rules) if rules is not None else select()
+        self.today = today_ or today()
+
+    def run(self, candidates: Sequence[Candidate], *, keep: bool = False,
+            progress: object | None = None) -> CheckResult:
+        """Check every candidate; `keep` holds the parsed Documents (for fixes and the catalog)."""
+        project = Project(self.config.root)
+        for candidate in candidates:
+            project.add(candidate.path)
+        seen: set[Path] = set()
+        found: list[Diagnostic] = []
+        documents: list[Document] = []
+        files = 0
+        for candidate in candidates:
+            outcome = self.check_file(candidate, project, seen)
+            if progress is not None:
+                progress()  # type: ignore[operator]
+            if outcome is None:
+                continue
+            files += 1
+            diagnostics, doc = outcome
+            found += diagnostics
+            if keep and doc is not None:
+                documents.append(doc)
+        found.sort(key=Diagnostic.sort_key)
+        return CheckResult(found, files, documents)
+
+    def check_file(self, candidate: Candidate, project: Project,
+                   seen: set[Path]) -> tuple[list[Diagnostic], Document | None] | None:
+        """Check one file; None when a walked file turns out not to be a doc (or a repeat)."""
+        shown = display(candidate.path)
+        try:
+            data = self._read(candidate, seen)
+            if data is None:
+                return None
+            text, bom = self._decode(data, candidate)
+            if text is None:
+                return None
+            with _budget(self.config.time_budget):
+                doc = document_module.parse(text, shown, self.template, bom=bom)
+                return lint(doc, config=self.config, today=self.today, project=project, rules=self.rules), doc
+        except _Skip as skip:
+            severity = Severity.ERROR if candidate.named or skip.rule != "file-skipped" else Severity.WARNING
+            return [self._diagnostic(shown, skip, severity)], None
+        except _OverBudget:
+            reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
+            return [self._diagnostic(shown, _Skip(reason), Severity.ERROR)], None
+
+    def _diagnostic(self, shown: str, skip: _Skip, severity: Severity) -> Diagnostic:
+        configured = self.config.rule(skip.rule).severity
+        return Diagnostic(shown, skip.line, skip.column, skip.line, skip.column + 1, skip.rule,
+                          configured or severity, skip.reason)
+
+    def _read(self, candidate: Candidate, seen: set[Path]) -> bytes | None:
+        path = candidate.path
+        try:
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                real = self._follow(candidate)
+            else:
+                real = path.resolve()
+            if real in seen:
+                return None
+            seen.add(real)
+            info = real.stat()
+        except _Skip:
+            raise
+        except OSError as error:
+            raise _Skip(f"cannot be read: {error.strerror or error}") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise _Skip(f"not a regular file ({_kind(info.st_mode)}), not checked")
+        if info.st_size > self.config.max_file_size:
+            raise _Skip(f"over the size limit ({_mib(info.st_size)} > {_mib(self.config.max_file_size)}), not checked")
+        try:
+            with open(real, "rb") as handle:
+                return handle.read(self.config.max_file_size + 1)
+        except OSError as error:
+            raise _Skip(f"cannot be read: {error.strerror or error}") from None
+
+    def _follow(self, candidate: Candidate) -> Path:
+        try:
+            real = candidate.path.resolve(strict=True)
+        except RuntimeError:
+            raise _Skip("symlink loop, not checked") from None
+        except OSError as error:
+            if error.errno == 40:  # ELOOP
+                raise _Skip("symlink loop, not checked") from None
+            raise _Skip("dangling symlink, not checked") from None
+        if candidate.root is not None and not real.is_relative_to(candidate.root.resolve()):
+            raise _Skip(f"symlink leading outside {display(candidate.root)}, not checked")
+        return real
+
+    def _decode(self, data: bytes, candidate: Candidate) -> tuple[str | None, bool]:
+        doc_type = self.template.doc_type
+        if not candidate.named and not _looks_like_doc(data, doc_type, self.template):
+            return None, False
+        for bom, name in _UNSUPPORTED_BOMS:
+            if data.startswith(bom):
+                raise _Skip(f"Unsupported encoding {name} (save the file as UTF-8)", rule="encoding-invalid")
+        try:
+            text, bom_found = document_module.decode(data)
+        except UnicodeDecodeError as error:
+            line, column = _byte_position(data, error.start)
+            raise _Skip(f"Not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, column {column} "
+                        "(save the file as UTF-8)", line, column, "encoding-invalid") from None
+        nul = text.find("\x00")
+        if nul != -1:
+            line, column = _byte_position(data, data.find(b"\x00"))
+            raise _Skip(f"NUL byte at line {line}, column {column}: a binary file?", line, column,
+                        "encoding-invalid")
+        return text, bom_found
+
+
+def _looks_like_doc(data: bytes, doc_type: str | None, template: Template) -> bool:
+    """Return True when a walked file is a doc: its front matter names the template's doc_type."""
+    if doc_type is None:  # every Markdown file is a doc of a template without doc_type
+        return template.path is None or True
+    head = data[:8192].lstrip(codecs.BOM_UTF8)
+    if not head.startswith(b"---"):
+        return False
+    pattern = rb"(?m)^doc_type:[ \t]*[\"']?" + re.escape(doc_type.encode()) + rb"[\"']?[ \t]*(?:#.*)?\r?$"
+    return re.search(pattern, head) is not None
+
+
+def _byte_position(data: bytes, index: int) -> tuple[int, int]:
+    before = data[:index]
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    column = len(before[line_start:].decode("utf-8", "replace")) + 1
+    if line == 1 and data.startswith(codecs.BOM_UTF8):
+        column -= 1
+    return line, column
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+@contextlib.contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise _OverBudget when the block runs longer than `seconds` (main thread only)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,70 @@
+"""Text primitives: the one definition of a line, and offset ↔ position maps.
+
+A line ends at `\\r\\n`, `\\r` or `\\n` and nowhere else: `str.splitlines()`
+also splits on U+2028, U+0085, form feeds and more, which would drift line
+numbers away from what every editor shows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+BOM = "\ufeff"
+
+
+def split_lines(text: str) -> list[str]:
+    """Return the lines of `text` without their line breaks.
+
+    A final line break does not start an extra empty line, as editors count.
+    """
+    lines = LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def line_starts(text: str) -> list[int]:
+    """Return the offset at which each line starts."""
+    return [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+
+def newline_of(text: str) -> str:
+    """Return the file's dominant line break, `\\n` when it has none."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    best = max((crlf, "\r\n"), (lf, "\n"), (cr, "\r"))
+    return best[1] if best[0] else "\n"
+
+
+class LineIndex:
+    """Convert between character offsets and 1-based (line, column)."""
+
+    __slots__ = ("starts", "length")
+
+    def __init__(self, text: str) -> None:
+        self.starts = line_starts(text)
+        self.length = len(text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based line and column of `offset`."""
+        offset = max(0, min(offset, self.length))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """Return the character offset of a 1-based (line, column)."""
+        if line > len(self.starts):
+            return self.length
+        return min(self.starts[max(line, 1) - 1] + column - 1, self.length)
+
+
+def fingerprint(text: str) -> str:
+    """Return `text` case-folded with every run of non-word characters as one space."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+

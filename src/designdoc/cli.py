@@ -100,9 +100,14 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
         from .fixer import fix_files
 
         result = fix_files(checker, candidates, write=fix, diff=diff)
+        for line in result.errors:
+            click.echo(f"designdoc: {line}", err=True)
         if diff:
             _emit(result.diff, output)
-            return 1 if result.diff else 0
+            return 1 if result.diff or result.errors else 0
+        if result.written:
+            noun = "file" if len(result.written) == 1 else "files"
+            click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
         result = checker.run(candidates)
     diagnostics = result.diagnostics
@@ -122,7 +127,8 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
         text = "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
     _emit(text, output)
     threshold = Severity.WARNING if strict else Severity.ERROR
-    return 1 if any(d.severity >= threshold for d in diagnostics) else 0
+    failed = getattr(result, "errors", None)
+    return 1 if failed or any(d.severity >= threshold for d in diagnostics) else 0
 
 
 def _emit(text: str, output: str | None) -> None:

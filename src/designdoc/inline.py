@@ -45,6 +45,13 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the code spans of a line, backticks included."""
+    if "`" not in line:
+        return []
+    return [m.span() for m in _CODE_SPAN.finditer(line)]
+
+
 def mask_code(line: str) -> str:
     """Return `line` with code spans (including backticks) replaced by spaces."""
     if "`" not in line:

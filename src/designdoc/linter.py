@@ -42,6 +42,8 @@ def lint(doc: Document, *, config: Config, today: dt.date, project: Any, rules: 
     front = doc.frontmatter
     fields_usable = front is not None and not front.fatal
     completeness = completeness_severity(doc, config)
+    if not doc.text.strip():  # an empty file is one frontmatter-missing, not a cascade
+        rules = [r for r in rules if r.slug == "frontmatter-missing"] or rules
     found: list[Diagnostic] = []
     for rule in rules:
         configured = config.rule(rule.slug)

@@ -28,7 +28,9 @@ _ACCEPTANCE = re.compile(r"\bacceptance[- ]criteri(?:a|on)\b|\bdefinition of don
                          r"|\bsuccess criteria\b", re.IGNORECASE)
 _DIAGRAM_FENCES = frozenset(("mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa"))
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b|^\s*!\[[^\]]*\]\[", re.IGNORECASE | re.M)
-_RESOLVED = re.compile(r"\[[xX]\]|~~|\b(?:resolved|answered|decided|done|closed|won't do|wontfix)\b|✅",
+# "Resolved:" as a label, not the word anywhere ("fail closed?" is still a question)
+_RESOLVED = re.compile(r"\[[xX]\]|~~|✅|\b(?:resolved|answered|decided|done|closed|won't do|wontfix)\b\s*[:)*—–-]"
+                       r"|\((?:resolved|answered|decided|done|closed)\b|\*\*(?:resolved|answered|decided)\b",
                        re.IGNORECASE)
 _UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")
 MERMAID_TYPES = (
@@ -294,7 +296,7 @@ def open_questions_unresolved(ctx: Context) -> Iterator[Diagnostic]:
     From `approved` on (approved, implemented, deprecated, superseded), reports each open item
     in a section whose rules require `resolved-questions` (built-in: Open Questions): an
     unchecked `- [ ]` item, or a line with a question mark that is not marked resolved (`[x]`,
-    `~~struck through~~`, or the words resolved, answered, decided, done, closed).
+    `~~struck through~~`, or a label such as `Resolved:`, `**Answered**`, `(decided)`).
 
     ## Why is this bad?
     Approving a design with open questions approves answers nobody has given.

@@ -266,7 +266,7 @@ def _version_problems(ctx: Context, value: str | None, where: dict) -> Iterator[
         yield ctx.report(f"Invalid version {value!r} (expected a semantic version MAJOR.MINOR.PATCH)", **where)
         return
     status = ctx.doc.field_text("status")
-    if status in APPROVED_ON and version.major < 1:
+    if status in APPROVED_ON and version.compare("1.0.0") < 0:
         yield ctx.report(f"Version {value!r} is below 1.0.0 but the status is {status!r}", **where)
 
 

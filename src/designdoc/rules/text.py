@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import ftfy
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..inline import mask
+from ..inline import code_spans, mask
 from ._registry import COMPLETENESS, Context, rule
 
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -128,14 +128,26 @@ def mojibake(ctx: Context) -> Iterator[Diagnostic]:
         line = ctx.doc.lines[number - 1]
         if line.isascii() or not _MOJIBAKE_HINT.search(line):
             continue
-        fixed = ftfy.fix_text(line, config=_FTFY)
-        if fixed == line:
-            continue
-        start, end, repaired = _changed(line, fixed)
-        offset = ctx.doc.index.offset(number)
-        fix = Fix(f"Replace with {repaired!r}", (Edit(offset + start, offset + end, repaired),))
-        yield ctx.report(f"Mojibake {line[start:end]!r} (should read {repaired!r})", line=number,
-                         column=start + 1, end_column=end + 1, fix=fix, subject=line[start:end])
+        for begin, segment in _prose_segments(line):
+            fixed = ftfy.fix_text(segment, config=_FTFY)
+            if fixed == segment:
+                continue
+            start, end, repaired = _changed(segment, fixed)
+            start, end = start + begin, end + begin
+            offset = ctx.doc.index.offset(number)
+            fix = Fix(f"Replace with {repaired!r}", (Edit(offset + start, offset + end, repaired),))
+            yield ctx.report(f"Mojibake {line[start:end]!r} (should read {repaired!r})", line=number,
+                             column=start + 1, end_column=end + 1, fix=fix, subject=line[start:end])
+
+
+def _prose_segments(line: str) -> list[tuple[int, str]]:
+    """Return (offset, text) of the parts of a line outside code spans."""
+    segments, position = [], 0
+    for start, end in code_spans(line) + [(len(line), len(line))]:
+        if start > position:
+            segments.append((position, line[position:start]))
+        position = end
+    return segments
 
 
 def _changed(old: str, new: str) -> tuple[int, int, str]:

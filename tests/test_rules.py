@@ -1,0 +1,43 @@
+"""Every fixture under tests/fixtures/rules/ produces exactly the diagnostics it declares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import check_fixture
+
+from designdoc.rules import ALL_RULES
+
+RULES_DIR = Path(__file__).parent / "fixtures" / "rules"
+FIXTURES = sorted(p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_diagnostics_are_exactly_the_markers(fixture: Path, tmp_path: Path) -> None:
+    found, expected, _ = check_fixture(fixture, tmp_path)
+    got = sorted((d.rule, d.line) for d in found)
+    want = sorted((e.slug, e.line) for e in expected)
+    assert got == want, "\n".join(f"{d.line}:{d.column} {d.rule} {d.severity.label} {d.message}" for d in found)
+    for e in expected:
+        match = [d for d in found if d.rule == e.slug and d.line == e.line]
+        if e.severity:
+            assert any(d.severity.label == e.severity for d in match), (e, match)
+        if e.text:
+            assert any(e.text.lower() in d.message.lower() for d in match), (e, [d.message for d in match])
+
+
+@pytest.mark.parametrize("rule", [r.slug for r in ALL_RULES])
+def test_every_rule_has_a_failing_and_a_passing_fixture(rule: str) -> None:
+    folder = RULES_DIR / rule
+    texts = [p.read_text("utf-8", "replace") for p in folder.glob("*.md") if not p.name.startswith("_")] \
+        if folder.is_dir() else []
+    assert any(f"expect: {rule}" in t for t in texts), f"no fixture triggers {rule}"
+    assert any("expect:" not in t or f"expect: {rule}" not in t for t in texts), f"no passing fixture for {rule}"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.slug)
+def test_rule_documentation_has_the_four_headings(rule) -> None:  # noqa: ANN001
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
+        assert heading in rule.doc, f"{rule.slug}: missing {heading!r}"

@@ -141,6 +141,62 @@ def _emit(text: str, output: str | None) -> None:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
 
 
+def _checker(config_file: str | None = None, template: str | None = None):  # noqa: ANN202
+    from .runner import Checker
+
+    config, tmpl = _setup(config_file, template)
+    return Checker(config, tmpl)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), help="Folder (default: new_dir, docs/design).")
+@click.option("--owner", metavar="EMAIL", help="Owner (default: git config user.email).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable).")
+@click.option("--template", metavar="T", help="Scaffold from this template file.")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, ...], template: str | None,
+        config_file: str | None) -> int:
+    """Write a new doc from the template; print its path."""
+    from .operations import new_doc
+    from .runner import display
+
+    checker = _checker(config_file, template)
+    path = new_doc(title, checker.config, checker.template, directory=Path(directory) if directory else None,
+                   owner=owner, tags=list(tags), today=checker.today)
+    click.echo(display(path))
+    return 0
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.argument("new_status")
+@click.option("--by", "by", multiple=True, metavar="DOC", help="The successor (with 'superseded'; repeatable).")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | None) -> int:
+    """Move DOC to NEW_STATUS, if the lifecycle and its gates allow it."""
+    from .operations import change_status
+
+    written = change_status(Path(doc), new_status, [Path(p) for p in by], _checker(config_file))
+    if written:
+        click.echo(f"{doc}: status {new_status}" + (f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else ""))
+    else:
+        click.echo(f"{doc}: already {new_status}, nothing to do")
+    return 0
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.argument("part", type=click.Choice(("major", "minor", "patch")))
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def bump(doc: str, part: str, config_file: str | None) -> int:
+    """Bump DOC's version (semver) and set its dates to today."""
+    from .operations import bump as bump_version
+
+    click.echo(f"{doc}: version {bump_version(Path(doc), part, _checker(config_file))}")
+    return 0
+
+
 @cli.command("rules")
 def rules_command() -> int:
     """List every rule with its default severity and whether it can fix."""

@@ -24,3 +24,14 @@ DRAFT_NOTE_ALLOWED = frozenset({"draft"})
 def allowed(current: str, new: str) -> bool:
     """Return True when a doc may move from `current` to `new`."""
     return new in TRANSITIONS.get(current, frozenset())
+
+
+def legal_moves(current: str) -> str:
+    """Return the statuses reachable from `current`, for messages."""
+    moves = sorted(TRANSITIONS.get(current, frozenset()), key=STATUSES.index)
+    return ", ".join(moves) if moves else f"none: {current!r} is final"
+
+
+def gated(new: str) -> bool:
+    """Return True when entering `new` requires the doc to be free of errors."""
+    return new in ("review", "approved", "implemented")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -41,7 +42,9 @@ class Rule:
     def summary(self) -> str:
         """Return the first sentence of 'What it does'."""
         body = self.doc.split("## What it does", 1)[-1].strip()
-        return body.split("\n\n", 1)[0].replace("\n", " ").strip()
+        paragraph = body.split("\n\n", 1)[0].replace("\n", " ").strip()
+        sentence = re.split(r"(?<!e\.g)(?<!i\.e)\.\s", paragraph, maxsplit=1)[0].rstrip(".:")
+        return sentence if len(sentence) <= 100 else sentence[:99].rsplit(" ", 1)[0] + " …"
 
     @property
     def default_label(self) -> str:

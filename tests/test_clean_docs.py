@@ -1,0 +1,45 @@
+"""A complete, correct doc is clean in every status; the seed-shaped template is reported, not crashed on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from designdoc.cli import main
+from designdoc.lifecycle import STATUSES
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "rate-limiter.md"
+DATE = "2025-05-20"
+
+
+def doc_in(status: str) -> str:
+    text = EXAMPLE.read_text("utf-8")
+    text = re.sub(r"(?m)^status: .*$", f"status: {status}", text)
+    text = re.sub(r"(?m)^last_updated: .*$", f"last_updated: {DATE}", text)
+    text = re.sub(r"_Last updated: [0-9-]+_", f"_Last updated: {DATE}_", text)
+    if status == "superseded":
+        text = text.replace("\ntags:", "\nsuperseded_by:\n  - successor\ntags:", 1)
+    return text
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_a_complete_doc_is_clean_in_every_status(status: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "doc.md").write_text(doc_in(status), "utf-8")
+    (tmp_path / "successor.md").write_text(doc_in("approved").replace(
+        "\ntags:", "\nsupersedes:\n  - doc\ntags:", 1), "utf-8")
+    code = main(["check", "--strict", str(tmp_path / "doc.md"), str(tmp_path / "successor.md")])
+    assert code == 0, capsys.readouterr().out
+    assert "All clear: 2 files checked" in capsys.readouterr().out
+
+
+def test_the_seed_template_is_reported_in_full(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = Path(__file__).parent / "fixtures" / "rules" / "field-placeholder" / "seed-template.md"
+    text = re.sub(r"\s*(?:<!--|#) expect:[^\n]*?(?:-->|$)", "", seed.read_text("utf-8"), flags=re.M)
+    (tmp_path / "seed.md").write_text(text, "utf-8")
+    assert main(["check", "--format", "json", str(tmp_path / "seed.md")]) == 1
+    out = capsys.readouterr().out
+    for rule in ("field-placeholder", "mojibake", "section-placeholder", "stale"):
+        assert f'"rule": "{rule}"' in out

@@ -156,9 +156,7 @@ def scope_list_missing(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for section, _ in _sections_requiring(ctx, "list"):
-        if not any(b.kind in ("bullet_list", "ordered_list") for b in section.content):
-            yield ctx.report(f"Section {section.name!r} has no list", line=section.line, subject=section.name)
+    return _without(ctx, "list", ("bullet_list", "ordered_list"), "list")
 
 
 @rule("non-goals-missing", severity=Severity.WARNING)
@@ -377,9 +375,7 @@ def table_missing(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for section, _ in _sections_requiring(ctx, "table"):
-        if not any(b.kind == "table" for b in section.content):
-            yield ctx.report(f"Section {section.name!r} has no table", line=section.line, subject=section.name)
+    return _without(ctx, "table", ("table",), "table")
 
 
 @rule("code-missing", severity=Severity.WARNING)
@@ -396,6 +392,11 @@ def code_missing(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for section, _ in _sections_requiring(ctx, "code"):
-        if not any(b.kind in ("fence", "code") for b in section.content):
-            yield ctx.report(f"Section {section.name!r} has no code block", line=section.line, subject=section.name)
+    return _without(ctx, "code", ("fence", "code"), "code block")
+
+
+def _without(ctx: Context, need: str, kinds: tuple[str, ...], what: str) -> Iterator[Diagnostic]:
+    """Yield a diagnostic for each section requiring `need` that holds no block of `kinds`."""
+    for section, _ in _sections_requiring(ctx, need):
+        if not any(b.kind in kinds for b in section.content):
+            yield ctx.report(f"Section {section.name!r} has no {what}", line=section.line, subject=section.name)

@@ -28,8 +28,10 @@ def doc_in(status: str) -> str:
 def test_a_complete_doc_is_clean_in_every_status(status: str, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "doc.md").write_text(doc_in(status), "utf-8")
-    (tmp_path / "successor.md").write_text(doc_in("approved").replace(
-        "\ntags:", "\nsupersedes:\n  - doc\ntags:", 1), "utf-8")
+    successor = doc_in("approved")
+    if status == "superseded":  # the successor names it back, as the supersede rules require
+        successor = successor.replace("\ntags:", "\nsupersedes:\n  - doc\ntags:", 1)
+    (tmp_path / "successor.md").write_text(successor, "utf-8")
     code = main(["check", "--strict", str(tmp_path / "doc.md"), str(tmp_path / "successor.md")])
     assert code == 0, capsys.readouterr().out
     assert "All clear: 2 files checked" in capsys.readouterr().out

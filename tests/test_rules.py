@@ -8,6 +8,7 @@ import pytest
 
 from harness import check_fixture
 
+from designdoc.cli import main
 from designdoc.rules import ALL_RULES
 
 RULES_DIR = Path(__file__).parent / "fixtures" / "rules"
@@ -41,3 +42,23 @@ def test_every_rule_has_a_failing_and_a_passing_fixture(rule: str) -> None:
 def test_rule_documentation_has_the_four_headings(rule) -> None:  # noqa: ANN001
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
         assert heading in rule.doc, f"{rule.slug}: missing {heading!r}"
+
+
+SNAPSHOTS = sorted(RULES_DIR.glob("*/*.fixed.md"))
+
+
+@pytest.mark.parametrize("snapshot", SNAPSHOTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fix_matches_its_snapshot_and_leaves_only_unfixable_findings(snapshot: Path, tmp_path: Path) -> None:
+    source = snapshot.with_name(snapshot.name.removesuffix(".fixed.md") + ".md")
+    _, _, target = check_fixture(source, tmp_path)
+    assert main(["check", "--fix", target]) in (0, 1)
+    assert Path(target).read_bytes() == snapshot.read_bytes()
+    assert main(["check", "--fix", target]) in (0, 1)  # idempotent: a second run changes nothing
+    assert Path(target).read_bytes() == snapshot.read_bytes()
+    found, _, _ = check_fixture(snapshot, tmp_path / "again")
+    assert not [d for d in found if d.fixable]
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.fixable], ids=lambda r: r.slug)
+def test_every_fixable_rule_has_a_fix_snapshot(rule) -> None:  # noqa: ANN001
+    assert list((RULES_DIR / rule.slug).glob("*.fixed.md")), f"{rule.slug} has no .fixed.md snapshot"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
@@ -80,6 +81,11 @@ def section_missing(ctx: Context) -> Iterator[Diagnostic]:
     Checks that every section of the template is present, matched by name at a section level
     (ignoring case, inline markup, a leading number like `2.` and a trailing colon).
 
+    With `require_subsections = true` in a section's rules (`[sections."Motivation"]`), the
+    template's sub-headings of that section (one level below it, not marked optional) are required
+    too; a missing one is reported at the next present sub-heading of the section, else at the
+    next section.
+
     ## Why is this bad?
     Reviewers rely on the template: a design doc without "Alternatives" hides the trade-off the
     review exists to examine.
@@ -119,6 +125,33 @@ def section_missing(ctx: Context) -> Iterator[Diagnostic]:
         if hint:
             message += f" (a heading at line {hint[0]} names it at level {hint[1]}; use level {spec.level})"
         yield ctx.report(message, line=at, fix=insert_section_fix(doc, spec, insert_at), subject=spec.name)
+    for section in _template_sections(ctx):
+        if ctx.template.sections[section.index].rules.require_subsections:
+            yield from _missing_subsections(ctx, section)
+
+
+def _missing_subsections(ctx: Context, section: Section) -> Iterator[Diagnostic]:
+    """Report the required sub-headings of a present section that it lacks."""
+    spec = ctx.template.sections[section.index]
+    present: dict[int, int] = {}  # sub-section index -> line of its heading
+    for head in section.subheadings:
+        key = section_key(head.text)
+        found = next((n for n, sub in enumerate(spec.subsections) if n not in present and sub.matches(key)), None)
+        if found is not None:
+            present[found] = head.line
+    following = next((s.line for s in ctx.doc.sections if s.line > section.line), None)
+    for n, sub in enumerate(spec.subsections):
+        if n in present or sub.optional:
+            continue
+        later = [line for m, line in present.items() if m > n]
+        at = min(later) if later else following
+        fix = None
+        if at is not None:
+            heading = f"{'#' * sub.level} {sub.name}{ctx.doc.newline}{ctx.doc.newline}"
+            fix = Fix(f"Insert '{sub.name}'", (Edit.insert(ctx.doc.index.offset(at), heading),))
+        yield ctx.report(f"Missing required sub-section {sub.name!r} of {spec.name!r}",
+                         line=at or (ctx.doc.footer.line if ctx.doc.footer else ctx.doc.last_line),
+                         fix=fix, subject=f"{spec.name} / {sub.name}")
 
 
 def _deep_heading(ctx: Context, key: str) -> tuple[int, int] | None:
@@ -240,8 +273,10 @@ def section_empty(ctx: Context) -> Iterator[Diagnostic]:
 def section_placeholder(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports guidance left from the template: a section's guidance note (with or without its
-    `>`, matched ignoring case, whitespace and punctuation, or as a lightly edited copy), and a
-    template preamble kept verbatim.
+    `>`, matched ignoring case, whitespace and punctuation, or as a lightly edited copy), a
+    template preamble kept verbatim, a title heading still saying the template's placeholder
+    title (`# {short title}`, `# KEP-NNNN: Your short, descriptive title`), and any block still
+    holding one of the template's `{…}` placeholders word for word.
 
     ## Why is this bad?
     Guidance is for the author, not the reader; left in, it makes a finished doc look like a
@@ -258,7 +293,11 @@ def section_placeholder(ctx: Context) -> Iterator[Diagnostic]:
     No fix: deleting the note could leave the section empty.
     """
     for block in ctx.doc.preamble_guidance:
-        yield ctx.report("The template's preamble guidance is still here", line=block.line, subject="preamble")
+        if block is ctx.doc.title_heading:
+            yield ctx.report("The title heading is still the template's placeholder", line=block.line,
+                             subject="title")
+        else:
+            yield ctx.report("The template's preamble guidance is still here", line=block.line, subject="preamble")
     for section in ctx.doc.sections:
         for block in section.guidance:
             yield ctx.report(f"Section {section.name!r} still holds the template's guidance", line=block.line,
@@ -293,7 +332,8 @@ def footer_missing(ctx: Context) -> Iterator[Diagnostic]:
 
     ## Fix safety
     Safe when `last_updated` is a valid date: appends the footer with that date at the end of
-    the file, touching nothing else.
+    the file, or rewrites a last line that starts like the footer but holds a date in another
+    format (`_Last updated: May 20, 2025_`), touching nothing else.
     """
     if ctx.template.footer is None or ctx.doc.footer is not None:
         return
@@ -301,11 +341,22 @@ def footer_missing(ctx: Context) -> Iterator[Diagnostic]:
     date = parse_date(ctx.doc.field_text("last_updated"))
     if date is not None:
         text = footer_text(ctx.doc, date.isoformat(), keep_note=ctx.doc.field_text("status") == "draft")
-        nl = ctx.doc.newline
-        lead = "" if ctx.doc.text.endswith(("\n", "\r")) else nl
-        fix = Fix("Append the footer", (Edit.insert(len(ctx.doc.text), f"{lead}{nl}{text}{nl}"),))
+        fix = _footer_fix(ctx, text)
     yield ctx.report(f"Missing footer (expected {ctx.template.footer.example!r} as the last line)",
                      line=ctx.doc.last_line, fix=fix)
+
+
+def _footer_fix(ctx: Context, text: str) -> Fix:
+    """Rewrite a last line that starts like the footer (a date in another format), else append one."""
+    doc = ctx.doc
+    prefix = re.split(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD", ctx.template.footer.example, maxsplit=1)[0].strip()
+    last = doc.lines[doc.last_line - 1] if doc.lines else ""
+    if prefix and last.strip().startswith(prefix):
+        start = doc.index.offset(doc.last_line)
+        return Fix("Rewrite the footer", (Edit(start, start + len(last), text),))
+    nl = doc.newline
+    lead = "" if doc.text.endswith(("\n", "\r")) or not doc.text else nl
+    return Fix("Append the footer", (Edit.insert(len(doc.text), f"{lead}{nl}{text}{nl}"),))
 
 
 @rule("footer-date-mismatch", severity=Severity.ERROR, fixable=True, needs_fields=True)

@@ -10,15 +10,16 @@ turned into diagnostics by the rules.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from . import frontmatter as fm_module
 from . import markdown
 from .frontmatter import FrontMatter
 from .inline import Link, links_in, plain_text, reference_definition, unique_slugs
 from .markdown import Block
-from .template import Template, TemplateSection, block_text, section_key
+from .template import Template, TemplateSection, block_text, guidance_units, section_key, squeeze
 from .text import LineIndex, fingerprint, newline_of, split_lines
 
 SIMILARITY = 0.85
@@ -34,14 +35,20 @@ class Section:
     line: int
     end_line: int  # last line that belongs to the section (inclusive)
     blocks: tuple[Block, ...]
-    guidance: tuple[Block, ...]  # blocks that are still the template's guidance
+    guidance: tuple[Block, ...]  # what is still the template's guidance: blocks, or list items ("list_item")
     index: int | None  # position in the template, None for an extra section
     first: bool  # the first occurrence of its template section
+    spent: tuple[Block, ...] = ()  # blocks that are guidance through and through (a list: every item)
 
     @property
     def content(self) -> tuple[Block, ...]:
         """Return the blocks that count as content: not comments, not guidance."""
-        return tuple(b for b in self.blocks if b not in self.guidance and not _is_comment(b))
+        return tuple(b for b in self.blocks if b not in self.spent and not _is_comment(b))
+
+    @property
+    def subheadings(self) -> tuple[Block, ...]:
+        """Return the headings inside the section (its sub-sections), in order."""
+        return tuple(b for b in self.blocks if b.kind == "heading")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +201,7 @@ def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Doc
         blocks = [b for b in blocks if b.line < cut]
     title = _title_heading(blocks, template)
     sections, preamble = _sections(blocks, lines, template, title)
-    preamble_guidance = tuple(b for b in preamble if _is_guidance(block_text(b, lines), template.preamble, exact=True))
+    preamble_guidance = _preamble_guidance(preamble, title, lines, template)
     return Document(path, text, bom, lines, index, front, body_line, tuple(blocks), body.code_lines, title,
                     tuple(sections), tuple(preamble), preamble_guidance, footer, template)
 
@@ -242,16 +249,54 @@ def _sections(blocks: list[Block], lines: list[str], template: Template,
         stop = heads[n + 1] if n + 1 < len(heads) else len(blocks)
         body = tuple(blocks[i + 1:stop])
         end_line = body[-1].end_line if body else head.end_line
-        name = plain_text(head.text)
         key = section_key(head.text)
         index = template.find_section(key)
         spec = template.sections[index] if index is not None else None
-        guidance = tuple(b for b in body if spec and _is_guidance(block_text(b, lines), spec.guidance))
-        sections.append(Section(name, key, head.level, head.line, end_line, body, guidance, index,
-                                index is not None and index not in seen))
+        guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
+        sections.append(Section(plain_text(head.text), key, head.level, head.line, end_line, body, guidance,
+                                index, index is not None and index not in seen, spent))
         if index is not None:
             seen.add(index)
     return sections, preamble
+
+
+def _section_guidance(body: tuple[Block, ...], lines: list[str],
+                      spec: TemplateSection) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+    """Return (the guidance units left in a section, the blocks that are wholly guidance)."""
+    if not spec.guidance and not spec.literals:
+        return (), ()
+    found: list[Block] = []
+    spent: list[Block] = []
+    for block in body:
+        units = guidance_units(block, lines)
+        hits = [unit for unit, text in units
+                if _is_guidance(text, spec.guidance, exact=block.kind == "heading")
+                or _has_literal(block, text, spec.literals)]
+        found += hits
+        if hits and len(hits) == len(units):
+            spent.append(block)
+    return tuple(found), tuple(spent)
+
+
+def _has_literal(block: Block, text: str, literals: tuple[str, ...]) -> bool:
+    """Return True when prose still holds one of the template's `{…}` placeholders verbatim."""
+    if not literals or "{" not in text or block.kind in ("fence", "code"):
+        return False
+    squeezed = squeeze(text)
+    return any(literal in squeezed for literal in literals)
+
+
+def _preamble_guidance(preamble: list[Block], title: Block | None, lines: list[str],
+                       template: Template) -> tuple[Block, ...]:
+    """Return the preamble's guidance left in the doc (equal fingerprints only), and a
+    title heading still saying the template's placeholder title."""
+    kept = []
+    if title is not None and template.title_placeholder == fingerprint(plain_text(title.text)):
+        kept.append(title)
+    if template.preamble:
+        kept += [unit for block in preamble for unit, text in guidance_units(block, lines)
+                 if _is_guidance(text, template.preamble, exact=True)]
+    return tuple(kept)
 
 
 def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -> bool:
@@ -259,6 +304,7 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
     if not guidance:
         return False
     printed = fingerprint(text)
+    counts: Counter[str] | None = None
     for note in guidance:
         if printed == note and len(note) >= 8:
             return True
@@ -266,13 +312,29 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
             continue
         if len(note) >= 30 and note in printed:
             return True
-        if len(note) >= 60 and len(printed) >= 60 and _similar(printed, note):
-            return True
+        if len(note) >= 60 and len(printed) >= 60 and _near_length(printed, note):
+            counts = counts if counts is not None else Counter(printed)
+            if _similar(printed, counts, note):
+                return True
     return False
 
 
-def _similar(a: str, b: str) -> bool:
-    if min(len(a), len(b)) / max(len(a), len(b)) < SIMILARITY:
+def _near_length(a: str, b: str) -> bool:
+    return min(len(a), len(b)) / max(len(a), len(b)) >= SIMILARITY
+
+
+def _similar(a: str, a_counts: Counter[str], b: str) -> bool:
+    """Return True when `a` and `b` are at least SIMILARITY alike (difflib's ratio).
+
+    The character-count bound (difflib's quick_ratio) rules most pairs out before the
+    expensive matching runs.
+    """
+    shared = sum((a_counts & _counts(b)).values())
+    if 2 * shared / (len(a) + len(b)) < SIMILARITY:
         return False
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= SIMILARITY and matcher.ratio() >= SIMILARITY
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILARITY
+
+
+@lru_cache(maxsize=4096)
+def _counts(note: str) -> Counter[str]:
+    return Counter(note)

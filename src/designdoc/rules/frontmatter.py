@@ -176,9 +176,17 @@ def _expected_kind(ctx: Context, key: str) -> str | None:
         if key in LIST_FIELDS:
             return "seq"
         return "scalar" if spec or key in OPTIONAL_FIELDS else None
-    if spec is None:
+    if spec is None or spec.kind == "any":
         return None
     return {"date": "scalar", "list": "seq"}.get(spec.kind, spec.kind)
+
+
+def _flow_text(ctx: Context, node: Node) -> str | None:
+    """Return the raw text of a one-line `key: {…}` (YAML reads a mapping; it is placeholder text)."""
+    if node.kind != "map" or node.style != "flow":
+        return None
+    raw = ctx.doc.text[node.start:node.end]
+    return None if "\n" in raw or "\r" in raw else raw
 
 
 def _type_problem(ctx: Context, key: str, node: Node) -> str | None:
@@ -192,6 +200,9 @@ def _type_problem(ctx: Context, key: str, node: Node) -> str | None:
     expected = _expected_kind(ctx, key)
     if expected is None or node.kind == expected:
         return None
+    flow = _flow_text(ctx, node)
+    if flow is not None and _is_placeholder(ctx, key, flow, ctx.template.field(key)):
+        return None  # field-placeholder reports it
     if expected == "seq" and node.kind == "scalar" and key in REFERENCE_FIELDS:
         return None  # a single reference is a one-item list
     names = {"seq": "a list", "scalar": "a single value", "map": "a mapping"}
@@ -300,12 +311,18 @@ def field_placeholder(ctx: Context) -> Iterator[Diagnostic]:
     for key, item in ctx.doc.frontmatter.fields.items():
         spec = ctx.template.field(key)
         for entry in item.node.items():
-            if entry.kind != "scalar" or entry.value is None:
+            text = _entry_text(ctx, entry)
+            if text is None:
                 continue
-            text = str(entry.value)
             if _is_placeholder(ctx, key, text, spec):
                 yield ctx.report(f"Field {key!r} still holds the template's placeholder {text!r}",
                                  line=entry.line, column=entry.column, subject=key)
+
+
+def _entry_text(ctx: Context, node: Node) -> str | None:
+    if node.kind == "map":
+        return _flow_text(ctx, node)
+    return str(node.value) if node.kind == "scalar" and node.value is not None else None
 
 
 def _is_placeholder(ctx: Context, key: str, text: str, spec) -> bool:  # noqa: ANN001

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import ftfy
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..inline import code_spans, mask
+from ..inline import code_spans, mask, mask_code
+from ..text import LineIndex
 from ._registry import COMPLETENESS, Context, rule
 
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -44,7 +45,18 @@ def todo_marker(ctx: Context[TodoOptions]) -> Iterator[Diagnostic]:
     """## What it does
     Reports `TODO`, `TBD`, `FIXME` and `XXX` written in capitals as whole words in prose,
     headings, tables and link text, and any text matching the config's `placeholder_patterns`
-    (e.g. `<<[UNRESOLVED …]>>`). Code, link targets, raw HTML and front matter are not searched.
+    (Python regular expressions). Code, link targets, raw HTML and front matter are not searched
+    (code spans and fences only, for `placeholder_patterns`).
+
+    A pattern is searched across the lines of the prose, so it may span lines, and a match
+    counts once, at the line where it starts. For KEP-style markers, match the opening marker
+    only; the block then counts once, at its opening line:
+    ```toml
+    placeholder_patterns = ['<<\\[UNRESOLVED\\b[^\\]]*\\]>>']
+    ```
+    which reports `<<[UNRESOLVED @ana: beta criteria ]>>` and not the closing `<<[/UNRESOLVED]>>`.
+    A pattern for the whole block, `'(?s)<<\\[UNRESOLVED.*?<<\\[/UNRESOLVED\\]>>'`, does the
+    same but misses a block that was never closed.
 
     ## Why is this bad?
     A marker is a promise to come back; in a doc under review it is an open item nobody tracks.
@@ -59,17 +71,35 @@ def todo_marker(ctx: Context[TodoOptions]) -> Iterator[Diagnostic]:
     No fix. Options: `words` (the markers to find).
     """
     words = re.compile(r"(?<![\w@/.-])(?:" + "|".join(map(re.escape, ctx.options.words)) + r")(?![\w@/-]|\.\w)")
-    patterns = [re.compile(p) for p in ctx.config.placeholder_patterns]
     for number in ctx.doc.prose_lines:
-        line = ctx.doc.lines[number - 1]
-        masked = mask(line)
+        masked = mask(ctx.doc.lines[number - 1])
         for match in words.finditer(masked):
             yield ctx.report(f"{match.group(0)} marker left in the text", line=number, column=match.start() + 1,
                              end_column=match.end() + 1, subject=match.group(0))
-        for pattern in patterns:
-            for match in pattern.finditer(line):
-                yield ctx.report(f"Unresolved placeholder {match.group(0)!r}", line=number,
-                                 column=match.start() + 1, end_column=match.end() + 1, subject=match.group(0))
+    if ctx.config.placeholder_patterns:
+        yield from _placeholder_patterns(ctx)
+
+
+def _placeholder_patterns(ctx: Context) -> Iterator[Diagnostic]:
+    """Report matches of the config's `placeholder_patterns` in prose (code spans blanked).
+
+    The prose is searched as one text, so a pattern may span lines; a match is one finding,
+    at the line where it starts.
+    """
+    prose = set(ctx.doc.prose_lines)
+    lines = [mask_code(line) if number in prose else "" for number, line in enumerate(ctx.doc.lines, 1)]
+    text = "\n".join(lines)
+    index = LineIndex(text)
+    for source in ctx.config.placeholder_patterns:
+        for match in re.finditer(source, text, re.MULTILINE):
+            if match.end() == match.start():
+                continue
+            line, column = index.position(match.start())
+            end_line, end_column = index.position(match.end())
+            first = match.group(0).split("\n", 1)[0].strip()
+            shown = first if len(first) <= 60 else first[:59] + "…"
+            yield ctx.report(f"Unresolved placeholder {shown!r}", line=line, column=column, end_line=end_line,
+                             end_column=end_column, subject=shown)
 
 
 @rule("hidden-character", severity=Severity.WARNING)

@@ -10,7 +10,9 @@ before checking, line breaks kept, so they never count as content.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,22 +84,42 @@ def _merge(into: dict, new: dict) -> dict:
     return into
 
 
+def _commit(folder: Path, target: Path, date: str | None, base_status: str | None) -> None:
+    """Make `folder` a git repository whose one commit holds the fixture.
+
+    `commit = "DATE"` commits it as it is, at DATE; `base_status = "S"` commits it with
+    `status: S`, so the working tree's status is a move from S (checked against HEAD).
+    """
+    text = target.read_bytes()
+    if base_status:
+        target.write_bytes(re.sub(rb"(?m)^status:.*$", b"status: " + base_status.encode(), text, count=1))
+    stamp = f"{date or '2025-05-20'}T12:00:00+00:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@acme.io", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@acme.io"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
+        subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+    target.write_bytes(text)
+
+
 def check_fixture(path: Path, tmp: Path) -> tuple[list[Diagnostic], list[Expectation], str]:
     """Check a fixture (markers blanked) in a copy of its folder; return found, expected, shown path."""
     data, expectations, settings = read_fixture(path)
     folder = tmp / path.parent.name
     folder.mkdir(parents=True, exist_ok=True)
     for sibling in path.parent.iterdir():
-        if sibling.is_file() and sibling.name.startswith("_"):
+        if sibling.is_file() and sibling.name.startswith("_") and not sibling.name.endswith(".fixed.md"):
             (folder / sibling.name).write_bytes(read_fixture(sibling)[0])
     target = folder / path.name
     target.write_bytes(data)
     today = settings.pop("today", None)
+    commit, base_status = settings.pop("commit", None), settings.pop("base_status", None)
+    if commit or base_status:
+        _commit(folder, target, commit, base_status)
     config = config_module.from_table(settings)
     config = config_module.Config(**{**config.__dict__, "root": folder})
     if config.template:
         config = config_module.Config(**{**config.__dict__, "template": str(folder / config.template)})
-    checker = Checker(config, load_template(config),
+    checker = Checker(config, load_template(config), base="HEAD" if base_status else None,
                       today_=dt.date.fromisoformat(today) if today else DEFAULT_TODAY)
     result = checker.run([Candidate(target, True, None)])
     return result.diagnostics, expectations, str(target)

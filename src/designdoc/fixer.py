@@ -4,12 +4,17 @@ A round lints the text, takes every fix whose edits do not overlap an earlier
 fix's (the rest wait for the next round), applies them from the end backwards
 and parses the result again.  A round that would add a front-matter problem is
 retried fix by fix and the culprit is dropped and reported: a fix must never
-make a document worse.  At most `MAX_ROUNDS` rounds run.
+make a document worse.  A fix whose problem is still there once applied is
+undone and left out (it would be applied again every round), and no fix runs
+while the front matter has a duplicate key (it would pick one of the values).
+At most `MAX_ROUNDS` rounds run.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,26 +37,44 @@ class FixOutcome:
     remaining: list[Diagnostic]
     applied: int = 0
     dropped: list[Diagnostic] = field(default_factory=list)
+    held: list[tuple[int, str]] = field(default_factory=list)  # (line, why no fix was tried)
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Return `text` with non-overlapping edits applied (from the end backwards)."""
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    """Return `text` with non-overlapping edits applied (from the end backwards).
+
+    Insertions at one point appear in the order given, as LSP specifies for TextEdits (a
+    plain reverse sort put them in reverse order).
+    """
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]), reverse=True)
+    for _, edit in ordered:
         text = text[:edit.start] + edit.text + text[edit.end:]
     return text
 
 
-def choose(fixes: Sequence[Fix]) -> list[Fix]:
-    """Return the fixes of one round: each fix whose edits overlap no earlier chosen fix."""
-    taken: list[tuple[int, int]] = []
+def choose(fixes: Sequence[Fix], groups: Sequence[str] | None = None) -> list[Fix]:
+    """Return the fixes of one round: each fix whose edits overlap no earlier chosen fix.
+
+    Two insertions at one point overlap (their order would be arbitrary) unless both fixes
+    are of one group (one rule: several missing sections before one heading, several
+    missing fields before the closing `---`): those go in together, in the given order.
+    Without this, a doc missing more sections than `MAX_ROUNDS` needed a second `--fix`.
+    """
+    taken: list[tuple[tuple[int, int], str | None]] = []
     chosen = []
-    for fix in fixes:
+    for number, fix in enumerate(fixes):
+        group = groups[number] if groups is not None else None
         spans = [(e.start, e.end) for e in fix.edits]
-        if any(_overlap(a, b) for a in spans for b in taken):
+        if any(_overlap(a, b) and not (group is not None and group == other and _same_point(a, b))
+               for a in spans for b, other in taken):
             continue
-        taken += spans
+        taken += [(span, group) for span in spans]
         chosen.append(fix)
     return chosen
+
+
+def _same_point(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] == a[1] == b[0] == b[1]
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -59,6 +82,14 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
         return True  # two insertions at one point: their order would be arbitrary
     return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] < a[0] < b[1]) \
         or (b[0] == b[1] and a[0] < b[0] < a[1])
+
+
+def _duplicate_key(doc: Document) -> tuple[int, str] | None:
+    """Return (line, key) of the first duplicate key in the front matter, if any."""
+    front = doc.frontmatter
+    if front is None:
+        return None
+    return next(((p.line, p.duplicate) for p in front.problems if p.duplicate is not None), None)
 
 
 def _problems(doc: Document) -> int:
@@ -71,27 +102,71 @@ def fix_text(text: str, path: str, *, lint_doc, template, bom: bool = False) -> 
     doc = document_module.parse(text, path, template, bom=bom)
     diagnostics = lint_doc(doc)
     outcome = FixOutcome(text, diagnostics)
+    duplicate = _duplicate_key(doc)
+    if duplicate is not None and any(d.fix for d in diagnostics):
+        # A duplicate key means the rules read the first of two values; a fix built on that
+        # (a footer date from `last_updated`, a draft note from `status`, …) would silently pick
+        # one of them (BAD_INPUTS #24). Hold every fix until the author keeps one value.
+        line, key = duplicate
+        outcome.held.append((line, (f"fixes not applied: the front matter has a duplicate key {key!r}; "
+                                    "keep one value, then fix again")))
+        return outcome
     refused: set[tuple[str, int, str]] = set()
+    futile: set[tuple[str, str]] = set()
     for _ in range(MAX_ROUNDS):
-        pending = [d for d in diagnostics if d.fix and (d.rule, d.line, d.message) not in refused]
+        pending = [d for d in diagnostics if d.fix and (d.rule, d.line, d.message) not in refused
+                   and (d.rule, d.message) not in futile]
         if not pending:
             break
-        round_fixes = choose([d.fix for d in pending])
+        round_fixes = choose([d.fix for d in pending], [d.rule for d in pending])
+        applied = [d for d in pending if any(d.fix is f for f in round_fixes)]
         candidate = apply_edits(outcome.text, [e for f in round_fixes for e in f.edits])
         new_doc = document_module.parse(candidate, path, template, bom=bom)
         if _problems(new_doc) > _problems(doc):
-            candidate, new_doc = _one_by_one(outcome, doc, pending, refused, path, template, bom)
+            candidate, new_doc, applied = _one_by_one(outcome, doc, pending, refused, path, template, bom)
         if candidate == outcome.text:
             break
-        outcome.applied += len(round_fixes)
-        outcome.text, doc = candidate, new_doc
-        diagnostics = lint_doc(doc)
+        new_diagnostics = lint_doc(new_doc)
+        if len(applied) > 1 and _unresolved(diagnostics, applied, new_diagnostics):
+            # Fixes of one round can undo each other (a section appended after the footer that
+            # another fix has just repaired): apply the first alone, the rest come next round.
+            applied = applied[:1]
+            candidate = apply_edits(outcome.text, applied[0].fix.edits)
+            new_doc = document_module.parse(candidate, path, template, bom=bom)
+            if _problems(new_doc) > _problems(doc):
+                refused.add((applied[0].rule, applied[0].line, applied[0].message))
+                outcome.dropped.append(applied[0])
+                continue
+            new_diagnostics = lint_doc(new_doc)
+        unresolved = _unresolved(diagnostics, applied, new_diagnostics)
+        if unresolved:
+            # A fix whose problem is still there once it is applied (a section inserted into an
+            # unclosed code fence, where it is no heading) would be applied again every round:
+            # ten copies of it. Undo the round and leave such fixes out from now on.
+            for d in unresolved:
+                if (d.rule, d.message) not in futile:
+                    futile.add((d.rule, d.message))
+                    outcome.held.append((d.line, (f"fix for [{d.rule}] not applied: it does not resolve "
+                                                  f"'{d.message}' (please report this)")))
+            continue
+        outcome.applied += len(applied)
+        outcome.text, doc, diagnostics = candidate, new_doc, new_diagnostics
     outcome.remaining = diagnostics
     return outcome
 
 
+def _unresolved(before: list[Diagnostic], applied: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
+    """Return the applied fixes' diagnostics that are as many after the round as before it."""
+    def key(d: Diagnostic) -> tuple[str, str]:
+        return d.rule, d.message
+
+    count_before, count_applied, count_after = Counter(map(key, before)), Counter(map(key, applied)), \
+        Counter(map(key, after))
+    return [d for d in applied if count_after[key(d)] > count_before[key(d)] - count_applied[key(d)]]
+
+
 def _one_by_one(outcome: FixOutcome, doc: Document, pending: list[Diagnostic], refused: set,
-                path: str, template, bom: bool) -> tuple[str, Document]:  # noqa: ANN001
+                path: str, template, bom: bool) -> tuple[str, Document, list[Diagnostic]]:  # noqa: ANN001
     """Apply the round's fixes one at a time, dropping each that adds a parse problem."""
     text, current = outcome.text, doc
     for diagnostic in pending:
@@ -101,9 +176,8 @@ def _one_by_one(outcome: FixOutcome, doc: Document, pending: list[Diagnostic], r
             refused.add((diagnostic.rule, diagnostic.line, diagnostic.message))
             outcome.dropped.append(diagnostic)
             continue
-        text, current = trial, trial_doc
-        break  # offsets of the others changed: they come back in the next round
-    return text, current
+        return trial, trial_doc, [diagnostic]  # offsets of the others changed: they come back next round
+    return text, current, []
 
 
 @dataclass
@@ -119,49 +193,89 @@ class FixRun:
 
 def unified_diff(path: str, old: str, new: str) -> str:
     """Return a unified diff of one file, `--- a/PATH` / `+++ b/PATH`."""
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    # Lines end at \r\n, \r or \n only: str.splitlines() also splits at U+2028, form feeds, …,
+    # which put "No newline at end of file" markers in the middle of a file (BAD_INPUTS #16).
+    lines = difflib.unified_diff(_lines(old), _lines(new),
                                  fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}")
     out = []
     for line in lines:
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        if line.endswith("\n"):
+            out.append(line)
+        elif line.endswith("\r"):  # a lone CR ends the line in the file; show each on its own line
+            out.append(line + "\n")
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 
+def _lines(text: str) -> list[str]:
+    """Return the lines of `text`, each with its own line break (`\r\n`, `\r` or `\n`)."""
+    return [m.group(0) for m in _LINE.finditer(text)]
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noqa: ANN001
-    """Check every candidate and fix those with fixable findings (writing only when `write`)."""
-    from .runner import Project, display
+    """Check every candidate and fix what can be fixed (writing only when `write`).
+
+    Per-file fixes run in rounds on each doc; a cross-document fix (the missing side of a
+    supersede relation) edits the other doc first, whose own fixes then run on the result.
+    After writing, the tree is checked again, so the report says what the files now hold.
+    """
+    from .rules.crossdoc import cross_file_edits, is_project_rule
+    from .runner import Project
 
     result = checker.run(candidates, keep=True)
     by_path = {doc.path: doc for doc in result.documents}
-    fixable = sorted({d.path for d in result.diagnostics if d.fix and d.path in by_path})
-    if not fixable:
+    cross = cross_file_edits(d for d in result.diagnostics if is_project_rule(d.rule))
+    own = {d.path for d in result.diagnostics if d.fix and d.path in by_path and not is_project_rule(d.rule)}
+    targets = sorted(own | set(cross))
+    if not targets:
         return FixRun(result.diagnostics, result.files)
     project = Project(checker.config.root)
     for candidate in candidates:
         project.add(candidate.path)
-    run = FixRun([d for d in result.diagnostics if d.path not in fixable], result.files)
+    run = FixRun(result.diagnostics, result.files)
     chunks = []
-    for path in fixable:
-        doc = by_path[path]
-        outcome = fix_text(doc.text, path, template=checker.template, bom=doc.bom,
-                           lint_doc=lambda d: lint(d, config=checker.config, today=checker.today,
-                                                   project=project, rules=checker.rules))
-        run.diagnostics += outcome.remaining
-        for dropped in outcome.dropped:
-            run.errors.append(f"{path}:{dropped.line}: fix for [{dropped.rule}] not applied: it would break the "
-                              "front matter (please report this)")
+    for path in targets:
+        doc = by_path.get(path) or _read(path, checker.template)
+        if doc is None:
+            continue
+        outcome = fix_text(apply_edits(doc.text, cross.get(path, ())), path, template=checker.template,
+                           bom=doc.bom, lint_doc=lambda d: lint(d, config=checker.config, today=checker.today,
+                                                                project=project, rules=checker.rules))
+        _note_refusals(path, outcome, run)
         if outcome.text == doc.text:
             continue
         if diff:
             chunks.append(unified_diff(path, doc.text, outcome.text))
         if write:
             _write(Path(path), doc, outcome.text, run)
-    run.diagnostics.sort(key=Diagnostic.sort_key)
+    if run.written:  # report what the files hold now, cross-document findings included
+        run.diagnostics = checker.run(candidates).diagnostics
     run.diff = "".join(chunks)
     return run
 
 
-def _write(path: Path, doc: Document, text: str, run: FixRun) -> None:
+def _read(path: str, template) -> Document | None:  # noqa: ANN001
+    """Parse a doc outside the run that a cross-document fix edits; None when unreadable."""
+    try:
+        text, bom = document_module.decode(Path(path).read_bytes())
+    except (OSError, UnicodeDecodeError):
+        return None
+    return document_module.parse(text, path, template, bom=bom)
+
+
+def _note_refusals(path: str, outcome: FixOutcome, run: FixRun) -> None:
+    for dropped in outcome.dropped:
+        run.errors.append(f"{path}:{dropped.line}: fix for [{dropped.rule}] not applied: it would break the "
+                          "front matter (please report this)")
+    run.errors += [f"{path}:{line}: {why}" for line, why in outcome.held]
+
+
+def _write(path: Path, doc: Document, text: str, run: FixRun) -> bool:
+    """Write the fixed text; return False (with the reason in `run.errors`) when refused."""
     data = (("\ufeff" if doc.bom else "") + text).encode("utf-8")
     try:
         snap = writer.snapshot(path)
@@ -173,3 +287,5 @@ def _write(path: Path, doc: Document, text: str, run: FixRun) -> None:
             run.written.append(str(path))
     except WriteError as error:
         run.errors.append(str(error))
+        return False
+    return True

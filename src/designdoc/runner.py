@@ -4,12 +4,18 @@ This is the only module of the check path that touches the file system.
 Reading is defensive: a FIFO is never opened, a symlink is resolved before it
 is followed, a file over the size limit is never read, and every failure is a
 `file-skipped` or `encoding-invalid` diagnostic, never an exception.
+
+A run has two phases.  The per-file loop parses and lints each file once and
+keeps a small `DocFacts` record of each doc; then the project rules (see
+`rules/crossdoc.py`) run once per doc over those facts, so no Document needs to
+stay in memory for them.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import datetime as dt
 import fnmatch
 import os
@@ -22,14 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import document as document_module
+from . import gitdates
 from . import template as template_module
 from .config import Config
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .errors import TemplateError, UsageError
+from .gitdates import GitDates
 from .inline import unique_slugs
-from .linter import lint, select
+from .linter import lint, select, suppressions
 from .rules import Rule
+from .rules.crossdoc import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
 from .template import Template
 
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
@@ -262,27 +271,35 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     files: int
     documents: list[Document] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one-line warnings about the run itself (shallow clone)
+    git: GitDates | None = None  # the git dates, when a rule needed them
 
 
 class Checker:
     """Check files with one config and template; reusable across runs (LSP, serve)."""
 
     def __init__(self, config: Config, template: Template, *, rules: Sequence[Rule] | None = None,
-                 today_: dt.date | None = None) -> None:
+                 today_: dt.date | None = None, base: str | None = None) -> None:
         self.config = config
         self.template = template
         self.rules = tuple(rules) if rules is not None else select()
         self.today = today_ or today()
+        self.base = base  # `check --base REV`: status moves since the merge-base of REV and HEAD
+        # project rules need the whole run: they run after the per-file loop, over DocFacts
+        self.file_rules = tuple(r for r in self.rules if not is_project_rule(r.slug))
+        self.project_rules = tuple(r for r in self.rules if is_project_rule(r.slug)
+                                   and config.rule(r.slug).severity is not Severity.OFF)
 
     def run(self, candidates: Sequence[Candidate], *, keep: bool = False,
             progress: object | None = None) -> CheckResult:
-        """Check every candidate; `keep` holds the parsed Documents (for fixes and the catalog)."""
+        """Check every candidate, then run the project rules; `keep` holds the parsed Documents."""
         project = Project(self.config.root)
         for candidate in candidates:
             project.add(candidate.path)
         seen: set[Path] = set()
         found: list[Diagnostic] = []
         documents: list[Document] = []
+        facts: dict[Path, DocFacts] = {}
         files = 0
         for candidate in candidates:
             outcome = self.check_file(candidate, project, seen)
@@ -295,8 +312,57 @@ class Checker:
             found += diagnostics
             if keep and doc is not None:
                 documents.append(doc)
+            if self.project_rules and doc is not None:
+                facts[candidate.path.resolve()] = facts_of(doc, _suppressions(doc))
+        result = CheckResult(found, files, documents)
+        if facts:
+            self._project_phase(result, facts, project, candidates)
         found.sort(key=Diagnostic.sort_key)
-        return CheckResult(found, files, documents)
+        return result
+
+    def _project_phase(self, result: CheckResult, facts: dict[Path, DocFacts], project: Project,
+                       candidates: Sequence[Candidate]) -> None:
+        """Run the project rules once per doc over the run's facts; add their findings and notes."""
+        paths = [c.path for c in candidates]
+        base = self.base
+        whole = ProjectFacts(facts, resolve=project.resolve_reference, load=self._outside_facts,
+                             git=lambda: gitdates.load(paths),
+                             history=lambda: gitdates.status_history(paths, base, status_in) if base else None)
+        by_path = {f.path: f for f in facts.values()}
+        for rule in self.project_rules:
+            configured = self.config.rule(rule.slug)
+            options = rule.options(**configured.options) if rule.options else None
+            for key, fact in facts.items():
+                for d in rule.check(ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)):
+                    if not any(d.rule in slugs and first <= d.line <= last
+                               for first, last, slugs in by_path[d.path].suppressed):
+                        result.diagnostics.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
+        result.git = whole.loaded_git
+        result.notes += self._git_notes(result.git, whole.loaded_history)
+
+    def _git_notes(self, git: GitDates | None, history: gitdates.StatusHistory | None) -> list[str]:
+        """Return one warning per reason a git-based rule could not run (shallow clone, --base outside git)."""
+        notes = []
+        if history is not None and not history.available:
+            notes.append(f"--base {self.base}: {history.reason}; status-transition-illegal is off")
+        rules = (("last-updated-behind-commit", git), ("status-transition-illegal", history))
+        shallow = [slug for slug, loaded in rules if loaded is not None and loaded.shallow]
+        if shallow:
+            notes.append(f"shallow clone: {' and '.join(shallow)} off (fetch the full history: git fetch --unshallow)")
+        return notes
+
+    def _outside_facts(self, path: Path) -> DocFacts | None:
+        """Read, once, a doc that a reference names but the run does not hold (None if unreadable)."""
+        candidate = Candidate(path, True, None)
+        try:
+            data = self._read(candidate, set())
+            text, bom = self._decode(data, candidate) if data is not None else (None, False)
+            if text is None:
+                return None
+            with _budget(self.config.time_budget):
+                return facts_of(document_module.parse(text, display(path), self.template, bom=bom))
+        except (_Skip, _OverBudget):
+            return None
 
     def check_file(self, candidate: Candidate, project: Project,
                    seen: set[Path]) -> tuple[list[Diagnostic], Document | None] | None:
@@ -311,7 +377,7 @@ class Checker:
                 return None
             with _budget(self.config.time_budget):
                 doc = document_module.parse(text, shown, self.template, bom=bom)
-                return lint(doc, config=self.config, today=self.today, project=project, rules=self.rules), doc
+                return lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules), doc
         except _Skip as skip:
             severity = Severity.ERROR if candidate.named or skip.rule != "file-skipped" else Severity.WARNING
             return [self._diagnostic(shown, skip, severity)], None
@@ -384,15 +450,28 @@ class Checker:
         return text, bom_found
 
 
+def _suppressions(doc: Document) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    return tuple(suppressions(doc)) if "designdoc-disable" in doc.text else ()
+
+
 def _looks_like_doc(data: bytes, doc_type: str | None, template: Template) -> bool:
-    """Return True when a walked file is a doc: its front matter names the template's doc_type."""
-    if doc_type is None:  # every Markdown file is a doc of a template without doc_type
-        return template.path is None or True
+    """Return True when a walked file is a doc: its front matter names the template's doc_type.
+
+    With no doc_type in the template every Markdown file is a doc, except the template itself
+    (told by its content: the walk does not know which path the template came from, and an
+    untouched copy of the template is no one's doc either).
+    """
+    if doc_type is None:
+        return not _is_template_copy(data, template)
     head = data[:8192].lstrip(codecs.BOM_UTF8)
     if not head.startswith(b"---"):
         return False
     pattern = rb"(?m)^doc_type:[ \t]*[\"']?" + re.escape(doc_type.encode()) + rb"[\"']?[ \t]*(?:#.*)?\r?$"
     return re.search(pattern, head) is not None
+
+
+def _is_template_copy(data: bytes, template: Template) -> bool:
+    return bool(template.source) and data.removeprefix(codecs.BOM_UTF8) == template.source.encode("utf-8")
 
 
 def _byte_position(data: bytes, index: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import content, frontmatter, links, structure, text
+from . import content, crossdoc, frontmatter, links, structure, text
 from ._registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -43,6 +43,11 @@ ALL_RULES: tuple[Rule, ...] = (
     frontmatter.reference_broken,
     frontmatter.superseded_by_missing,
     frontmatter.stale,
+    crossdoc.supersede_asymmetric,
+    crossdoc.superseded_status_mismatch,
+    crossdoc.supersede_cycle,
+    crossdoc.last_updated_behind_commit,
+    crossdoc.status_transition_illegal,
 )
 
 _BY_SLUG = {r.slug: r for r in ALL_RULES}

@@ -70,32 +70,63 @@ def _setup(config_file: str | None, template: str | None):  # noqa: ANN202
     return config, load_template(config, template)
 
 
+def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from .cli_tools import complete_rules
+
+    return complete_rules(ctx, param, incomplete)
+
+
+def _complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from .cli_tools import complete_statuses
+
+    return complete_statuses(ctx, param, incomplete)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated slugs).")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated slugs).")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated slugs).",
+              shell_complete=_complete_rules)
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated slugs).",
+              shell_complete=_complete_rules)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--template", metavar="T", help="Check against this template file.")
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when a file was changed.")
+@click.option("--only-docs", is_flag=True,
+              help="Skip named files that are not design docs, as in a folder (for pre-commit).")
+@click.option("--base", metavar="REV", help="Also check status moves since the merge-base of REV and HEAD.")
+@click.option("--baseline", "baseline_file", metavar="F", type=click.Path(dir_okay=False),
+              help="Report only findings that baseline F does not record.")
+@click.option("--update-baseline", metavar="F", type=click.Path(dir_okay=False),
+              help="Record every current finding in baseline F (adopting designdoc on existing docs).")
 def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str | None, select: tuple[str, ...],
-          ignore: tuple[str, ...], strict: bool, template: str | None, config_file: str | None) -> int:
+          ignore: tuple[str, ...], strict: bool, template: str | None, config_file: str | None,
+          exit_non_zero_on_fix: bool = False, only_docs: bool = False, base: str | None = None,
+          baseline_file: str | None = None, update_baseline: str | None = None) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
-    from . import report
+    from . import baseline
     from .diagnostics import Severity
     from .linter import select as select_rules
     from .runner import Checker, discover
 
     if fix and diff:
         raise UsageError("--fix and --diff cannot be used together")
+    if exit_non_zero_on_fix and not fix:
+        raise UsageError("--exit-non-zero-on-fix needs --fix")
+    if baseline_file and update_baseline:
+        raise UsageError("--baseline and --update-baseline cannot be used together")
+    accepted = baseline.load(Path(baseline_file)) if baseline_file else None  # a bad file: exit 2 before any work
     config, tmpl = _setup(config_file, template)
     rules = select_rules(select=_split(select), ignore=_split(ignore))
     targets = list(paths) or list(config.paths) or ["."]
     candidates, _ = discover(targets, config)
-    checker = Checker(config, tmpl, rules=rules)
+    if only_docs:
+        candidates = _as_walked(candidates, config)
+    checker = Checker(config, tmpl, rules=rules, base=base)
     if fix or diff:
         from .fixer import fix_files
 
@@ -109,26 +140,55 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
             noun = "file" if len(result.written) == 1 else "files"
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
-        result = checker.run(candidates)
+        result = checker.run(candidates, keep=fmt == "sarif")  # SARIF fixes need the texts
+    for note in getattr(result, "notes", ()):
+        click.echo(f"designdoc: warning: {note}", err=True)
     diagnostics = result.diagnostics
+    if update_baseline:
+        baseline.write(Path(update_baseline), diagnostics)
+        accepted = baseline.from_diagnostics(diagnostics, Path(update_baseline).parent)
+    if accepted is not None:
+        diagnostics = baseline.filter(diagnostics, accepted)
+        hidden = len(result.diagnostics) - len(diagnostics)
+        if hidden:
+            click.echo(f"designdoc: {hidden} finding{'s' if hidden != 1 else ''} recorded in the baseline not shown",
+                       err=True)
     if result.files == 0 and any(Path(p).is_dir() for p in targets):
         click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)
-    if fmt == "json":
-        text = report.format_json(diagnostics, result.files)
-    elif fmt == "sarif":
-        from .sarif import format_sarif
-
-        text = format_sarif(diagnostics)
-    elif fmt == "github":
-        text = report.format_github(diagnostics, result.files)
-    else:
-        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        lines = [report.text_line(d, colour=colour) for d in diagnostics]
-        text = "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
+    text = _render(fmt, diagnostics, result, colour=output is None and sys.stdout.isatty()
+                   and not os.environ.get("NO_COLOR"))
     _emit(text, output)
+    if exit_non_zero_on_fix and result.written:
+        return 1  # like a formatter: the commit must pick up the changed files
     threshold = Severity.WARNING if strict else Severity.ERROR
     failed = getattr(result, "errors", None)
     return 1 if failed or any(d.severity >= threshold for d in diagnostics) else 0
+
+
+def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noqa: ANN001
+    """Return the report in the asked format."""
+    from . import report
+
+    if fmt == "json":
+        return report.format_json(diagnostics, result.files)
+    if fmt == "sarif":
+        from .sarif import format_sarif
+
+        return format_sarif(diagnostics, {doc.path: doc.text for doc in getattr(result, "documents", ())})
+    if fmt == "github":
+        return report.format_github(diagnostics, result.files)
+    lines = [report.text_line(d, colour=colour) for d in diagnostics]
+    return "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
+
+
+def _as_walked(candidates, config):  # noqa: ANN001,ANN202
+    """Treat named files as met in a walk: non-docs and `exclude`d files are skipped silently."""
+    import dataclasses
+
+    from .runner import _excluded
+
+    return [dataclasses.replace(c, named=False) for c in candidates
+            if not (c.named and _excluded(c.path, c.path.parent, config))]
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -170,7 +230,7 @@ def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, .
 
 @cli.command()
 @click.argument("doc", type=click.Path(dir_okay=False))
-@click.argument("new_status")
+@click.argument("new_status", shell_complete=_complete_statuses)
 @click.option("--by", "by", multiple=True, metavar="DOC", help="The successor (with 'superseded'; repeatable).")
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | None) -> int:
@@ -210,7 +270,7 @@ def rules_command() -> int:
 
 
 @cli.command("rule")
-@click.argument("slug")
+@click.argument("slug", shell_complete=_complete_rules)
 def rule_command(slug: str) -> int:
     """Show one rule's documentation."""
     from .rules import by_slug
@@ -222,3 +282,12 @@ def rule_command(slug: str) -> int:
                f" (completeness: a warning in draft, an error from review on)" * (found.default_label == "completeness")
                + f"\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}")
     return 0
+
+
+from . import cli_template  # noqa: E402,F401
+
+
+from . import cli_tools  # noqa: E402,F401
+
+
+from . import cli_catalog  # noqa: E402,F401  (registers list, index, graph)

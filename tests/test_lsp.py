@@ -1,0 +1,328 @@
+"""The language server, end to end with pygls's LanguageClient: over stdio, and in-process.
+
+The stdio tests start `python -m designdoc lsp`, as an editor does.  The
+in-process ones run the same server in a thread over two pipes, so a test can
+hand it a rule that raises.  Positions are checked in UTF-16 code units against
+an independent conversion written here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.lsp.client import LanguageClient
+
+from designdoc.linter import select
+from designdoc.lsp import code_point_column, create_server, lsp_character
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples"
+TODAY = "2026-12-01"  # the examples are dated 2026-11
+WAIT = 10.0
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESIGNDOC_TODAY", TODAY)
+
+
+# -- an independent UTF-16 model of the buffer ---------------------------------------------------
+
+def utf16(text: str) -> int:
+    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+
+
+def offset_at(text: str, position: types.Position) -> int:
+    lines = LINE.findall(text)
+    start = sum(len(x) for x in lines[:position.line])
+    line = lines[position.line] if position.line < len(lines) else ""
+    units = 0
+    for index, char in enumerate(line.rstrip("\r\n")):
+        if units >= position.character:
+            return start + index
+        units += utf16(char)
+    return start + len(line.rstrip("\r\n"))
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    spans = [(offset_at(text, e.range.start), offset_at(text, e.range.end), e.new_text) for e in edits]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def edits_of(action: types.CodeAction) -> list[types.TextEdit]:
+    (change,) = action.edit.document_changes
+    return list(change.edits)
+
+
+# -- sessions ------------------------------------------------------------------------------------
+
+class Session:
+    """A client talking to one server; publishDiagnostics and log messages land in queues."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("designdoc-tests", "1")
+        self.published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
+        self.logs: list[str] = []
+        self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(lambda params: self.published.put_nowait(params))
+        self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: self.logs.append(params.message))
+        self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: self.logs.append(params.message))
+
+    async def initialize(self) -> types.InitializeResult:
+        result = await self.client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri()))
+        self.client.initialized(types.InitializedParams())
+        return result
+
+    async def diagnostics(self, uri: str) -> types.PublishDiagnosticsParams:
+        while True:
+            published = await asyncio.wait_for(self.published.get(), WAIT)
+            if published.uri == uri:
+                return published
+
+    async def open(self, uri: str, text: str, version: int = 1) -> types.PublishDiagnosticsParams:
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)))
+        return await self.diagnostics(uri)
+
+    def change(self, uri: str, text: str, version: int) -> None:
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    async def actions(self, uri: str, diagnostics: list[types.Diagnostic],
+                      only: list[str] | None = None) -> list[types.CodeAction]:
+        found = await self.client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostics[0].range if diagnostics else
+            types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=diagnostics, only=only)))
+        return list(found or [])
+
+    async def hover(self, uri: str, position: types.Position) -> types.Hover | None:
+        return await self.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position))
+
+    async def close(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await asyncio.wait_for(self.client.stop(), WAIT)
+
+
+@contextlib.asynccontextmanager
+async def over_stdio() -> AsyncIterator[Session]:
+    """Start `python -m designdoc lsp` as an editor would."""
+    session = Session()
+    await session.client.start_io(sys.executable, "-m", "designdoc", "lsp")
+    await session.initialize()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+@contextlib.asynccontextmanager
+async def in_process(**options: object) -> AsyncIterator[Session]:
+    """Run the server in a thread of this process, connected by two pipes."""
+    to_server, from_client = os.pipe()
+    to_client, from_server = os.pipe()
+    server = create_server(**options)  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.start_io, daemon=True,
+                              args=(os.fdopen(to_server, "rb"), os.fdopen(from_server, "wb")))
+    thread.start()
+    session = Session()
+    client = session.client
+    client.protocol.set_writer(StdoutWriter(os.fdopen(from_client, "wb")))
+    client._async_tasks.append(asyncio.create_task(run_async(  # what start_io does for a subprocess
+        stop_event=client._stop_event, reader=StdinAsyncReader(os.fdopen(to_client, "rb")),
+        protocol=client.protocol)))
+    await session.initialize()
+    try:
+        yield session
+    finally:
+        await session.close()
+        thread.join(WAIT)
+
+
+def run(coroutine: object) -> None:
+    asyncio.run(asyncio.wait_for(coroutine, 30))  # type: ignore[arg-type]
+
+
+# -- positions -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "column", "expected"), [
+    ("abc", 3, 2), ("🚀x", 2, 2), ("🚀x", 3, 3), ("设计 x", 3, 2), ("ab", 5, 4), ("", 1, 0)])
+def test_code_point_columns_become_utf16_characters(line: str, column: int, expected: int) -> None:
+    assert lsp_character(line, column) == expected
+    assert code_point_column(line, expected) == column
+
+
+def test_other_negotiated_encodings_are_honoured() -> None:
+    line = "é🚀设x"
+    assert lsp_character(line, 4, types.PositionEncodingKind.Utf8) == len("é🚀设".encode())
+    assert lsp_character(line, 4, types.PositionEncodingKind.Utf32) == 3
+    assert code_point_column(line, len("é🚀设".encode()), types.PositionEncodingKind.Utf8) == 4
+    assert code_point_column(line, 3, types.PositionEncodingKind.Utf32) == 4
+
+
+# -- end to end over stdio -------------------------------------------------------------------------
+
+def test_open_fix_and_see_the_diagnostic_go_over_stdio() -> None:
+    path = EXAMPLES / "event-bus-migration.md"
+    uri = path.as_uri()
+    text = path.read_text("utf-8")
+
+    async def scenario() -> None:
+        async with over_stdio() as lsp:
+            first = await lsp.open(uri, text)
+            assert first.version == 1
+            codes = {d.code for d in first.diagnostics}
+            assert {"section-missing", "footer-date-mismatch", "todo-marker"} <= codes
+            footer = next(d for d in first.diagnostics if d.code == "footer-date-mismatch")
+            assert footer.range.start == types.Position(line=126, character=15)
+            assert footer.severity == types.DiagnosticSeverity.Error and footer.source == "designdoc"
+
+            hover = await lsp.hover(uri, types.Position(line=126, character=18))
+            assert "## What it does" in hover.contents.value and "footer-date-mismatch" in hover.contents.value
+
+            actions = await lsp.actions(uri, [footer])
+            # no "disable" above the footer: the comment would part it from its `---`
+            assert [a.title for a in actions] == ["Set the footer date to 2026-11-27", "designdoc: fix all"]
+            owners = next(d for d in first.diagnostics if d.code == "field-placeholder")
+            missing = next(d for d in first.diagnostics if d.code == "section-missing")
+            titles = [a.title for a in await lsp.actions(uri, [owners, missing], only=["quickfix"])]
+            assert titles == ["Insert 'Alternatives'", "Disable section-missing on the next line"]
+            assert actions[0].kind == types.CodeActionKind.QuickFix and actions[0].is_preferred
+            fixed = apply(text, edits_of(actions[0]))
+            assert "_Last updated: 2026-11-27_" in fixed
+
+            lsp.change(uri, fixed, 2)
+            second = await lsp.diagnostics(uri)
+            assert second.version == 2
+            assert "footer-date-mismatch" not in {d.code for d in second.diagnostics}
+            assert len(second.diagnostics) == len(first.diagnostics) - 1
+        assert path.read_text("utf-8") == text  # the server never writes
+
+    run(scenario())
+
+
+def test_check_does_not_import_pygls() -> None:
+    code = ("import sys; from designdoc.cli import main;"
+            "main(['check', 'examples/rate-limiter.md', '--format', 'json']);"
+            "sys.exit('pygls' in sys.modules or 'designdoc.lsp' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# -- in process ----------------------------------------------------------------------------------
+
+UNICODE_DOC = (EXAMPLES / "rate-limiter.md").read_text("utf-8").replace(
+    "# Purpose\n", "# Purpose\n🚀 设计 — the teamâ€™s plan, TODO later. 🚀 done\n", 1)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_positions_and_fixes_count_utf16_units_with_emoji_cjk_and_crlf(tmp_path: Path, newline: str) -> None:
+    text = UNICODE_DOC.replace("\n", newline)
+    uri = (tmp_path / "doc.md").as_uri()
+    line = text.split(newline).index("🚀 设计 — the teamâ€™s plan, TODO later. 🚀 done")
+    prefix = "🚀 设计 — the team"
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            published = await lsp.open(uri, text)
+            mojibake = next(d for d in published.diagnostics if d.code == "mojibake")
+            todo = next(d for d in published.diagnostics if d.code == "todo-marker")
+            assert mojibake.range.start == types.Position(line=line, character=utf16(prefix))
+            assert mojibake.range.end.character == utf16(prefix) + 3
+            assert todo.range.start.character == utf16("🚀 设计 — the teamâ€™s plan, ")
+            (fix, disable) = await lsp.actions(uri, [mojibake], only=[types.CodeActionKind.QuickFix])
+            fixed = apply(text, edits_of(fix))
+            assert "🚀 设计 — the team’s plan, TODO later. 🚀 done" + newline in fixed
+            suppressed = apply(text, edits_of(disable))
+            assert f"<!-- designdoc-disable-next-line mojibake -->{newline}🚀 设计" in suppressed
+            lsp.change(uri, suppressed, 2)
+            after = await lsp.diagnostics(uri)
+            assert "mojibake" not in {d.code for d in after.diagnostics}
+            assert "todo-marker" in {d.code for d in after.diagnostics}
+
+    run(scenario())
+
+
+def test_a_crashing_rule_is_logged_and_the_others_still_publish(tmp_path: Path) -> None:
+    def boom(ctx: object) -> Iterator[object]:
+        raise RuntimeError("rule exploded")
+
+    rules = [dataclasses.replace(r, check=boom) if r.slug == "todo-marker" else r for r in select()]
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process(rules=rules) as lsp:
+            published = await lsp.open(uri, text)
+            codes = {d.code for d in published.diagnostics}
+            assert "todo-marker" not in codes and {"section-missing", "footer-date-mismatch"} <= codes
+            assert any("todo-marker failed" in m and "rule exploded" in m for m in lsp.logs), lsp.logs
+
+    run(scenario())
+
+
+def test_stale_versions_are_ignored(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            first = await lsp.open(uri, text)
+            lsp.change(uri, text + "\nTBD\n", 2)
+            lsp.change(uri, text, 3)  # before version 2 was checked: only version 3 is published
+            latest = await lsp.diagnostics(uri)
+            assert latest.version == 3
+            assert lsp.published.empty()
+            footer = [d for d in first.diagnostics if d.code == "footer-date-mismatch"]
+            assert await lsp.actions(uri, footer, only=[types.CodeActionKind.QuickFix]) == []  # made for version 1
+
+    run(scenario())
+
+
+def test_fix_all_applies_every_fix_and_non_docs_get_no_diagnostics(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    readme = (tmp_path / "README.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            assert not (await lsp.open(readme, "# Readme\n\nTODO: everything.\n")).diagnostics
+            await lsp.open(uri, text)
+            (fix_all,) = await lsp.actions(uri, [], only=[types.CodeActionKind.SourceFixAll])
+            assert fix_all.kind == types.CodeActionKind.SourceFixAll
+            lsp.change(uri, apply(text, edits_of(fix_all)), 2)
+            after = await lsp.diagnostics(uri)
+            codes = {d.code for d in after.diagnostics}
+            assert not codes & {"section-missing", "footer-date-mismatch"} and "todo-marker" in codes
+
+    run(scenario())
+
+
+def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
+    from designdoc.lsp import Analyzer
+
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    buffer, found = Analyzer().analyze(tmp_path / "doc.md", "\ufeff" + text, version=7)
+    assert buffer is not None and buffer.bom and buffer.version == 7
+    assert buffer.position(1, 1) == types.Position(line=0, character=1)
+    assert buffer.position(2, 1) == types.Position(line=1, character=0)
+    assert {d.rule for d in found} >= {"section-missing", "footer-date-mismatch"}
+    assert Analyzer().analyze(tmp_path / "notes.md", "# Notes\n\nTODO\n") == (None, [])

@@ -83,6 +83,9 @@ class Problem:
     column: int
     message: str
     fatal: bool
+    # the key, for a duplicate-key problem: the fixer holds its fixes then, because a fix
+    # reading that field would silently pick one of the values (BAD_INPUTS #24)
+    duplicate: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,11 @@ def parse(text: str, lines: list[str], index: LineIndex) -> FrontMatter | None:
     except yaml.MarkedYAMLError as error:
         return _with(base, _yaml_problem(error, content_start, index))
     except yaml.YAMLError as error:  # ReaderError: NUL and other control characters
-        offset = getattr(error, "position", 0) or 0
+        # libyaml's ReaderError.position counts UTF-8 *bytes* (the pure-Python reader counts
+        # characters), so after any non-ASCII text it points too far, even past the block.
+        # Find the character the reader refuses ourselves: the same test in both loaders.
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(source)
+        offset = bad.start() if bad is not None else getattr(error, "position", 0) or 0
         line, column = index.position(content_start + offset)
         reason = getattr(error, "reason", "unreadable character")
         return _with(base, Problem(line, column, f"Invalid front matter: {reason}", True))
@@ -255,7 +262,8 @@ class _Builder:
             if key in first:
                 self.problems.append(
                     Problem(key_node.line, key_node.column,
-                            f"Duplicate key {key!r} (first at line {first[key].line}; that value is used)", False))
+                            f"Duplicate key {key!r} (first at line {first[key].line}; that value is used)", False,
+                            duplicate=key))
                 continue
             first[key] = key_node
             kept.append((key, value))

@@ -283,9 +283,6 @@ def test_unreadable_file_is_skipped_and_the_run_continues(unreadable) -> None:  
     assert f"docs/good.md:{PURPOSE_LINE}:5: error [todo-marker]" in out  # the run went on
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: the PATHS argument is click.Path() (readable=True by default), "
-                                       "so click rejects an unreadable named file as a usage error (exit 2) "
-                                       "before designdoc can report file-skipped")
 def test_unreadable_file_named_on_the_command_line_is_file_skipped(unreadable) -> None:  # noqa: ANN001
     code, out, _ = unreadable("check", "docs/secret.md", "docs/good.md")
     assert "docs/secret.md:1:1: error [file-skipped] cannot be read: Permission denied" in out
@@ -344,8 +341,6 @@ def test_dangling_and_escaping_symlinks_are_skipped_and_the_walk_ends(work: Path
     assert result.code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="runner.Project.add calls Path.resolve(), which raises RuntimeError "
-                                       "on a symlink loop (Python 3.11): internal error, exit 2")
 def test_symlink_loop_is_skipped_not_a_crash(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "docs" / "doc.md", WITH_TODO)
     (work / "docs" / "a.md").symlink_to("b.md")
@@ -357,8 +352,6 @@ def test_symlink_loop_is_skipped_not_a_crash(work: Path, capsys: pytest.CaptureF
     assert result.one("file-skipped")["message"] == "symlink loop, not checked"
 
 
-@pytest.mark.xfail(strict=True, reason="DESIGN: file-skipped 'counts as a finding (exit 1)', but a walked "
-                                       "FIFO (a warning) leaves the exit code 0")
 def test_file_skipped_in_a_walk_counts_as_a_finding(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "docs" / "doc.md", CLEAN)
     (work / "docs" / "dangling.md").symlink_to("missing.md")
@@ -384,10 +377,6 @@ def test_file_over_max_file_size_is_skipped(work: Path, capsys: pytest.CaptureFi
     assert result.rules("docs/small.md")
 
 
-@pytest.mark.xfail(strict=True, reason="runner: a doc over max_file_size met in a walk is file-skipped as a "
-                                       "warning (it is never read, so not known to be a doc) and the run exits "
-                                       "0: the doc goes unchecked in CI; DESIGN wants an error for a doc and "
-                                       "'counts as a finding (exit 1)'")
 def test_doc_over_max_file_size_in_a_walk_fails_the_run(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "designdoc.toml", "max_file_size = 4096\n")
     write(work / "docs" / "big.md", CLEAN)
@@ -428,9 +417,6 @@ def test_invalid_utf8_is_the_only_diagnostic_at_the_right_line(work: Path, capsy
         assert result.code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="runner._looks_like_doc matches doc_type with (?m)^, which does not "
-                                       "match after a lone CR: a CR-only (or mixed) doc is silently not a doc "
-                                       "in a walk")
 @pytest.mark.parametrize("style", ["cr", "mixed"])
 def test_cr_only_doc_is_found_in_a_walk(work: Path, capsys: pytest.CaptureFixture[str], style: str) -> None:
     write(work / "docs" / "doc.md", WITH_TODO.replace("\n", "\r") if style == "cr" else mixed_endings(WITH_TODO))
@@ -456,8 +442,6 @@ def test_utf16_and_utf32_with_bom_are_unsupported_encoding(work: Path, capsys: p
     assert result.code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="runner._looks_like_doc sniffs doc_type in the raw bytes, so a UTF-16 "
-                                       "doc met in a walk is silently not a doc ('no design docs found')")
 def test_utf16_doc_in_a_walk_is_reported(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "docs" / "doc.md", WITH_TODO.encode("utf-16"))
     assert check(capsys, "docs").rules() == ["encoding-invalid"]
@@ -746,8 +730,6 @@ def test_pathological_lines_finish_or_are_skipped_for_the_time_budget(work: Path
     assert any(d["path"] == "docs/other.md" for d in report["diagnostics"])  # the run went on
 
 
-@pytest.mark.xfail(strict=True, reason="runner.Project.exists: Path.exists() raises OSError ENAMETOOLONG for "
-                                       "a link target over NAME_MAX: internal error, exit 2")
 def test_link_with_a_very_long_target_is_a_diagnostic(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "doc.md", CLEAN.replace("## Appendix\n", "## Appendix\nSee [x](" + "a" * 300 + ".md).\n"))
     assert check(capsys, "doc.md").rules() == ["link-broken"]

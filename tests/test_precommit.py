@@ -176,8 +176,6 @@ def test_the_whole_tree_resolves_references_between_folders(tmp_path: Path, caps
     assert main(["check", "--ignore", "last-updated-behind-commit"]) == 0, capsys.readouterr().out
 
 
-@pytest.mark.xfail(reason="the run's Project knows only the named files' stems: needs the configured paths "
-                          "as reference context in runner.Checker (asked of the lead)", strict=False)
 def test_one_changed_doc_still_resolves_a_stem_in_another_folder(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:

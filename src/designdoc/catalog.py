@@ -131,9 +131,7 @@ def load(targets: Sequence[str], *, config: Config, template: Template, today: d
     checker = Checker(config, template, today_=today)
     result = checker.run(candidates, keep=True)
     git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
-    project = Project(config.root)
-    for candidate in candidates:
-        project.add(candidate.path)
+    project = Project.of(config, (c.path for c in candidates))
     counts = _counts(result.diagnostics)
     paths = {doc.path for doc in result.documents}
     entries = [_entry(doc, counts, git, checker.today, project, paths, config.root) for doc in result.documents]

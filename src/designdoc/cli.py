@@ -83,7 +83,7 @@ def _complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: s
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -162,7 +162,8 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
         return 1  # like a formatter: the commit must pick up the changed files
     threshold = Severity.WARNING if strict else Severity.ERROR
     failed = getattr(result, "errors", None)
-    return 1 if failed or any(d.severity >= threshold for d in diagnostics) else 0
+    # a file that could not be checked is a finding whatever its severity: it went unchecked
+    return 1 if failed or any(d.severity >= threshold or d.rule == "file-skipped" for d in diagnostics) else 0
 
 
 def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noqa: ANN001
@@ -291,3 +292,4 @@ from . import cli_tools  # noqa: E402,F401
 
 
 from . import cli_catalog  # noqa: E402,F401  (registers list, index, graph)
+from . import cli_site  # noqa: E402,F401

@@ -34,7 +34,7 @@ def _common(function):  # noqa: ANN001, ANN202
     """Add the options every catalog command shares."""
     function = click.option("--config", "config_file", metavar="F", help="Use this configuration file.")(function)
     function = click.option("--template", metavar="T", help="Read docs of this template file.")(function)
-    return click.argument("paths", nargs=-1, type=click.Path())(function)
+    return click.argument("paths", nargs=-1, type=click.Path(readable=False))(function)
 
 
 @cli.command("list")

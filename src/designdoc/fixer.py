@@ -233,9 +233,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noq
     targets = sorted(own | set(cross))
     if not targets:
         return FixRun(result.diagnostics, result.files)
-    project = Project(checker.config.root)
-    for candidate in candidates:
-        project.add(candidate.path)
+    project = Project.of(checker.config, (c.path for c in candidates))
     run = FixRun(result.diagnostics, result.files)
     chunks = []
     for path in targets:

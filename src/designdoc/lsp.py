@@ -146,8 +146,7 @@ class Analyzer:
         if not self.is_doc(path, text, config, template):
             return None, []
         doc = parse_document(text, display(path), template, bom=bom)
-        project = Project(config.root)
-        project.add(path)
+        project = Project.of(config, [path])
         failed = self.on_error
         diagnostics = lint(doc, config=config, today=today(), project=project,
                            rules=self.rules if self.rules is not None else select(),
@@ -321,7 +320,7 @@ class DesignDocServer(LanguageServer):
             return None
         doc = state.buffer.doc
         config, _ = self.analyzer.setup(Path(to_fs_path(uri) or doc.path).parent)
-        project = Project(config.root)
+        project = Project.of(config, [Path(doc.path)])
         rules = self.analyzer.rules if self.analyzer.rules is not None else select()
         outcome = fix_text(doc.text, doc.path, template=doc.template, bom=doc.bom,
                            lint_doc=lambda d: lint(d, config=config, today=today(), project=project, rules=rules,

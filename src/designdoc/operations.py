@@ -63,8 +63,7 @@ def load(path: Path, template: Template) -> Loaded:
 
 
 def _errors(checker: Checker, doc: Document) -> list[Diagnostic]:
-    project = Project(checker.config.root)
-    project.add(Path(doc.path))
+    project = Project.of(checker.config, [Path(doc.path)])
     found = lint(doc, config=checker.config, today=checker.today, project=project, rules=checker.rules)
     return [d for d in found if d.severity >= Severity.ERROR]
 

@@ -23,7 +23,7 @@ import re
 import signal
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,9 +155,10 @@ def _excluded(path: Path, root: Path, config: Config) -> bool:
 
 
 class _Skip(Exception):
-    def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped") -> None:
+    def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped",
+                 doc: bool = False) -> None:
         super().__init__(reason)
-        self.reason, self.line, self.column, self.rule = reason, line, column, rule
+        self.reason, self.line, self.column, self.rule, self.doc = reason, line, column, rule, doc
 
 
 class _OverBudget(Exception):
@@ -173,15 +174,39 @@ class Project:
     _exists: dict[Path, bool] = field(default_factory=dict)
     _anchors: dict[Path, frozenset[str] | None] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, config: Config, paths: Iterable[Path]) -> Project:
+        """Return the project of a run over `paths`, knowing the configured paths' docs too.
+
+        Stems under the configured `paths` resolve references even when only some files are
+        checked (pre-commit passes the changed ones); those files are not read here.
+        """
+        project = cls(config.root)
+        for path in paths:
+            project.add(path)
+        for name in config.paths:
+            folder = (config.root or Path.cwd()) / name
+            if folder.is_dir():
+                for candidate in _walk(folder, config):
+                    project.stems.setdefault(candidate.path.stem, [candidate.path.absolute()])
+        return project
+
     def add(self, path: Path) -> None:
         """Record a doc of this run (its stem is a valid reference)."""
-        self.stems.setdefault(path.stem, []).append(path.resolve())
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: the runner reports it as file-skipped
+            real = path.absolute()
+        self.stems.setdefault(path.stem, []).append(real)
 
     def exists(self, path: Path) -> bool:
         """Return whether `path` exists (cached for the run)."""
         key = Path(os.path.normpath(path))
         if key not in self._exists:
-            self._exists[key] = key.exists()
+            try:
+                self._exists[key] = key.exists()
+            except OSError:  # a name over NAME_MAX, say: no such file either
+                self._exists[key] = False
         return self._exists[key]
 
     def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
@@ -293,9 +318,7 @@ class Checker:
     def run(self, candidates: Sequence[Candidate], *, keep: bool = False,
             progress: object | None = None) -> CheckResult:
         """Check every candidate, then run the project rules; `keep` holds the parsed Documents."""
-        project = Project(self.config.root)
-        for candidate in candidates:
-            project.add(candidate.path)
+        project = Project.of(self.config, (c.path for c in candidates))
         seen: set[Path] = set()
         found: list[Diagnostic] = []
         documents: list[Document] = []
@@ -379,7 +402,8 @@ class Checker:
                 doc = document_module.parse(text, shown, self.template, bom=bom)
                 return lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules), doc
         except _Skip as skip:
-            severity = Severity.ERROR if candidate.named or skip.rule != "file-skipped" else Severity.WARNING
+            severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
+                else Severity.WARNING
             return [self._diagnostic(shown, skip, severity)], None
         except _OverBudget:
             reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
@@ -409,7 +433,10 @@ class Checker:
         if not stat.S_ISREG(info.st_mode):
             raise _Skip(f"not a regular file ({_kind(info.st_mode)}), not checked")
         if info.st_size > self.config.max_file_size:
-            raise _Skip(f"over the size limit ({_mib(info.st_size)} > {_mib(self.config.max_file_size)}), not checked")
+            # read just enough to tell whether a walked file is a doc: an unchecked doc is an error
+            is_doc = candidate.named or _looks_like_doc(_head(real), self.template.doc_type, self.template)
+            raise _Skip(f"over the size limit ({_mib(info.st_size)} > {_mib(self.config.max_file_size)}), not checked",
+                        doc=is_doc)
         try:
             with open(real, "rb") as handle:
                 return handle.read(self.config.max_file_size + 1)
@@ -463,11 +490,31 @@ def _looks_like_doc(data: bytes, doc_type: str | None, template: Template) -> bo
     """
     if doc_type is None:
         return not _is_template_copy(data, template)
-    head = data[:8192].lstrip(codecs.BOM_UTF8)
-    if not head.startswith(b"---"):
+    head = _sniff_text(data[:8192])
+    if not head.startswith("---"):
         return False
-    pattern = rb"(?m)^doc_type:[ \t]*[\"']?" + re.escape(doc_type.encode()) + rb"[\"']?[ \t]*(?:#.*)?\r?$"
+    pattern = r"(?m)^doc_type:[ \t]*[\"']?" + re.escape(doc_type) + r"[\"']?[ \t]*(?:#.*)?$"
     return re.search(pattern, head) is not None
+
+
+def _sniff_text(head: bytes) -> str:
+    """Return the start of a file as text for sniffing: in its BOM's encoding, one kind of line break."""
+    text = None
+    for bom, name in _UNSUPPORTED_BOMS:
+        if head.startswith(bom):  # the utf-16 / utf-32 codecs read the BOM themselves
+            text = head.decode(name.lower(), "ignore")
+            break
+    if text is None:
+        text = head.decode("utf-8-sig", "ignore")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8192)
+    except OSError:
+        return b""
 
 
 def _is_template_copy(data: bytes, template: Template) -> bool:

@@ -326,3 +326,13 @@ def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
     assert buffer.position(2, 1) == types.Position(line=1, character=0)
     assert {d.rule for d in found} >= {"section-missing", "footer-date-mismatch"}
     assert Analyzer().analyze(tmp_path / "notes.md", "# Notes\n\nTODO\n") == (None, [])
+
+
+def test_links_and_references_of_the_unsaved_buffer_are_checked(tmp_path: Path) -> None:
+    from designdoc.lsp import Analyzer
+
+    text = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+    text = text.replace("## Appendix\n", "## Appendix\nSee [the plan](missing-plan.md) and [here](#nowhere).\n", 1)
+    text = text.replace("\ntags:", "\nsupersedes:\n  - ghost-doc\ntags:", 1)
+    _, found = Analyzer().analyze(tmp_path / "doc.md", text, version=1)
+    assert sorted(d.rule for d in found) == ["link-broken", "link-broken", "reference-broken"]

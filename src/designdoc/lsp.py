@@ -138,7 +138,7 @@ class Analyzer:
                 encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
         """Check a buffer's text; (None, []) when the file is no design doc."""
         from .linter import lint, select
-        from .runner import Project, display, today
+        from .runner import Checker, Project, display, today
 
         config, template = self.setup(path.parent)
         bom = text.startswith("\ufeff")
@@ -148,10 +148,11 @@ class Analyzer:
         doc = parse_document(text, display(path), template, bom=bom)
         project = Project.of(config, [path])
         failed = self.on_error
-        diagnostics = lint(doc, config=config, today=today(), project=project,
-                           rules=self.rules if self.rules is not None else select(),
+        rules = self.rules if self.rules is not None else select()
+        diagnostics = lint(doc, config=config, today=today(), project=project, rules=rules,
                            on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
-        return Buffer(doc, version, encoding, bom), diagnostics
+        diagnostics += Checker(config, template, rules=rules).project_findings(doc, project)  # links, references
+        return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
 
     @staticmethod
     def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:

@@ -222,10 +222,13 @@ class Project:
             return self.stems[ref.removesuffix(".md")][0]
         return None
 
-    def check_link(self, doc: Document, path: str, anchor: str) -> str | None:
-        """Return what is wrong with a relative link, or None when it resolves."""
+    def check_link(self, doc_path: str, own: frozenset[str], path: str, anchor: str) -> str | None:
+        """Return what is wrong with a relative link of the doc at `doc_path`, or None.
+
+        `own` holds the doc's own anchors; another doc's come from the run's facts or a scan.
+        """
         if not path:
-            if anchor and anchor not in doc.anchors and anchor.lower() not in doc.anchors:
+            if anchor and anchor not in own and anchor.lower() not in own:
                 return f"Link to '#{anchor}': no heading or id makes that anchor here"
             return None
         if path.startswith("/"):
@@ -233,7 +236,7 @@ class Project:
                 return None
             target = self.root / path.lstrip("/")
         else:
-            target = Path(doc.path).parent / path
+            target = Path(doc_path).parent / path
         if not self.exists(target):
             return f"Link to {path!r}: no such file"
         if anchor and target.suffix.lower() in (".md", ".markdown") and target.is_file():
@@ -252,6 +255,10 @@ class Project:
                 text = None
             self._anchors[key] = None if text is None else scan_anchors(text)
         return self._anchors[key]
+
+    def know_anchors(self, path: Path, anchors: frozenset[str]) -> None:
+        """Record the anchors of a doc of the run (from its parse), so it is never scanned."""
+        self._anchors[path] = anchors
 
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -300,6 +307,9 @@ class CheckResult:
     git: GitDates | None = None  # the git dates, when a rule needed them
 
 
+GIT_RULES = frozenset(("last-updated-behind-commit", "status-transition-illegal"))
+
+
 class Checker:
     """Check files with one config and template; reusable across runs (LSP, serve)."""
 
@@ -343,16 +353,30 @@ class Checker:
         found.sort(key=Diagnostic.sort_key)
         return result
 
+    def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
+        """Run the project rules without git for one parsed doc (an editor's unsaved buffer).
+
+        Other docs are read from disk as needed, once; the git-based rules are left out, since
+        they speak of commits, not of text being typed.
+        """
+        result = CheckResult([], 1)
+        rules = tuple(r for r in self.project_rules if r.slug not in GIT_RULES)
+        facts = {Path(doc.path).resolve(): facts_of(doc, _suppressions(doc))}
+        self._project_phase(result, facts, project, [Candidate(Path(doc.path), True, None)], rules=rules)
+        return sorted(result.diagnostics, key=Diagnostic.sort_key)
+
     def _project_phase(self, result: CheckResult, facts: dict[Path, DocFacts], project: Project,
-                       candidates: Sequence[Candidate]) -> None:
+                       candidates: Sequence[Candidate], rules: Sequence[Rule] | None = None) -> None:
         """Run the project rules once per doc over the run's facts; add their findings and notes."""
         paths = [c.path for c in candidates]
         base = self.base
+        for key, fact in facts.items():
+            project.know_anchors(key, fact.anchors)
         whole = ProjectFacts(facts, resolve=project.resolve_reference, load=self._outside_facts,
-                             git=lambda: gitdates.load(paths),
+                             git=lambda: gitdates.load(paths), files=project,
                              history=lambda: gitdates.status_history(paths, base, status_in) if base else None)
         by_path = {f.path: f for f in facts.values()}
-        for rule in self.project_rules:
+        for rule in self.project_rules if rules is None else rules:
             configured = self.config.rule(rule.slug)
             options = rule.options(**configured.options) if rule.options else None
             for key, fact in facts.items():

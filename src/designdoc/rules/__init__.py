@@ -40,7 +40,7 @@ ALL_RULES: tuple[Rule, ...] = (
     content.table_missing,
     content.code_missing,
     links.link_broken,
-    frontmatter.reference_broken,
+    crossdoc.reference_broken,
     frontmatter.superseded_by_missing,
     frontmatter.stale,
     crossdoc.supersede_asymmetric,

@@ -34,7 +34,8 @@ from ..text import LineIndex, split_lines
 from ._registry import rule
 
 SUPERSEDES, SUPERSEDED_BY = "supersedes", "superseded_by"
-_PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")  # safe as a plain scalar, in block and flow lists
+_PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # safe as a plain scalar, in block and flow lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,16 @@ class CrossFileFix(Fix):
 
     path: str = ""
     file_edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFact:
+    """A relative link or image of a doc (links with a scheme or `//` are not kept)."""
+
+    line: int
+    column: int
+    end_column: int
+    target: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +109,8 @@ class DocFacts:
     superseded_by: RefList
     newline: str
     suppressed: tuple[tuple[int, int, frozenset[str]], ...] = ()
+    links: tuple[LinkFact, ...] = ()
+    anchors: frozenset[str] = frozenset()
 
     def refs(self, key: str) -> RefList:
         """Return the `supersedes` or `superseded_by` list."""
@@ -108,10 +121,12 @@ def facts_of(doc: Document, suppressed: tuple[tuple[int, int, frozenset[str]], .
     """Return the facts of a parsed doc."""
     front = doc.frontmatter
     readable = front is not None and not front.fatal and front.end_line is not None
+    links = tuple(LinkFact(link.line, link.column, link.end_column, link.target) for link in doc.links
+                  if link.target and not _SCHEME.match(link.target) and not link.target.startswith("//"))
     return DocFacts(doc.path, readable, doc.field_text("status"), parse_date(doc.field_text("last_updated")),
                     _value_at(doc, "last_updated", readable), _value_at(doc, "status", readable),
                     _ref_list(doc, SUPERSEDES, readable), _ref_list(doc, SUPERSEDED_BY, readable),
-                    doc.newline, suppressed)
+                    doc.newline, suppressed, links, doc.anchors)
 
 
 def status_in(data: bytes) -> str | None:
@@ -172,8 +187,9 @@ class ProjectFacts:
 
     def __init__(self, docs: Mapping[Path, DocFacts], *, resolve: Callable[[str, str], Path | None],
                  load: Callable[[Path], DocFacts | None], git: Callable[[], Any],
-                 history: Callable[[], Any] = lambda: None) -> None:
+                 history: Callable[[], Any] = lambda: None, files: Any = None) -> None:
         self.docs = docs
+        self.files = files  # runner.Project: existence and anchors of linked files, cached for the run
         self._resolve, self._load, self._git_loader, self._history_loader = resolve, load, git, history
         self._outside: dict[Path, DocFacts | None] = {}
         self._targets: dict[tuple[str, str], Path | None] = {}
@@ -587,9 +603,36 @@ def _touches(a: Edit, b: Edit) -> bool:
 
 
 PROJECT_SCOPE = frozenset(("supersede-asymmetric", "superseded-status-mismatch", "supersede-cycle",
-                           "last-updated-behind-commit", "status-transition-illegal"))
+                           "last-updated-behind-commit", "status-transition-illegal", "link-broken",
+                           "reference-broken"))
 
 
 def is_project_rule(slug: str) -> bool:
     """Return True for a rule that runs in the project phase, over the whole run."""
     return slug in PROJECT_SCOPE
+
+
+@project_rule("reference-broken", severity=Severity.ERROR)
+def reference_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Checks that every `supersedes` and `superseded_by` entry names an existing doc: a path
+    relative to the doc (with or without `.md`), or the file stem of a doc in this run or in the
+    doc's folder.
+
+    ## Why is this bad?
+    A supersede chain with a dangling end sends readers nowhere.
+
+    ## Example
+    ```yaml
+    superseded_by:
+      - rate-limiter-v3   # no such doc
+    ```
+    Use instead: the stem or relative path of the successor.
+
+    ## Fix safety
+    No fix.
+    """
+    for key in (SUPERSEDES, SUPERSEDED_BY):
+        for item in ctx.facts.refs(key).items:
+            if ctx.project.target(ctx.facts, item) is None:
+                yield ctx.at(item, f"{key} names {item.text!r}, which is no existing doc")

@@ -461,33 +461,3 @@ def superseded_by_missing(ctx: Context) -> Iterator[Diagnostic]:
                          line=status.node.line, column=status.node.column, subject="superseded_by")
 
 
-@rule("reference-broken", severity=Severity.ERROR, needs_fields=True)
-def reference_broken(ctx: Context) -> Iterator[Diagnostic]:
-    """## What it does
-    Checks that every `supersedes` and `superseded_by` entry names an existing doc: a path
-    relative to the doc (with or without `.md`), or the file stem of a doc in this run or in the
-    doc's folder.
-
-    ## Why is this bad?
-    A supersede chain with a dangling end sends readers nowhere.
-
-    ## Example
-    ```yaml
-    superseded_by:
-      - rate-limiter-v3   # no such doc
-    ```
-    Use instead: the stem or relative path of the successor.
-
-    ## Fix safety
-    No fix.
-    """
-    for key in REFERENCE_FIELDS:
-        item = _usable(ctx, key)
-        if item is None:
-            continue
-        for entry in item.node.items():
-            if entry.kind != "scalar" or entry.value is None:
-                continue
-            if ctx.project.resolve_reference(ctx.doc.path, str(entry.value)) is None:
-                yield ctx.report(f"{key} names {entry.value!r}, which is no existing doc",
-                                 line=entry.line, column=entry.column, subject=str(entry.value))

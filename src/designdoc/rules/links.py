@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, Severity
-from ._registry import Context, rule
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+from .crossdoc import ProjectContext, project_rule
 
 
-@rule("link-broken", severity=Severity.ERROR)
-def link_broken(ctx: Context) -> Iterator[Diagnostic]:
+@project_rule("link-broken", severity=Severity.ERROR)
+def link_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Checks relative links and images: the file must exist, and a `#anchor` must be made by a
     heading of the target (GitHub-style slugs, repeats as `-1`, `-2`) or an HTML `id`. Links
@@ -35,14 +32,11 @@ def link_broken(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for link in ctx.doc.links:
-        target = link.target
-        if not target or _SCHEME.match(target) or target.startswith("//"):
-            continue
-        path, _, anchor = target.partition("#")
-        path = unquote(path.split("?", 1)[0])
-        anchor = unquote(anchor)
-        problem = ctx.project.check_link(ctx.doc, path, anchor)
+    facts = ctx.facts
+    for link in facts.links:
+        path, _, anchor = link.target.partition("#")
+        problem = ctx.project.files.check_link(facts.path, facts.anchors, unquote(path.split("?", 1)[0]),
+                                               unquote(anchor))
         if problem:
             yield ctx.report(problem, line=link.line, column=link.column, end_column=link.end_column,
-                             subject=target)
+                             subject=link.target)

@@ -59,9 +59,13 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def tree_state(root: Path) -> dict[str, tuple]:
-    """Return mode, mtime, inode and bytes of everything under `root` (FIFOs never opened)."""
+    """Return mode, mtime, inode and bytes of everything under `root` (FIFOs never opened).
+
+    The check cache (`.designdoc-cache/`) is designdoc's own and may be written.
+    """
     state = {}
     for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".designdoc-cache"]
         for name in dirs + files:
             path = Path(folder, name)
             info = path.lstat()

@@ -99,6 +99,9 @@ def _complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: s
 @click.option("--only-docs", is_flag=True,
               help="Skip named files that are not design docs, as in a folder (for pre-commit).")
 @click.option("--base", metavar="REV", help="Also check status moves since the merge-base of REV and HEAD.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes to check with (default: the cores, "
+              "for enough files).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the check cache (.designdoc-cache/).")
 @click.option("--baseline", "baseline_file", metavar="F", type=click.Path(dir_okay=False),
               help="Report only findings that baseline F does not record.")
 @click.option("--update-baseline", metavar="F", type=click.Path(dir_okay=False),
@@ -106,6 +109,7 @@ def _complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: s
 def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], strict: bool, template: str | None, config_file: str | None,
           exit_non_zero_on_fix: bool = False, only_docs: bool = False, base: str | None = None,
+          jobs: int | None = None, no_cache: bool = False,
           baseline_file: str | None = None, update_baseline: str | None = None) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
     from . import baseline
@@ -140,7 +144,8 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
             noun = "file" if len(result.written) == 1 else "files"
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
-        result = checker.run(candidates, keep=fmt == "sarif")  # SARIF fixes need the texts
+        result = checker.run(candidates, keep=fmt == "sarif", jobs=jobs, cache=not no_cache,
+                             progress=_progress(len(candidates), output))  # SARIF fixes need the texts
     for note in getattr(result, "notes", ()):
         click.echo(f"designdoc: warning: {note}", err=True)
     diagnostics = result.diagnostics
@@ -164,6 +169,24 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
     failed = getattr(result, "errors", None)
     # a file that could not be checked is a finding whatever its severity: it went unchecked
     return 1 if failed or any(d.severity >= threshold or d.rule == "file-skipped" for d in diagnostics) else 0
+
+
+def _progress(total: int, output: str | None):  # noqa: ANN202
+    """Return a callback that shows files done / total on a terminal's stderr, or None when quiet."""
+    if total < 200 or os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    state = {"done": 0}
+
+    def tick() -> None:
+        state["done"] += 1
+        done = state["done"]
+        if done % 50 == 0 or done == total:
+            end = "\n" if done == total else ""
+            click.echo(f"\rdesigndoc: checked {done}/{total} files", err=True, nl=False)
+            if end:
+                click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+
+    return tick
 
 
 def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noqa: ANN001

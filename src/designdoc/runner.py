@@ -14,22 +14,26 @@ stay in memory for them.
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
 import fnmatch
+import multiprocessing
 import os
 import re
 import signal
 import stat
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache as cache_module
 from . import document as document_module
 from . import gitdates
 from . import template as template_module
+from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostic, Severity
 from .document import Document
@@ -171,8 +175,8 @@ class Project:
 
     root: Path | None
     stems: dict[str, list[Path]] = field(default_factory=dict)
-    _exists: dict[Path, bool] = field(default_factory=dict)
-    _anchors: dict[Path, frozenset[str] | None] = field(default_factory=dict)
+    _exists: dict[str, bool] = field(default_factory=dict)
+    _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: Config, paths: Iterable[Path]) -> Project:
@@ -199,15 +203,17 @@ class Project:
             real = path.absolute()
         self.stems.setdefault(path.stem, []).append(real)
 
-    def exists(self, path: Path) -> bool:
+    def exists(self, path: Path | str) -> bool:
         """Return whether `path` exists (cached for the run)."""
-        key = Path(os.path.normpath(path))
-        if key not in self._exists:
+        key = os.path.normpath(path)
+        found = self._exists.get(key)
+        if found is None:
             try:
-                self._exists[key] = key.exists()
-            except OSError:  # a name over NAME_MAX, say: no such file either
-                self._exists[key] = False
-        return self._exists[key]
+                found = os.path.exists(key)
+            except (OSError, ValueError):  # a name over NAME_MAX, a NUL: no such file either
+                found = False
+            self._exists[key] = found
+        return found
 
     def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
         """Return the doc a `supersedes` / `superseded_by` entry names, or None."""
@@ -226,6 +232,7 @@ class Project:
         """Return what is wrong with a relative link of the doc at `doc_path`, or None.
 
         `own` holds the doc's own anchors; another doc's come from the run's facts or a scan.
+        Paths stay strings here: a large run checks tens of thousands of links.
         """
         if not path:
             if anchor and anchor not in own and anchor.lower() not in own:
@@ -234,31 +241,37 @@ class Project:
         if path.startswith("/"):
             if self.root is None:
                 return None
-            target = self.root / path.lstrip("/")
+            target = os.path.join(self.root, path.lstrip("/"))
         else:
-            target = Path(doc_path).parent / path
+            target = os.path.join(os.path.dirname(doc_path), path)
         if not self.exists(target):
             return f"Link to {path!r}: no such file"
-        if anchor and target.suffix.lower() in (".md", ".markdown") and target.is_file():
+        if anchor and target.lower().endswith((".md", ".markdown")):
             anchors = self.anchors_of(target)
             if anchors is not None and anchor not in anchors and anchor.lower() not in anchors:
                 return f"Link to '{path}#{anchor}': no heading or id makes that anchor there"
         return None
 
-    def anchors_of(self, path: Path) -> frozenset[str] | None:
+    def anchors_of(self, path: Path | str) -> frozenset[str] | None:
         """Return the anchors another Markdown file makes (read once per run), None if unreadable."""
-        key = path.resolve()
+        key = os.path.abspath(path)
         if key not in self._anchors:
-            try:
-                text = key.read_bytes()[:10 * 1024 * 1024].decode("utf-8", "replace")
-            except OSError:
-                text = None
-            self._anchors[key] = None if text is None else scan_anchors(text)
+            real = os.path.realpath(key)
+            if real not in self._anchors:
+                try:
+                    with open(real, "rb") as handle:
+                        text = handle.read(10 * 1024 * 1024).decode("utf-8", "replace")
+                    self._anchors[real] = scan_anchors(text)
+                except OSError:  # unreadable, or a folder: nothing to say about its anchors
+                    self._anchors[real] = None
+            self._anchors[key] = self._anchors[real]
         return self._anchors[key]
 
-    def know_anchors(self, path: Path, anchors: frozenset[str]) -> None:
+    def know_anchors(self, path: Path, anchors: frozenset[str], shown: str | None = None) -> None:
         """Record the anchors of a doc of the run (from its parse), so it is never scanned."""
-        self._anchors[path] = anchors
+        self._anchors[str(path)] = anchors
+        if shown is not None:
+            self._anchors[os.path.abspath(shown)] = anchors
 
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -308,6 +321,54 @@ class CheckResult:
 
 
 GIT_RULES = frozenset(("last-updated-behind-commit", "status-transition-illegal"))
+PARALLEL_FROM = 48  # files: below this a pool's start-up costs more than it saves (bench/)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What the per-file phase found in one file: its diagnostics and its facts (None if skipped)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    facts: DocFacts | None
+
+
+_POOL_STATE: tuple[Checker, Project, Cache | None] | None = None
+
+
+def _check_in_worker(candidate: Candidate) -> tuple[tuple[FileResult, None] | None, bytes | None]:
+    """Check one file in a pool worker (the checker comes from the forked parent); no Document back."""
+    checker, project, store = _POOL_STATE  # type: ignore[misc]
+    outcome, key = checker._check(candidate, project, store)
+    return (None if outcome is None else (outcome[0], None)), key
+
+
+def _workers(count: int, jobs: int | None) -> int:
+    """Return how many processes to check `count` files with."""
+    if jobs is not None:
+        return max(1, jobs)
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, count // (PARALLEL_FROM // 2)))
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _unique(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Return the candidates with each file once (a doc reached twice, e.g. through a symlink)."""
+    seen: set[Path] = set()
+    unique = []
+    for candidate in candidates:
+        real = _real(candidate.path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(candidate)
+    return unique
 
 
 class Checker:
@@ -325,33 +386,67 @@ class Checker:
         self.project_rules = tuple(r for r in self.rules if is_project_rule(r.slug)
                                    and config.rule(r.slug).severity is not Severity.OFF)
 
-    def run(self, candidates: Sequence[Candidate], *, keep: bool = False,
-            progress: object | None = None) -> CheckResult:
-        """Check every candidate, then run the project rules; `keep` holds the parsed Documents."""
+    def run(self, candidates: Sequence[Candidate], *, keep: bool = False, progress: Callable[[], None] | None = None,
+            jobs: int | None = None, cache: bool = True) -> CheckResult:
+        """Check every candidate, then run the project rules; `keep` holds the parsed Documents.
+
+        Files are checked in a process pool when there are enough of them (`jobs` overrides
+        the size; 1 is serial) and results merge in candidate order, so the report is the same
+        either way.  With `cache`, a file whose bytes are unchanged since the last run is not
+        parsed again (not with `keep`, which needs the Documents).
+        """
         project = Project.of(self.config, (c.path for c in candidates))
-        seen: set[Path] = set()
+        unique = _unique(candidates)
+        store = self._open_cache() if cache and not keep else None
         found: list[Diagnostic] = []
         documents: list[Document] = []
         facts: dict[Path, DocFacts] = {}
         files = 0
-        for candidate in candidates:
-            outcome = self.check_file(candidate, project, seen)
+        for candidate, outcome in self._outcomes(unique, project, store, keep, jobs):
             if progress is not None:
-                progress()  # type: ignore[operator]
+                progress()
             if outcome is None:
                 continue
             files += 1
-            diagnostics, doc = outcome
-            found += diagnostics
+            checked, doc = outcome
+            found += checked.diagnostics
             if keep and doc is not None:
                 documents.append(doc)
-            if self.project_rules and doc is not None:
-                facts[candidate.path.resolve()] = facts_of(doc, _suppressions(doc))
+            if checked.facts is not None:
+                facts[_real(candidate.path)] = checked.facts
+        if store is not None:
+            store.save()
         result = CheckResult(found, files, documents)
-        if facts:
+        if facts and self.project_rules:
             self._project_phase(result, facts, project, candidates)
         found.sort(key=Diagnostic.sort_key)
         return result
+
+    def _open_cache(self) -> Cache:
+        slugs = tuple(r.slug for r in self.rules)
+        key = cache_module.fingerprint(repr(self.config), self.template.source, self.template.name,
+                                       self.template.schema, slugs, self.today.isoformat())
+        return Cache.open(self.config.root, key)
+
+    def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None, keep: bool,
+                  jobs: int | None) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
+        """Yield each candidate with its outcome, in order; in a process pool when it pays."""
+        workers = _workers(len(candidates), jobs)
+        if keep or workers < 2:
+            for candidate in candidates:
+                yield candidate, self.check_file(candidate, project, store)
+            return
+        global _POOL_STATE
+        _POOL_STATE = (self, project, store)  # inherited by the forked workers: nothing to pickle
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(64, len(candidates) // (workers * 8)))
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for candidate, (outcome, key) in zip(candidates, pool.map(_check_in_worker, candidates,
+                                                                        chunksize=chunk)):
+                if store is not None and key is not None and outcome is not None:
+                    store.put(display(candidate.path), key, outcome[0])
+                yield candidate, outcome
+        _POOL_STATE = None
 
     def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
         """Run the project rules without git for one parsed doc (an editor's unsaved buffer).
@@ -371,7 +466,7 @@ class Checker:
         paths = [c.path for c in candidates]
         base = self.base
         for key, fact in facts.items():
-            project.know_anchors(key, fact.anchors)
+            project.know_anchors(key, fact.anchors, fact.path)
         whole = ProjectFacts(facts, resolve=project.resolve_reference, load=self._outside_facts,
                              git=lambda: gitdates.load(paths), files=project,
                              history=lambda: gitdates.status_history(paths, base, status_in) if base else None)
@@ -402,53 +497,62 @@ class Checker:
         """Read, once, a doc that a reference names but the run does not hold (None if unreadable)."""
         candidate = Candidate(path, True, None)
         try:
-            data = self._read(candidate, set())
-            text, bom = self._decode(data, candidate) if data is not None else (None, False)
-            if text is None:
-                return None
+            data = self._read(candidate)
+            text, bom = self._decode(data, candidate)
             with _budget(self.config.time_budget):
                 return facts_of(document_module.parse(text, display(path), self.template, bom=bom))
         except (_Skip, _OverBudget):
             return None
 
-    def check_file(self, candidate: Candidate, project: Project,
-                   seen: set[Path]) -> tuple[list[Diagnostic], Document | None] | None:
-        """Check one file; None when a walked file turns out not to be a doc (or a repeat)."""
+    def check_file(self, candidate: Candidate, project: Project, store: Cache | None = None,
+                   ) -> tuple[FileResult, Document | None] | None:
+        """Check one file; None when a walked file turns out not to be a doc.
+
+        The Document is None when the file was skipped or its result came from the cache.
+        """
+        outcome, _ = self._check(candidate, project, store)
+        return outcome
+
+    def _check(self, candidate: Candidate, project: Project, store: Cache | None,
+               ) -> tuple[tuple[FileResult, Document | None] | None, bytes | None]:
         shown = display(candidate.path)
+        key = None
         try:
-            data = self._read(candidate, seen)
-            if data is None:
-                return None
+            data = self._read(candidate)
+            if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
+                return None, None
+            if store is not None:
+                key = cache_module.digest(data)
+                hit = store.get(shown, key)
+                if hit is not None:
+                    return (hit, None), key
             text, bom = self._decode(data, candidate)
-            if text is None:
-                return None
             with _budget(self.config.time_budget):
                 doc = document_module.parse(text, shown, self.template, bom=bom)
-                return lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules), doc
+                diagnostics = lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules)
+                facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
         except _Skip as skip:
             severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
                 else Severity.WARNING
-            return [self._diagnostic(shown, skip, severity)], None
+            return (FileResult((self._diagnostic(shown, skip, severity),), None), None), None
         except _OverBudget:
             reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
-            return [self._diagnostic(shown, _Skip(reason), Severity.ERROR)], None
+            return (FileResult((self._diagnostic(shown, _Skip(reason), Severity.ERROR),), None), None), None
+        result = FileResult(tuple(diagnostics), facts)
+        if store is not None and key is not None:
+            store.put(shown, key, result)
+        return (result, doc), key
 
     def _diagnostic(self, shown: str, skip: _Skip, severity: Severity) -> Diagnostic:
         configured = self.config.rule(skip.rule).severity
         return Diagnostic(shown, skip.line, skip.column, skip.line, skip.column + 1, skip.rule,
                           configured or severity, skip.reason)
 
-    def _read(self, candidate: Candidate, seen: set[Path]) -> bytes | None:
+    def _read(self, candidate: Candidate) -> bytes:
         path = candidate.path
         try:
             info = path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                real = self._follow(candidate)
-            else:
-                real = path.resolve()
-            if real in seen:
-                return None
-            seen.add(real)
+            real = self._follow(candidate) if stat.S_ISLNK(info.st_mode) else path.resolve()
             info = real.stat()
         except _Skip:
             raise
@@ -480,10 +584,8 @@ class Checker:
             raise _Skip(f"symlink leading outside {display(candidate.root)}, not checked")
         return real
 
-    def _decode(self, data: bytes, candidate: Candidate) -> tuple[str | None, bool]:
-        doc_type = self.template.doc_type
-        if not candidate.named and not _looks_like_doc(data, doc_type, self.template):
-            return None, False
+    def _decode(self, data: bytes, candidate: Candidate) -> tuple[str, bool]:
+        """Decode a file's bytes; an encoding problem is the file's one diagnostic (a _Skip)."""
         for bom, name in _UNSUPPORTED_BOMS:
             if data.startswith(bom):
                 raise _Skip(f"Unsupported encoding {name} (save the file as UTF-8)", rule="encoding-invalid")

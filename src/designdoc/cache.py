@@ -1,0 +1,124 @@
+"""The check cache: per-file results keyed by the file's bytes, for warm runs.
+
+An entry maps (path, BLAKE2 digest of the bytes) to what the per-file phase
+produced: its diagnostics and the small facts the project rules read.  The
+cross-document rules always run again from those facts, so an edit elsewhere
+is seen without re-parsing this file.
+
+One file per settings fingerprint (tool version and code, Python, config,
+template, rule selection, today) under `.designdoc-cache/` at the project
+root, or `DESIGNDOC_CACHE_DIR`.  It is written whole and atomically (temp
+file + rename), so concurrent runs at worst redo work; a corrupt, foreign or
+stale file is ignored and rebuilt, never fatal.  Loading goes through an
+unpickler that accepts designdoc's own record classes only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = 1
+# everything a cached result is made of, and nothing else
+_ALLOWED = frozenset({
+    ("designdoc.runner", "FileResult"),
+    *(("designdoc.diagnostics", name) for name in ("Diagnostic", "Severity", "Fix", "Edit")),
+    *(("designdoc.rules.crossdoc", name) for name in ("DocFacts", "RefList", "RefItem", "LinkFact", "CrossFileFix")),
+    *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
+    ("datetime", "date"),
+})
+_MAX_BYTES = 512 * 1024 * 1024
+
+
+def digest(data: bytes) -> bytes:
+    """Return the content key of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def fingerprint(*parts: object) -> str:
+    """Return a short hash of everything a per-file result depends on besides the file."""
+    code = Path(__file__).parent
+    stamps = sorted((str(p.relative_to(code)), p.stat().st_size, p.stat().st_mtime_ns)
+                    for p in code.rglob("*") if p.suffix in (".py", ".md", ".toml"))
+    text = repr((FORMAT, __version__, sys.version_info[:2], stamps, parts))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def folder(root: Path | None) -> Path | None:
+    """Return the cache folder: DESIGNDOC_CACHE_DIR, else `.designdoc-cache` at the project root."""
+    explicit = os.environ.get("DESIGNDOC_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return root / ".designdoc-cache" if root is not None else None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Load designdoc's records and plain values only: a foreign pickle cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing {module}.{name}")
+
+
+class Cache:
+    """Per-file results of one settings fingerprint; `get` and `put`, then `save`."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[tuple[str, bytes], Any] = {}
+        self.fresh: dict[tuple[str, bytes], Any] = {}
+        if path is not None:
+            self.entries = _load(path)
+
+    @classmethod
+    def open(cls, root: Path | None, key: str) -> Cache:
+        """Return the cache for a settings fingerprint (empty when there is no cache folder)."""
+        where = folder(root)
+        return cls(where / f"check-{key}.pickle" if where is not None else None)
+
+    def get(self, path: str, key: bytes) -> Any:
+        """Return the stored result for this path and content, or None."""
+        found = self.entries.get((path, key))
+        if found is not None:
+            self.fresh[(path, key)] = found
+        return found
+
+    def put(self, path: str, key: bytes, value: Any) -> None:
+        """Store a result of this run."""
+        self.fresh[(path, key)] = value
+
+    def save(self) -> None:
+        """Write this run's entries atomically; any failure only means no cache next time."""
+        if self.path is None or self.fresh == self.entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(self.fresh, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            try:
+                os.unlink(temp)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
+
+
+def _load(path: Path) -> dict:
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            return {}
+        data = path.read_bytes()
+        loaded = _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # a missing, corrupt, truncated or foreign cache is rebuilt, never fatal
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

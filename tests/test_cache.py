@@ -1,0 +1,100 @@
+"""The check cache and the process pool change nothing but speed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from designdoc import cache
+from designdoc.cli import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project (its own config) holding the example docs, many times over."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DESIGNDOC_TODAY", "2026-11-28")
+    monkeypatch.delenv("DESIGNDOC_CACHE_DIR", raising=False)
+    (tmp_path / "designdoc.toml").write_text('paths = ["docs"]\n')
+    for copy in range(15):
+        shutil.copytree(EXAMPLES, tmp_path / "docs" / f"team{copy:02d}")
+    return tmp_path
+
+
+def report(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    main(["check", "--format", "json", *args])
+    return capsys.readouterr().out
+
+
+def cache_files(root: Path) -> list[Path]:
+    return sorted((root / ".designdoc-cache").glob("check-*.pickle"))
+
+
+def test_a_warm_run_reports_exactly_what_a_cold_run_does(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cold = report(capsys, "--no-cache")
+    assert not cache_files(tree)
+    first = report(capsys)
+    assert cache_files(tree)
+    assert report(capsys) == first == cold
+
+
+def test_an_edit_is_seen_here_and_in_the_docs_that_link_to_it(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    linker = tree / "docs" / "team00" / "rate-limiter.md"
+    linker.write_text(linker.read_text("utf-8").replace(
+        "## Appendix\n", "## Appendix\nSee [the index plan](search-indexing.md#purpose).\n", 1), "utf-8")
+    before = report(capsys)
+    assert '"link-broken"' not in before
+    target = tree / "docs" / "team00" / "search-indexing.md"
+    target.write_text(target.read_text("utf-8").replace("## Purpose", "## Why"), "utf-8")
+    warm = report(capsys)
+    assert warm == report(capsys, "--no-cache")
+    assert '"link-broken"' in warm  # the linking doc's result came from the cache
+
+
+@pytest.mark.parametrize("change", ["config", "template", "version", "today"])
+def test_settings_invalidate_the_cache(tree: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    report(capsys)
+    if change == "config":
+        (tree / "designdoc.toml").write_text('paths = ["docs"]\n[rules.purpose-too-long]\nmax_sentences = 1\n')
+    elif change == "template":
+        template = (Path(cache.__file__).parent / "templates" / "design_doc.md").read_text("utf-8")
+        (tree / "tpl.md").write_text(template.replace("## Appendix", "## Glossary"), "utf-8")
+        (tree / "designdoc.toml").write_text('paths = ["docs"]\ntemplate = "tpl.md"\n')
+    elif change == "version":
+        monkeypatch.setattr(cache, "__version__", "999.0.0")
+    else:
+        monkeypatch.setenv("DESIGNDOC_TODAY", "2027-06-01")
+    warm = report(capsys)
+    assert warm == report(capsys, "--no-cache")
+    assert len(cache_files(tree)) == 2  # one file per settings fingerprint
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = report(capsys)
+    for path in cache_files(tree):
+        path.write_bytes(b"not a pickle at all")
+    assert report(capsys) == expected
+    import os
+    import pickle
+
+    class Boom:
+        def __reduce__(self):  # noqa: ANN204 - a foreign pickle that would run code if loaded blindly
+            return (os.system, ("touch pwned",))
+
+    for path in cache_files(tree):
+        path.write_bytes(pickle.dumps({("x", b"y"): Boom()}))
+    assert report(capsys) == expected
+    assert not (tree / "pwned").exists()
+
+
+def test_parallel_and_serial_runs_are_byte_identical(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    serial = report(capsys, "--no-cache", "--jobs", "1")
+    assert report(capsys, "--no-cache", "--jobs", "2") == serial
+    assert report(capsys, "--jobs", "2") == serial  # writes the cache from the workers' results
+    assert report(capsys, "--jobs", "2") == serial  # and reads it back

@@ -177,6 +177,10 @@ class Project:
     stems: dict[str, list[Path]] = field(default_factory=dict)
     _exists: dict[str, bool] = field(default_factory=dict)
     _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _cwd: str = field(default_factory=os.getcwd)  # asked once: tens of thousands of paths are made absolute
+
+    def _absolute(self, path: Path | str) -> str:
+        return os.path.normpath(os.path.join(self._cwd, path))
 
     @classmethod
     def of(cls, config: Config, paths: Iterable[Path]) -> Project:
@@ -254,7 +258,7 @@ class Project:
 
     def anchors_of(self, path: Path | str) -> frozenset[str] | None:
         """Return the anchors another Markdown file makes (read once per run), None if unreadable."""
-        key = os.path.abspath(path)
+        key = self._absolute(path)
         if key not in self._anchors:
             real = os.path.realpath(key)
             if real not in self._anchors:
@@ -271,7 +275,7 @@ class Project:
         """Record the anchors of a doc of the run (from its parse), so it is never scanned."""
         self._anchors[str(path)] = anchors
         if shown is not None:
-            self._anchors[os.path.abspath(shown)] = anchors
+            self._anchors[self._absolute(shown)] = anchors
 
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -430,23 +434,49 @@ class Checker:
 
     def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None, keep: bool,
                   jobs: int | None) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
-        """Yield each candidate with its outcome, in order; in a process pool when it pays."""
-        workers = _workers(len(candidates), jobs)
+        """Yield each candidate with its outcome, in order; in a process pool when it pays.
+
+        With a filled cache, unchanged files are answered here first (a read and a hash), so
+        only the changed ones go to the workers.
+        """
+        hits = self._cache_hits(candidates, store) if store is not None and store.entries and not keep else {}
+        pending = [c for i, c in enumerate(candidates) if i not in hits]
+        workers = _workers(len(pending), jobs)
         if keep or workers < 2:
-            for candidate in candidates:
-                yield candidate, self.check_file(candidate, project, store)
+            for i, candidate in enumerate(candidates):
+                yield candidate, hits[i] if i in hits else self.check_file(candidate, project, store)
             return
         global _POOL_STATE
         _POOL_STATE = (self, project, store)  # inherited by the forked workers: nothing to pickle
         context = multiprocessing.get_context("fork")
-        chunk = max(1, min(64, len(candidates) // (workers * 8)))
+        chunk = max(1, min(64, len(pending) // (workers * 8)))
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for candidate, (outcome, key) in zip(candidates, pool.map(_check_in_worker, candidates,
-                                                                        chunksize=chunk)):
+            computed = pool.map(_check_in_worker, pending, chunksize=chunk)
+            for i, candidate in enumerate(candidates):
+                if i in hits:
+                    yield candidate, hits[i]
+                    continue
+                outcome, key = next(computed)
                 if store is not None and key is not None and outcome is not None:
                     store.put(display(candidate.path), key, outcome[0])
                 yield candidate, outcome
         _POOL_STATE = None
+
+    def _cache_hits(self, candidates: list[Candidate], store: Cache) -> dict[int, tuple[FileResult, None] | None]:
+        """Return {position: outcome} for the candidates the cache answers (None: not a doc)."""
+        hits: dict[int, tuple[FileResult, None] | None] = {}
+        for i, candidate in enumerate(candidates):
+            try:
+                data = self._read(candidate)
+            except _Skip:
+                continue  # reported by the normal path
+            if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
+                hits[i] = None
+                continue
+            found = store.get(display(candidate.path), cache_module.digest(data))
+            if found is not None:
+                hits[i] = (found, None)
+        return hits
 
     def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
         """Run the project rules without git for one parsed doc (an editor's unsaved buffer).

@@ -49,6 +49,12 @@ class CrossFileFix(Fix):
     file_edits: tuple[Edit, ...] = ()
 
 
+def _rebuilt_by_init(self: Any) -> tuple:
+    """Pickle a frozen slotted dataclass as a call of its class: a warm run loads tens of
+    thousands of these from the cache, and the default state-setting is several times slower."""
+    return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
 class LinkFact(NamedTuple):
     """A relative link or image of a doc (links with a scheme or `//` are not kept).
 
@@ -82,6 +88,8 @@ class RefList:
     indent: str = ""  # block: the indent of the `-`
     lead: str = ""  # flow: ", " when the list already has items
 
+    __reduce__ = _rebuilt_by_init
+
     def add(self, ref: str, newline: str) -> tuple[Edit, ...]:
         """Return the edits that add `ref` to this list (none when no safe edit exists)."""
         value = ref if _PLAIN.fullmatch(ref) else json.dumps(ref, ensure_ascii=False)
@@ -112,6 +120,8 @@ class DocFacts:
     suppressed: tuple[tuple[int, int, frozenset[str]], ...] = ()
     links: tuple[LinkFact, ...] = ()
     anchors: frozenset[str] = frozenset()
+
+    __reduce__ = _rebuilt_by_init
 
     def refs(self, key: str) -> RefList:
         """Return the `supersedes` or `superseded_by` list."""

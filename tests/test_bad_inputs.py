@@ -1,4 +1,4 @@
-"""Bad inputs (shared/BAD_INPUTS.md), end to end through the CLI.
+"""Bad inputs (hostile files, encodings, YAML, Markdown and writes), end to end through the CLI.
 
 Every `check` here runs twice, once as text and once as JSON, and the helper
 asserts what must hold for any input: no traceback, the same exit code, every

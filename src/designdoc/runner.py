@@ -429,7 +429,8 @@ class Checker:
     def _open_cache(self) -> Cache:
         slugs = tuple(r.slug for r in self.rules)
         key = cache_module.fingerprint(repr(self.config), self.template.source, self.template.name,
-                                       self.template.schema, slugs, self.today.isoformat())
+                                       self.template.schema, slugs, self.today.isoformat(),
+                                       os.environ.get("DESIGNDOC_NO_BLOCKSCAN"))
         return Cache.open(self.config.root, key)
 
     def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None, keep: bool,

@@ -1,0 +1,161 @@
+"""Benchmark `designdoc build` against `mkdocs build` on the same synthetic corpus.
+
+    uv run python bench/site.py [--sizes 1000,10000] [--peer-sizes 1000] [--repeat 1] [--tools-dir DIR]
+
+For each size a corpus is written into a temporary folder, at run time, by
+`bench/corpus.py` beside this file.  Then, side by side in one
+run: a cold `designdoc build` (fresh output folder: check, render, search index), a warm
+rebuild after editing one doc (the incremental path), and, for the peer sizes, a cold
+`mkdocs build` of the same docs folder (mkdocs is installed into a throw-away venv, never
+into the project; its default theme and search plugin).  Wall time comes from
+`time.perf_counter`; CPU (user + system, children included) from `os.wait4`.  The machine
+may be busy with other work: the CPU column is the steadier number.  Stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_GENERATOR = Path(__file__).resolve().parent / "corpus.py"
+SEED = "20261127"
+TODAY = "2026-11-27"
+
+
+@dataclass
+class Run:
+    """One measured process."""
+
+    wall: float
+    cpu: float
+    code: int
+
+
+def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `argv` and return its wall time, CPU time (user + system) and exit code."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"  {' '.join(argv[:3])}… exited {code}: {stderr.strip()[-300:]}", file=sys.stderr)
+    return Run(wall, usage.ru_utime + usage.ru_stime, code)
+
+
+def generate(size: int, folder: Path) -> Path:
+    """Write a corpus of `size` docs into `folder`; return its docs folder."""
+    argv = [sys.executable, str(LOCAL_GENERATOR), str(size), str(folder), "--seed", SEED, "--today", TODAY]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return folder / "docs"
+
+
+def install_mkdocs(tools: Path) -> Path | None:
+    """Install mkdocs into a throw-away venv under `tools`; return its executable (None: not installable)."""
+    executable = tools / "mkdocs-venv" / "bin" / "mkdocs"
+    if executable.is_file():
+        return executable
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(tools / "mkdocs-venv")], check=True)
+        subprocess.run([str(tools / "mkdocs-venv" / "bin" / "pip"), "install", "--quiet", "mkdocs"], check=True,
+                       stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"mkdocs could not be installed ({error}); skipped", file=sys.stderr)
+        return None
+    return executable
+
+
+def mkdocs_version(executable: Path) -> str:
+    """Return mkdocs' version line."""
+    done = subprocess.run([str(executable), "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.split(" from ")[0].strip()
+
+
+def designdoc(docs: Path, output: Path) -> Run:
+    """Build the site of `docs` into `output` with this checkout's designdoc."""
+    return measure([sys.executable, "-m", "designdoc", "build", str(docs), "-o", str(output)], cwd=docs.parent,
+                   env={"DESIGNDOC_TODAY": TODAY})
+
+
+def mkdocs(executable: Path, docs: Path, work: Path) -> Run:
+    """Build the same docs with mkdocs (default theme, search plugin)."""
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "mkdocs.yml"
+    config.write_text(f"site_name: corpus\ndocs_dir: {docs}\nsite_dir: {work / 'site'}\n", "utf-8")
+    shutil.rmtree(work / "site", ignore_errors=True)
+    return measure([str(executable), "build", "--quiet", "-f", str(config)], cwd=work)
+
+
+def edit_one(docs: Path) -> None:
+    """Change one sentence of one doc (the incremental case)."""
+    first = min(docs.rglob("*.md"))
+    first.write_text(first.read_text("utf-8").replace("\n\n", "\n\nEdited for the benchmark.\n\n", 1), "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--peer-sizes", default="1000")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--tools-dir", type=Path)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s}
+    rows: list[tuple[str, int, Run]] = []
+    with tempfile.TemporaryDirectory(prefix="designdoc-site-bench-") as temp:
+        work = Path(temp)
+        tools = args.tools_dir or work / "tools"
+        tools.mkdir(parents=True, exist_ok=True)
+        executable = install_mkdocs(tools) if peer_sizes else None
+        print(f"load average before: {os.getloadavg()[0]:.2f}; cores: {os.cpu_count()}", file=sys.stderr)
+        for size in sizes:
+            docs = generate(size, work / f"corpus-{size}")
+            for n in range(args.repeat):
+                output = work / f"site-{size}-{n}"
+                rows.append(("designdoc build (cold)", size, designdoc(docs, output)))
+                if executable is not None and size in peer_sizes:
+                    rows.append((f"mkdocs build ({mkdocs_version(executable)})", size,
+                                 mkdocs(executable, docs, work / f"mkdocs-{size}")))
+            rows.append(("designdoc build (no change)", size, designdoc(docs, work / f"site-{size}-0")))
+            edit_one(docs)
+            rows.append(("designdoc build (one doc edited)", size, designdoc(docs, work / f"site-{size}-0")))
+            shutil.rmtree(docs.parent)
+        print(f"load average after: {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    print(table(rows))
+    return 0
+
+
+def table(rows: list[tuple[str, int, Run]]) -> str:
+    """Return the results as a Markdown table, best of the repeats, with the ratios that matter."""
+    best: dict[tuple[str, int], Run] = {}
+    for name, size, run in rows:
+        if run.code == 0 and ((name, size) not in best or run.wall < best[name, size].wall):
+            best[name, size] = run
+    lines = ["| tool | docs | wall (s) | CPU (s) |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {size:,} | {run.wall:.1f} | {run.cpu:.1f} |" for (name, size), run in best.items()]
+    cold = {size: run for (name, size), run in best.items() if name == "designdoc build (cold)"}
+    peers = {size: run for (name, size), run in best.items() if name.startswith("mkdocs")}
+    for size, peer in sorted(peers.items()):
+        if size in cold:
+            lines.append(f"\nmkdocs / designdoc at {size:,} docs: {peer.wall / cold[size].wall:.1f}× wall, "
+                         f"{peer.cpu / cold[size].cpu:.1f}× CPU")
+    if len(cold) >= 2:
+        small, large = min(cold), max(cold)
+        lines.append(f"\ndesigndoc {large:,} / {small:,} docs: {cold[large].wall / cold[small].wall:.1f}× wall, "
+                     f"{cold[large].cpu / cold[small].cpu:.1f}× CPU (docs: {large / small:.0f}×)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

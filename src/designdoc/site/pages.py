@@ -1,0 +1,258 @@
+"""What each page template receives: plain, JSON-able values, sorted.
+
+A doc page's context holds everything on the page except its rendered body; its hash is
+part of the manifest, so a doc whose backlinks, successor title or findings change is
+rendered again even when its own text did not.  No page lists every doc except the
+catalog and the dashboard: a doc page carries no site-wide navigation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from ..catalog import Catalog, Entry
+from ..diagnostics import Diagnostic
+from ..document import Document
+from .charts import Bar, bar_chart
+from .links import SiteMap, relative, root_of
+
+STALE_STATUSES = ("draft", "review")  # as the `stale` rule: only open docs go stale
+BANNERS = {
+    "draft": "Draft: this design is still being written and may change.",
+    "deprecated": "Deprecated: this design is no longer recommended.",
+    "superseded": "Superseded: this design has been replaced.",
+    "rejected": "Rejected: this design was reviewed and not accepted.",
+    "withdrawn": "Withdrawn: this design was abandoned by its authors.",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything gathered for one build: the catalog, the parsed docs and their findings."""
+
+    catalog: Catalog
+    documents: dict[str, Document]  # by path, as shown
+    findings: dict[str, list[Diagnostic]]  # by path
+    sitemap: SiteMap
+    stale_days: int
+    successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    predecessors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def by_path(self) -> dict[str, Entry]:
+        """Return the catalog entries by path."""
+        return {e.path: e for e in self.catalog.entries}
+
+    def page(self, path: str) -> str | None:
+        """Return the page of the doc at `path`, None when it has none (it could not be read)."""
+        return self.sitemap.page_of(path) if path in self.documents else None
+
+
+def relations(catalog: Catalog) -> tuple[dict, dict, dict]:
+    """Return (successors, predecessors, backlinks) of each doc from the catalog's edges."""
+    successors: dict[str, set[str]] = {}
+    predecessors: dict[str, set[str]] = {}
+    backlinks: dict[str, set[str]] = {}
+    for edge in catalog.edges():
+        if edge.kind == "supersedes":
+            successors.setdefault(edge.target, set()).add(edge.source)
+            predecessors.setdefault(edge.source, set()).add(edge.target)
+        else:
+            backlinks.setdefault(edge.target, set()).add(edge.source)
+    return tuple({k: tuple(sorted(v)) for k, v in d.items()} for d in (successors, predecessors, backlinks))
+
+
+def is_stale(entry: Entry, stale_days: int) -> bool:
+    """Return True for an open doc (draft, review) last updated more than `stale_days` ago."""
+    return entry.status in STALE_STATUSES and entry.age_days is not None and entry.age_days > stale_days
+
+
+def title_of(entry: Entry) -> str:
+    """Return the title shown for a doc: its title, else its file name."""
+    return entry.title or Path(entry.path).name
+
+
+# --------------------------------------------------------------------------- doc pages
+
+
+def doc_context(site: Site, entry: Entry) -> dict:
+    """Return a doc page's context (everything but the rendered body)."""
+    page = site.sitemap.page_of(entry.path)
+    doc = site.documents[entry.path]
+    entries = site.by_path
+    successors = [_ref(site, entries, page, p) for p in site.successors.get(entry.path, ())]
+    return {
+        "page": page,
+        "root": root_of(page),
+        "title": title_of(entry),
+        "path": entry.path,
+        "status": entry.status,
+        "known_status": entry.status in site.catalog.statuses,
+        "version": entry.version,
+        "owners": list(entry.owners),
+        "reviewers": _list_field(doc, "reviewers"),
+        "approvers": _list_field(doc, "approvers"),
+        "last_updated": entry.last_updated,
+        "age_days": entry.age_days,
+        "stale": is_stale(entry, site.stale_days),
+        "last_commit": entry.last_commit,
+        "tags": list(entry.tags),
+        "supersedes": [_ref(site, entries, page, p) for p in site.predecessors.get(entry.path, ())],
+        "superseded_by": successors,
+        "backlinks": [_ref(site, entries, page, p) for p in site.backlinks.get(entry.path, ())],
+        "findings": [_finding(d) for d in site.findings.get(entry.path, ())],
+        "errors": entry.errors,
+        "warnings": entry.warnings,
+        "banner": _banner(entry.status, successors),
+        "has_title_heading": doc.title_heading is not None,
+    }
+
+
+def _ref(site: Site, entries: dict[str, Entry], here: str, path: str) -> dict:
+    entry = entries[path]
+    target = site.page(path)
+    return {"title": title_of(entry), "status": entry.status,
+            "href": relative(here, target) if target is not None else None}
+
+
+def _finding(d: Diagnostic) -> dict:
+    return {"line": d.line, "column": d.column, "severity": d.severity.label, "rule": d.rule, "message": d.message}
+
+
+def _banner(status: str | None, successors: list[dict]) -> dict | None:
+    if status not in BANNERS:
+        return None
+    return {"kind": status, "text": BANNERS[status], "successors": successors if status == "superseded" else []}
+
+
+def _list_field(doc: Document, key: str) -> list[str]:
+    item = doc.frontmatter.get(key) if doc.frontmatter is not None else None
+    if item is None:
+        return []
+    return [str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None]
+
+
+# --------------------------------------------------------------------------- the catalog
+
+
+def catalog_context(site: Site) -> dict:
+    """Return the catalog page's context: rows sorted by title, the filter choices with counts."""
+    entries = site.catalog.sort(site.catalog.entries, "title")
+    rows = [_row(site, e) for e in entries]
+    return {
+        "page": "index.html",
+        "root": "",
+        "rows": rows,
+        "total": len(rows),
+        "statuses": _status_counts(site.catalog, entries),
+        "tags": _counts(t for e in entries for t in dict.fromkeys(e.tags)),
+        "owners": _counts(o for e in entries for o in dict.fromkeys(e.owners)),
+        "stale": sum(1 for r in rows if r["stale"]),
+        "stale_days": site.stale_days,
+        # what the filters read: one compact record per row, in row order
+        "filter_data": [[r["status"] or "", r["tags"], r["owners"], _haystack(r)] for r in rows],
+    }
+
+
+def _row(site: Site, entry: Entry) -> dict:
+    page = site.page(entry.path)
+    return {"title": title_of(entry), "href": page, "path": entry.path, "status": entry.status,
+            "known_status": entry.status in site.catalog.statuses, "version": entry.version,
+            "owners": list(entry.owners), "last_updated": entry.last_updated, "age_days": entry.age_days,
+            "stale": is_stale(entry, site.stale_days), "tags": list(entry.tags), "errors": entry.errors,
+            "warnings": entry.warnings}
+
+
+def _haystack(row: dict) -> str:
+    return " ".join([row["title"], row["path"], *row["owners"], *row["tags"], row["version"] or ""]).casefold()
+
+
+def _status_counts(catalog: Catalog, entries: Sequence[Entry]) -> list[dict]:
+    counts = Counter(e.status if e.status in catalog.statuses else "" for e in entries)
+    found = [{"status": s, "count": counts[s]} for s in catalog.statuses if counts[s]]
+    if counts[""]:
+        found.append({"status": "", "count": counts[""]})
+    return found
+
+
+def _counts(values: Iterable[str]) -> list[dict]:
+    counts = Counter(values)
+    return [{"value": v, "count": counts[v]} for v in sorted(counts, key=lambda v: (v.casefold(), v))]
+
+
+# --------------------------------------------------------------------------- the dashboard
+
+TOP_OWNERS = 15
+
+
+def dashboard_context(site: Site) -> dict:
+    """Return the dashboard's context: charts by status and owner, stale docs, errors, supersede chains."""
+    entries = site.catalog.entries
+    statuses = _status_counts(site.catalog, entries)
+    owners = sorted(_counts(o for e in entries for o in dict.fromkeys(e.owners)),
+                    key=lambda c: (-c["count"], c["value"].casefold(), c["value"]))
+    status_bars = [Bar(s["status"] or "no valid status", s["count"], f"dd-status-{s['status'] or 'none'}",
+                       "index.html?status=" + quote(s["status"] or "-")) for s in statuses]
+    owner_bars = [Bar(o["value"], o["count"], "dd-bar-owner", "index.html?owner=" + quote(o["value"]))
+                  for o in owners[:TOP_OWNERS]]
+    stale = sorted((e for e in entries if is_stale(e, site.stale_days)), key=lambda e: (-(e.age_days or 0), e.path))
+    failing = sorted((e for e in entries if e.errors), key=lambda e: (-e.errors, title_of(e).casefold(), e.path))
+    return {
+        "page": "dashboard.html",
+        "root": "",
+        "total": len(entries),
+        "errors": sum(e.errors for e in entries),
+        "warnings": sum(e.warnings for e in entries),
+        "stale_days": site.stale_days,
+        "status_chart": bar_chart(status_bars, title="Docs by status", chart_id="dd-chart-status"),
+        "owner_chart": bar_chart(owner_bars, title=f"Docs by owner (top {TOP_OWNERS})", chart_id="dd-chart-owner"),
+        "statuses": statuses,
+        "owners": owners,
+        "stale": [_row(site, e) for e in stale],
+        "failing": [_row(site, e) for e in failing],
+        "chains": [[_chain_link(site, p) for p in chain] for chain in supersede_chains(site.predecessors)],
+    }
+
+
+def _chain_link(site: Site, path: str) -> dict:
+    entry = site.by_path[path]
+    return {"title": title_of(entry), "status": entry.status, "href": site.page(path)}
+
+
+def supersede_chains(predecessors: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """Return every supersede chain, oldest doc first, as lists of paths (a cycle is listed once).
+
+    `predecessors[b]` are the docs that `b` supersedes.  A chain starts at a doc nothing
+    supersedes and walks back through its predecessors; a branch gives one chain per path.
+    """
+    superseded = {p for olds in predecessors.values() for p in olds}
+    newest = sorted(p for p in predecessors if p not in superseded)
+    chains: list[list[str]] = []
+    covered: set[str] = set()
+    for start in newest:
+        for path in _walk_back(start, predecessors):
+            chains.append(list(reversed(path)))
+            covered.update(path)
+    for start in sorted(set(predecessors) - covered):  # what is left is in a cycle
+        if start in covered:
+            continue  # an earlier cycle went through it
+        path = next(iter(_walk_back(start, predecessors)))
+        chains.append(list(reversed(path)) + [path[-1]])  # closes the cycle
+        covered.update(path)
+    return chains
+
+
+def _walk_back(start: str, predecessors: dict[str, tuple[str, ...]]) -> Iterable[list[str]]:
+    stack = [[start]]
+    while stack:
+        path = stack.pop()
+        olds = [p for p in predecessors.get(path[-1], ()) if p not in path]
+        if not olds:
+            yield path
+        for old in reversed(olds):
+            stack.append(path + [old])

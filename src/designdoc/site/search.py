@@ -1,0 +1,201 @@
+"""The search index: pagefind (the `pagefind[bin]` wheel, offline), made deterministic.
+
+pagefind writes its filter files in hash-map order, which changes from run to run
+(pagefind 1.5: `filter/en_<hash>.pf_filter` holds `[name, [[value, [pages]], …]]` as
+CBOR, gzipped, and the values come out shuffled).  The site promises the same bytes for
+the same input, so after pagefind has run the filter values are sorted, the files named
+by a hash of what they hold, and the two files that name them (`pagefind.<lang>_<hash>.pf_meta`
+and `pagefind-entry.json`) rewritten to match.  The browser code only follows the names.
+
+The index is written beside the site and swapped in when complete, so a page being
+served never sees half an index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+from .links import SEARCH_DIR
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class IndexFormatError(Exception):
+    """The index is not in the format this module knows (a newer pagefind)."""
+
+
+def executable() -> str | None:
+    """Return the pagefind binary of the `pagefind[bin]` wheel (else one on PATH), or None."""
+    try:
+        from pagefind_bin import get_executable
+
+        return str(get_executable())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("pagefind")
+
+
+def run_pagefind(output: Path, notes: list[str]) -> bool:
+    """Index the site's doc pages; False (and a note) when pagefind cannot run."""
+    binary = executable()
+    if binary is None:
+        notes.append("search index not built: the pagefind binary is missing (install 'pagefind[bin]')")
+        return False
+    fresh = output / f".{SEARCH_DIR}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        done = subprocess.run([binary, "--site", str(output), "--output-path", str(fresh), "--silent"],
+                              capture_output=True, text=True, timeout=900, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        notes.append(f"search index not built: pagefind failed ({error})")
+        return False
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()
+        notes.append(f"search index not built: pagefind exited {done.returncode}" + (f" ({last[-1]})" if last else ""))
+        shutil.rmtree(fresh, ignore_errors=True)
+        return False
+    try:
+        canonicalise(fresh)
+    except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
+        notes.append(f"search index built, but not reproducibly: {error}")
+    _swap(fresh, output / SEARCH_DIR)
+    return True
+
+
+def _swap(fresh: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(fresh, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- deterministic output
+
+
+def canonicalise(bundle: Path) -> None:
+    """Sort the filter values of a pagefind bundle and rename its files by their content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text("utf-8"))
+    for language, info in sorted(entry["languages"].items()):
+        info["hash"] = _canonical_language(bundle, language, info["hash"])
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _canonical_language(bundle: Path, language: str, meta_hash: str) -> str:
+    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
+    meta = _read(meta_path)
+    if not (isinstance(meta, list) and len(meta) >= 4 and isinstance(meta[3], list)):
+        raise IndexFormatError(f"{meta_path.name}: unknown layout")
+    renamed = []
+    for name, filter_hash in meta[3]:
+        renamed.append([name, _canonical_filter(bundle / "filter", language, filter_hash)])
+    meta[3] = sorted(renamed)
+    new_hash = _write(bundle, "pagefind.{}.pf_meta", language, 10, meta)
+    if new_hash != meta_hash:
+        meta_path.unlink()
+    return new_hash
+
+
+def _canonical_filter(folder: Path, language: str, filter_hash: str) -> str:
+    path = folder / f"{filter_hash}.pf_filter"
+    content = _read(path)
+    if not (isinstance(content, list) and len(content) == 2 and isinstance(content[1], list)):
+        raise IndexFormatError(f"{path.name}: unknown layout")
+    content[1] = sorted(content[1], key=lambda item: (str(item[0]), item[1]))
+    new_hash = _write(folder, "{}.pf_filter", language, 7, content)
+    if new_hash != filter_hash:
+        path.unlink()
+    return new_hash
+
+
+def _read(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise IndexFormatError(f"{path.name}: no pagefind signature")
+    value, end = cbor_decode(data, len(SIGNATURE))
+    if end != len(data):
+        raise IndexFormatError(f"{path.name}: trailing bytes")
+    return value
+
+
+def _write(folder: Path, pattern: str, language: str, digits: int, value: object) -> str:
+    data = SIGNATURE + cbor_encode(value)
+    name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / pattern.format(name)).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+# --------------------------------------------------------------------------- a minimal CBOR codec
+
+def cbor_decode(data: bytes, i: int = 0) -> tuple[object, int]:
+    """Decode one CBOR item (integers, strings, bytes, arrays, maps, simple values) at offset `i`."""
+    major, info = data[i] >> 5, data[i] & 31
+    i += 1
+    if major == 7:
+        simple = {20: False, 21: True, 22: None}
+        if info not in simple:
+            raise IndexFormatError(f"unsupported CBOR simple value {info}")
+        return simple[info], i
+    if info < 24:
+        argument = info
+    elif 24 <= info <= 27:
+        size = 1 << (info - 24)
+        argument = int.from_bytes(data[i:i + size], "big")
+        i += size
+    else:
+        raise IndexFormatError(f"unsupported CBOR length {info}")
+    if major == 0:
+        return argument, i
+    if major == 1:
+        return -1 - argument, i
+    if major in (2, 3):
+        raw = bytes(data[i:i + argument])
+        return (raw if major == 2 else raw.decode("utf-8")), i + argument
+    items = []
+    for _ in range(argument * (2 if major == 5 else 1)):
+        item, i = cbor_decode(data, i)
+        items.append(item)
+    if major == 4:
+        return items, i
+    if major == 5:
+        return _Map(zip(items[::2], items[1::2], strict=True)), i
+    raise IndexFormatError(f"unsupported CBOR type {major}")
+
+
+class _Map(list):
+    """A decoded CBOR map, kept as ordered pairs so it encodes back byte for byte."""
+
+
+def cbor_encode(value: object) -> bytes:
+    """Encode a value as CBOR with the shortest heads (what pagefind writes)."""
+    if value is False or value is True or value is None:
+        return bytes([0xF4 if value is False else 0xF5 if value is True else 0xF6])
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, _Map):
+        return _head(5, len(value)) + b"".join(cbor_encode(k) + cbor_encode(v) for k, v in value)
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(cbor_encode(item) for item in value)
+    raise IndexFormatError(f"cannot encode {type(value).__name__}")
+
+
+def _head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size, fmt in ((24, 1, ">B"), (25, 2, ">H"), (26, 4, ">I"), (27, 8, ">Q")):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + struct.pack(fmt, argument)
+    raise IndexFormatError("integer too large for CBOR")

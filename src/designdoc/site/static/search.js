@@ -1,0 +1,41 @@
+/* Full-text search with pagefind's index and UI, loaded from this site (no network).
+   Over file:// the browser will not let pagefind fetch its index: say so, and offer the
+   catalog's filter with the same words. */
+(function () {
+  "use strict";
+  var box = document.getElementById("dd-search");
+  var note = document.getElementById("dd-search-note");
+  var query = new URLSearchParams(location.search).get("q") || "";
+
+  function explain(message) {
+    note.textContent = message + " ";
+    var link = document.createElement("a");
+    link.href = "index.html" + (query ? "?q=" + encodeURIComponent(query) : "");
+    link.textContent = "Filter the catalog" + (query ? " for \u201c" + query + "\u201d" : "") + " instead.";
+    note.appendChild(link);
+    note.hidden = false;
+  }
+
+  if (box.getAttribute("data-disabled") === "true") {
+    explain("This site was built without a search index.");
+    return;
+  }
+  if (location.protocol === "file:") {
+    explain("Full-text search needs the site to be served over HTTP (designdoc serve, or any static host).");
+    return;
+  }
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = "pagefind/pagefind-ui.css";
+  document.head.appendChild(css);
+  var script = document.createElement("script");
+  script.src = "pagefind/pagefind-ui.js";
+  script.onload = function () {
+    /* global PagefindUI */
+    var base = new URL(".", location.href).pathname;
+    var ui = new PagefindUI({ element: "#dd-search", bundlePath: base + "pagefind/", baseUrl: base, showSubResults: true, showImages: false });
+    if (query) ui.triggerSearch(query);
+  };
+  script.onerror = function () { explain("The search index is missing."); };
+  document.head.appendChild(script);
+})();

@@ -1,0 +1,346 @@
+"""designdoc build: pages, links, assets, safety, determinism, incremental rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+from site_helpers import build_site, copy_fixture, tree
+
+from designdoc.cli import cli
+from designdoc.inline import unique_slugs
+from designdoc.site import search
+from designdoc.site.charts import Bar, bar_chart
+from designdoc.site.links import MANIFEST, SiteMap, page_paths
+from designdoc.site.pages import supersede_chains
+from designdoc.site.render import render, sanitize
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The basic fixture, built once: (docs folder, site folder)."""
+    os.environ["DESIGNDOC_TODAY"] = "2025-06-01"
+    base = tmp_path_factory.mktemp("basic")
+    docs = copy_fixture("basic", base)
+    build_site(docs, base / "site")
+    return docs, base / "site"
+
+
+@pytest.fixture(scope="module")
+def xss(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile fixture, built once: its site folder."""
+    os.environ["DESIGNDOC_TODAY"] = "2025-06-01"
+    base = tmp_path_factory.mktemp("xss")
+    docs = copy_fixture("xss", base)
+    build_site(docs, base / "site", search=False)
+    return base / "site"
+
+
+def body(page: str) -> str:
+    """Return the rendered doc body of a page (without the findings that quote the source)."""
+    return page.split('<div class="dd-body">', 1)[1].split("</article>", 1)[0]
+
+
+# --------------------------------------------------------------------------- layout and content
+
+
+def test_pages_mirror_the_docs_tree(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    for page in ("index.html", "dashboard.html", "search.html", "rate-limiter.html", "area/queue-v1.html",
+                 "area/queue-v2.html", "area/draft-idea.html", "area/old-cache.html"):
+        assert (site / page).is_file(), page
+    assert not (site / "notes.html").exists()  # not a design doc
+    assert (site / "_designdoc/vendor/mermaid.min.js").is_file()
+    assert (site / "pagefind/pagefind-ui.js").is_file()
+
+
+def test_page_paths_avoid_the_sites_own_names() -> None:
+    pages = page_paths("/d", ["/d/index.md", "/d/dashboard.md", "/d/a/index.md", "/d/pagefind/x.md", "/d/b.markdown"])
+    assert pages == {"/d/a/index.md": "a/index.html", "/d/b.markdown": "b.html", "/d/dashboard.md": "dashboard-doc.html",
+                     "/d/index.md": "index-doc.html", "/d/pagefind/x.md": "pagefind-doc/x.html"}
+
+
+def test_links_between_docs_point_at_pages_with_the_checked_anchors(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    page = (site / "rate-limiter.html").read_text()
+    assert 'href="area/queue-v2.html#purpose"' in page
+    assert 'href="#storage"' in page and 'id="storage"' in page
+    back = (site / "area/queue-v2.html").read_text()
+    assert 'href="../rate-limiter.html#storage"' in back
+    # a link to a file that does not exist, or outside the docs tree, is inert
+    assert "area/nothing.md" not in body(page) and "README.txt" not in body(page)
+    assert body(page).count('class="dd-unresolved"') >= 4
+
+
+def test_heading_ids_are_the_slugs_link_checking_uses() -> None:
+    rendered = render("# Title\n\n## Intro\n\n## Intro\n\n### Über `code` *x*\n\n## 🎉\n", title_line=1)
+    texts = ["Title", "Intro", "Intro", "Über code x", "🎉"]
+    assert [h.slug for h in rendered.headings] == unique_slugs(texts)
+    assert [h.level for h in rendered.headings] == [1, 2, 2, 3, 2]
+
+
+def test_images_inside_the_tree_are_copied_and_nothing_outside_ever_is(basic: tuple[Path, Path]) -> None:
+    docs, site = basic
+    assert (site / "img/diagram.png").read_bytes() == (docs / "img/diagram.png").read_bytes()
+    page = (site / "rate-limiter.html").read_text()
+    assert 'src="img/diagram.png"' in page and 'alt="The architecture"' in page
+    assert "passwd" not in "".join(tree(site))
+    assert "/etc/passwd" not in body(page)
+
+
+def test_asset_resolution_refuses_escapes_and_symlinks_out(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "a.md").write_text("x")
+    (docs / "ok.png").write_bytes(b"png")
+    (docs / ".hidden.png").write_bytes(b"png")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (docs / "link.png").symlink_to(secret)
+    (docs / "sub" / "fifo.png").parent.mkdir(exist_ok=True)
+    os.mkfifo(docs / "sub" / "fifo.png")
+    sitemap = SiteMap(docs, [str(docs / "a.md")], project_root=tmp_path)
+    resolve = lambda href: sitemap.resolve(str(docs / "a.md"), href)
+    assert resolve("ok.png").asset == "ok.png"
+    for href in ("../secret.txt", "../../../../etc/passwd", "/secret.txt", "/etc/passwd", "link.png", ".hidden.png",
+                 "sub/fifo.png", "sub/../../secret.txt", "%2e%2e/secret.txt", "nothing.png", "sub"):
+        assert resolve(href).href is None and resolve(href).asset is None, href
+    assert resolve("https://example.org/x.png").href == "https://example.org/x.png"
+    assert resolve("#anchor").href == "#anchor"
+
+
+def test_doc_page_has_toc_metadata_findings_backlinks_and_highlighting(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    page = (site / "rate-limiter.html").read_text()
+    assert 'dd-toc"' in page and 'href="#architecture-overview"' in page
+    assert "ana.silva@acme.io" in page and "1.0.0" in page and "2025-05-20" in page
+    assert 'id="dd-findings"' in page
+    assert '<pre class="mermaid">' in page and "mermaid.min.js" in page and "mermaid-init.js" in page
+    assert '<span class="k">def</span>' in page  # Pygments on the server
+    assert 'type="checkbox"' in page and 'class="footnotes"' in page and 'style="text-align:right"' in page
+    linked = (site / "area/queue-v2.html").read_text()
+    assert 'id="dd-backlinks"' in linked and "Rate limiter</a>" in linked
+    assert "mermaid.min.js" not in linked  # only pages with a diagram load Mermaid
+
+
+def test_banners_for_superseded_draft_and_deprecated(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    old = (site / "area/queue-v1.html").read_text()
+    assert "dd-banner-superseded" in old and re.search(r'Read instead:\s*<a href="queue-v2.html">Queue v2</a>', old)
+    assert "dd-banner-draft" in (site / "area/draft-idea.html").read_text()
+    assert "dd-banner-deprecated" in (site / "area/old-cache.html").read_text()
+    assert "dd-banner" not in (site / "area/queue-v2.html").read_text().split("<main")[1].split("dd-aside")[0]
+
+
+def test_catalog_lists_every_doc_with_filters_and_counts(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    page = (site / "index.html").read_text()
+    for title in ("Rate limiter", "Queue v1", "Queue v2", "Request hedging", "Old cache"):
+        assert f">{title}</a>" in page
+    assert '<option value="approved">approved (2)</option>' in page
+    assert '<option value="platform">platform (5)</option>' in page
+    data = json.loads(re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', page, re.DOTALL)[1])
+    assert len(data) == 5 and all(len(row) == 4 for row in data)
+    assert "catalog.js" in page
+
+
+def test_dashboard_has_svg_charts_and_supersede_chains(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    page = (site / "dashboard.html").read_text()
+    assert page.count('<svg class="dd-chart" role="img"') == 2
+    assert re.search(r"Queue v1</a>.*?superseded by.*?Queue v2</a>", page, re.DOTALL)
+
+
+def test_supersede_chains_follow_branches_and_cycles() -> None:
+    assert supersede_chains({"b": ("a",), "c": ("b",)}) == [["a", "b", "c"]]
+    assert supersede_chains({"x": ("y",), "y": ("x",)}) == [["y", "x", "y"]]
+    assert sorted(supersede_chains({"n": ("o1", "o2")})) == [["o1", "n"], ["o2", "n"]]
+
+
+def test_every_page_is_valid_html_with_landmarks(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    parser = html5lib.HTMLParser(strict=True)
+    for page in sorted(site.rglob("*.html")):
+        if "pagefind" in page.parts:
+            continue
+        text = page.read_text()
+        parser.parse(text)  # raises on any parse error
+        ids = re.findall(r'\sid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), f"{page}: duplicate ids"
+        assert "<main" in text and "<header" in text and "<nav" in text and 'lang="en"' in text
+        assert re.search(r"<img(?![^>]*\balt=)", text) is None, f"{page}: an image without alt"
+
+
+def test_only_relative_links(basic: tuple[Path, Path]) -> None:
+    _, site = basic
+    for page in sorted(site.glob("**/*.html")):
+        if "pagefind" in page.parts:
+            continue
+        for url in re.findall(r'(?:href|src|action)="([^"]*)"', page.read_text()):
+            assert not url.startswith("/"), (page, url)
+
+
+def test_chart_labels_are_escaped() -> None:
+    svg = str(bar_chart([Bar("<script>x</script>", 3, href='a"b')], title="<b>t</b>", chart_id="c"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and 'href="a&#34;b"' in svg
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def elements(html: str) -> list:
+    """Return every element of an HTML document or fragment, as a browser would parse it."""
+    return list(html5lib.parse(html, namespaceHTMLElements=False).iter())
+
+
+def test_no_script_survives_a_hostile_doc(xss: Path) -> None:
+    page = (xss / "hostile.html").read_text()
+    found = elements(body(page))
+    tags = {e.tag for e in found if isinstance(e.tag, str)}
+    assert not tags & {"script", "iframe", "svg", "form", "object", "math", "style", "embed", "button"}
+    for element in found:
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (element.tag, name)
+            assert "javascript:" not in value.lower() and "data:" not in value.lower(), (element.tag, name, value)
+            assert name != "style" or value.startswith("text-align"), value
+    scripts = [e.get("src") for e in elements(page) if e.tag == "script"]
+    assert scripts == ["_designdoc/vendor/mermaid.min.js", "_designdoc/mermaid-init.js"]  # ours, nothing else
+
+
+def test_hostile_title_and_tag_are_inert_everywhere(xss: Path) -> None:
+    for name in ("hostile.html", "index.html", "dashboard.html"):
+        page = (xss / name).read_text()
+        assert "<script>alert" not in page, name
+        assert all(e.get("src") in (None, "_designdoc/vendor/mermaid.min.js", "_designdoc/mermaid-init.js",
+                                    "_designdoc/catalog.js") for e in elements(page) if e.tag == "script"), name
+        assert not any(k.startswith("on") for e in elements(page) for k in e.attrib), name
+    catalog = (xss / "index.html").read_text()
+    block = re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', catalog, re.DOTALL)[1]
+    assert "</" not in block and "<" not in block  # embedded JSON cannot close its <script>
+    assert "</script><script>alert('tag')</script>" in json.loads(block)[0][1]
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in (xss / "hostile.html").read_text()
+
+
+def test_template_syntax_in_a_doc_comes_out_literally(xss: Path) -> None:
+    page = (xss / "hostile.html").read_text()
+    assert "{{ 7*7 }}" in page and "{% raw %}" in page
+    assert ">49<" not in page and " 49 " not in page
+
+
+def test_sanitiser_keeps_what_the_site_needs() -> None:
+    kept = sanitize('<pre class="mermaid">a</pre><pre class="highlight"><code><span class="k">x</span></code></pre>'
+                    '<span class="evil k">y</span><a href="https://x.org" onclick="f()">l</a>')
+    assert '<pre class="mermaid">' in kept and '<span class="k">' in kept and "evil" not in kept
+    assert "onclick" not in kept and 'href="https://x.org"' in kept
+
+
+# --------------------------------------------------------------------------- determinism and incremental builds
+
+
+def test_two_builds_are_byte_identical_search_index_included(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    build_site(docs, tmp_path / "one")
+    build_site(docs, tmp_path / "two", jobs=2)
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    assert not any(b"2026-" in data or b"T0" in data for name, data in one.items() if name.endswith(".html"))
+
+
+def test_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    first = build_site(docs, out)
+    assert first.rendered == 5 and first.indexed
+    again = build_site(docs, out)
+    assert (again.rendered, again.indexed) == (0, False)
+    draft = docs / "area/draft-idea.md"
+    draft.write_text(draft.read_text().replace("An idea being written.", "An idea, rewritten."))
+    assert build_site(docs, out).rendered == 1
+    queue = docs / "area/queue-v2.md"
+    queue.write_text(queue.read_text().replace("title: Queue v2", "title: Queue two"))
+    changed = build_site(docs, out)  # itself, the doc it supersedes and the doc linking to it
+    assert changed.rendered == 3
+    (docs / "area/old-cache.md").unlink()
+    removed = build_site(docs, out)
+    assert removed.removed == 1 and not (out / "area/old-cache.html").exists()
+    assert "Old cache" not in (out / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    build_site(docs, fresh)
+    assert tree(out) == tree(fresh)  # incremental and full builds agree byte for byte
+
+
+def test_output_folder_must_be_ours(tmp_path: Path) -> None:
+    from designdoc.errors import UsageError
+
+    docs = copy_fixture("basic", tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    with pytest.raises(UsageError, match="not a designdoc site"):
+        build_site(docs, other)
+    with pytest.raises(UsageError, match="must not contain the docs"):
+        build_site(docs, tmp_path)
+    assert (other / "keep.txt").read_text() == "mine"
+
+
+def test_pagefind_filters_are_canonical(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    build_site(docs, tmp_path / "site")
+    bundle = tmp_path / "site" / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    meta = search._read(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+    filters = dict(meta[3])
+    assert sorted(filters) == ["status", "tag"]
+    values = search._read(bundle / "filter" / f"{filters['status']}.pf_filter")
+    assert [v[0] for v in values[1]] == sorted(v[0] for v in values[1])
+    assert {v[0] for v in values[1]} == {"approved", "deprecated", "draft", "superseded"}
+
+
+def test_cbor_round_trip() -> None:
+    value = ["1.5.2", [["en_1", 760], ["x", -3]], search._Map([("k", True), ("n", None)]), b"\x00\xff", "é" * 30]
+    assert search.cbor_decode(search.cbor_encode(value))[0] == value
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_build_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    monkeypatch.chdir(docs.parent)
+    result = CliRunner().invoke(cli, ["build", "docs", "-o", str(tmp_path / "out"), "--no-search"])
+    assert result.exit_code == 0, result.output
+    assert "Built 5 doc pages" in result.output
+    assert (tmp_path / "out" / MANIFEST).is_file()
+
+
+def test_check_does_not_import_the_site_stack(tmp_path: Path) -> None:
+    code = ("import sys; from designdoc.cli import main; code = main(['check', 'examples']); "
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('jinja2', 'starlette', 'uvicorn', 'pygments', 'nh3', 'watchfiles', 'markupsafe', 'pagefind', "
+            "'designdoc.site', 'designdoc.server') or m.startswith(('designdoc.site', 'designdoc.server'))); "
+            "print('HEAVY', heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, check=False)
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out, search=False)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (out / "escape").symlink_to(tmp_path)
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"] += ["../victim.txt", "escape/victim.txt", str(victim)]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    build_site(docs, out, search=False)
+    assert victim.read_text() == "keep me"

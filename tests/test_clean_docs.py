@@ -45,3 +45,9 @@ def test_the_seed_template_is_reported_in_full(tmp_path: Path, capsys: pytest.Ca
     out = capsys.readouterr().out
     for rule in ("field-placeholder", "mojibake", "section-placeholder", "stale"):
         assert f'"rule": "{rule}"' in out
+
+
+def test_a_footnote_definition_is_not_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = doc_in("approved").replace("## Appendix\n", "## Appendix\nSee the note.[^1]\n\n[^1]: The note.\n", 1)
+    (tmp_path / "doc.md").write_text(text, "utf-8")
+    assert main(["check", str(tmp_path / "doc.md")]) == 0, capsys.readouterr().out

@@ -303,6 +303,10 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
     """Return True when a block's text is (a lightly edited copy of) guidance text."""
     if not guidance:
         return False
+    # An ASCII text's fingerprint is never longer than the text, and a match needs one at
+    # least 0.85 of the guidance's length: most blocks are ruled out before fingerprinting.
+    if text.isascii() and len(text) < _SIMILARITY_FLOOR * _shortest(guidance):
+        return False
     printed = fingerprint(text)
     counts: Counter[str] | None = None
     for note in guidance:
@@ -317,6 +321,14 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
             if _similar(printed, counts, note):
                 return True
     return False
+
+
+_SIMILARITY_FLOOR = 0.84  # a little under SIMILARITY, for rounding
+
+
+@lru_cache(maxsize=1024)
+def _shortest(guidance: tuple[str, ...]) -> int:
+    return min(len(note) for note in guidance)
 
 
 def _near_length(a: str, b: str) -> bool:

@@ -23,7 +23,7 @@ _LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\\\[\]]|\[[^\[\]]*\])*)\]"
     r"\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
-_REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<target><[^<>]*>|\S+)")
+_REF_DEF = re.compile(r"^ {0,3}\[(?P<label>(?!\^)[^\]]+)\]:\s*(?P<target><[^<>]*>|\S+)")  # `[^1]:` is a footnote
 _EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3}|~~)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SPACES = re.compile(r"\s+")
@@ -111,10 +111,16 @@ def plain_text(source: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_ASCII_NOT_KEPT = re.compile(r"[^a-z0-9 _-]")
+
+
 def github_slug(heading: str) -> str:
     """Return the anchor GitHub makes for a heading's plain text (without the -N suffix)."""
+    lowered = heading.lower()
+    if lowered.isascii():  # the common case, in one regex pass
+        return _ASCII_NOT_KEPT.sub("", lowered).replace(" ", "-")
     out = []
-    for char in heading.lower():
+    for char in lowered:
         if char in " -":
             out.append("-")
         elif char == "_" or unicodedata.category(char)[0] in "LN":

@@ -39,11 +39,7 @@ class Section:
     index: int | None  # position in the template, None for an extra section
     first: bool  # the first occurrence of its template section
     spent: tuple[Block, ...] = ()  # blocks that are guidance through and through (a list: every item)
-
-    @property
-    def content(self) -> tuple[Block, ...]:
-        """Return the blocks that count as content: not comments, not guidance."""
-        return tuple(b for b in self.blocks if b not in self.spent and not _is_comment(b))
+    content: tuple[Block, ...] = ()  # the blocks that count as content: not comments, not guidance
 
     @property
     def subheadings(self) -> tuple[Block, ...]:
@@ -253,8 +249,10 @@ def _sections(blocks: list[Block], lines: list[str], template: Template,
         index = template.find_section(key)
         spec = template.sections[index] if index is not None else None
         guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
+        gone = {id(b) for b in spent}  # identity: equal-looking blocks may stand in two places
+        content = tuple(b for b in body if id(b) not in gone and not _is_comment(b))
         sections.append(Section(plain_text(head.text), key, head.level, head.line, end_line, body, guidance,
-                                index, index is not None and index not in seen, spent))
+                                index, index is not None and index not in seen, spent, content))
         if index is not None:
             seen.add(index)
     return sections, preamble
@@ -303,9 +301,7 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
     """Return True when a block's text is (a lightly edited copy of) guidance text."""
     if not guidance:
         return False
-    # An ASCII text's fingerprint is never longer than the text, and a match needs one at
-    # least 0.85 of the guidance's length: most blocks are ruled out before fingerprinting.
-    if text.isascii() and len(text) < _SIMILARITY_FLOOR * _shortest(guidance):
+    if text.isascii() and not _may_match(text, guidance, exact):
         return False
     printed = fingerprint(text)
     counts: Counter[str] | None = None
@@ -326,9 +322,33 @@ def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -
 _SIMILARITY_FLOOR = 0.84  # a little under SIMILARITY, for rounding
 
 
+def _may_match(text: str, guidance: tuple[str, ...], exact: bool) -> bool:
+    """Return False when no guidance note can match an ASCII text, without fingerprinting it.
+
+    An ASCII text's fingerprint is never longer than the text and, for prose, not much
+    shorter: equal or similar needs a length near the note's; containing it needs the
+    note's first word in the text.  Most blocks are ruled out here.
+    """
+    size = len(text)
+    lowered = text.lower()
+    for note, first, words in _notes(guidance):
+        if _SIMILARITY_FLOOR * len(note) <= size <= _MARKUP_CEILING * len(note):
+            # a copy at least 0.85 alike keeps most of the note's longer words intact
+            if exact or sum(word in lowered for word in words) * 2 >= len(words):
+                return True
+        if not exact and size >= len(note) >= 30 and first in lowered:
+            return True
+    return False
+
+
+_MARKUP_CEILING = 2.0  # prose is at most this much longer than its fingerprint (punctuation, markup)
+
+
 @lru_cache(maxsize=1024)
-def _shortest(guidance: tuple[str, ...]) -> int:
-    return min(len(note) for note in guidance)
+def _notes(guidance: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Return each note with its first word and its words of five letters or more."""
+    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5))
+                 for note in guidance)
 
 
 def _near_length(a: str, b: str) -> bool:

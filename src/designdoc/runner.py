@@ -100,6 +100,7 @@ class Candidate:
     path: Path
     named: bool
     root: Path | None  # the walked folder (symlinks must stay inside it)
+    real: Path | None = None  # known without asking the file system (a plain file met in a walk)
 
 
 def display(path: Path) -> str:
@@ -131,9 +132,10 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[Candidate], lis
 
 
 def _walk(root: Path, config: Config) -> Iterator[Candidate]:
-    stack = [root]
+    # symlinked folders are never entered, so a plain file's real path is its folder's plus its name
+    stack = [(root, os.path.realpath(root))]
     while stack:
-        folder = stack.pop()
+        folder, folder_real = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -144,9 +146,10 @@ def _walk(root: Path, config: Config) -> Iterator[Candidate]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
-                    stack.append(path)
+                    stack.append((path, os.path.join(folder_real, entry.name)))
             elif entry.name.endswith(".md") and not TEMP_FILE.search(entry.name):
-                yield Candidate(path, False, root)
+                real = None if entry.is_symlink() else Path(folder_real, entry.name)
+                yield Candidate(path, False, root, real)
         stack.sort(reverse=True)
 
 
@@ -183,29 +186,28 @@ class Project:
         return os.path.normpath(os.path.join(self._cwd, path))
 
     @classmethod
-    def of(cls, config: Config, paths: Iterable[Path]) -> Project:
-        """Return the project of a run over `paths`, knowing the configured paths' docs too.
+    def of(cls, config: Config, paths: Iterable[Path | Candidate]) -> Project:
+        """Return the project of a run over `paths` (or candidates), knowing the configured paths' docs too.
 
         Stems under the configured `paths` resolve references even when only some files are
         checked (pre-commit passes the changed ones); those files are not read here.
         """
         project = cls(config.root)
-        for path in paths:
-            project.add(path)
+        for item in paths:
+            if isinstance(item, Candidate):
+                project.add(item.path, item.real)
+            else:
+                project.add(item)
         for name in config.paths:
             folder = (config.root or Path.cwd()) / name
             if folder.is_dir():
                 for candidate in _walk(folder, config):
-                    project.stems.setdefault(candidate.path.stem, [candidate.path.absolute()])
+                    project.stems.setdefault(candidate.path.stem, [candidate.real or candidate.path.absolute()])
         return project
 
-    def add(self, path: Path) -> None:
+    def add(self, path: Path, real: Path | None = None) -> None:
         """Record a doc of this run (its stem is a valid reference)."""
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: the runner reports it as file-skipped
-            real = path.absolute()
-        self.stems.setdefault(path.stem, []).append(real)
+        self.stems.setdefault(path.stem, []).append(real or _real(path))
 
     def exists(self, path: Path | str) -> bool:
         """Return whether `path` exists (cached for the run)."""
@@ -220,14 +222,14 @@ class Project:
         return found
 
     def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
-        """Return the doc a `supersedes` / `superseded_by` entry names, or None."""
+        """Return the real path of the doc a `supersedes` / `superseded_by` entry names, or None."""
         ref = ref.strip()
         if not ref:
             return None
         base = Path(doc_path).parent
         for candidate in (base / ref, base / f"{ref}.md"):
             if candidate.suffix == ".md" and self.exists(candidate) and candidate.is_file():
-                return candidate
+                return _real(candidate)
         if "/" not in ref and ref.removesuffix(".md") in self.stems:
             return self.stems[ref.removesuffix(".md")][0]
         return None
@@ -357,6 +359,7 @@ def _workers(count: int, jobs: int | None) -> int:
 
 
 def _real(path: Path) -> Path:
+    """Return the real path of a file (its own absolute path when a symlink loop hides it)."""
     try:
         return path.resolve()
     except (OSError, RuntimeError):
@@ -368,7 +371,7 @@ def _unique(candidates: Sequence[Candidate]) -> list[Candidate]:
     seen: set[Path] = set()
     unique = []
     for candidate in candidates:
-        real = _real(candidate.path)
+        real = candidate.real or _real(candidate.path)
         if real not in seen:
             seen.add(real)
             unique.append(candidate)
@@ -399,7 +402,7 @@ class Checker:
         either way.  With `cache`, a file whose bytes are unchanged since the last run is not
         parsed again (not with `keep`, which needs the Documents).
         """
-        project = Project.of(self.config, (c.path for c in candidates))
+        project = Project.of(self.config, candidates)
         unique = _unique(candidates)
         store = self._open_cache() if cache and not keep else None
         found: list[Diagnostic] = []
@@ -417,7 +420,7 @@ class Checker:
             if keep and doc is not None:
                 documents.append(doc)
             if checked.facts is not None:
-                facts[_real(candidate.path)] = checked.facts
+                facts[candidate.real or _real(candidate.path)] = checked.facts
         if store is not None:
             store.save()
         result = CheckResult(found, files, documents)

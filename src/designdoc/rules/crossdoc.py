@@ -220,7 +220,7 @@ class ProjectFacts:
         memo = (facts.path, item.text)
         if memo not in self._targets:
             found = self._resolve(facts.path, item.text)
-            self._targets[memo] = found.resolve() if found is not None else None
+            self._targets[memo] = found  # already a real path
         return self._targets[memo]
 
     def names(self, facts: DocFacts, key: str, wanted: Path) -> bool:

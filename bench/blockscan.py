@@ -22,19 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from designdoc import blockscan, markdown
-from designdoc import frontmatter as fm_module
-from designdoc.text import LineIndex, split_lines
+from designdoc.document import body_source as body_of  # the body exactly as `document.parse` cuts it
 
 GENERATOR = Path(__file__).resolve().parent / "corpus.py"  # our own synthetic corpus
-
-
-def body_of(text: str) -> tuple[str, int]:
-    """Return a document's body and its first line, as `document.parse` cuts them."""
-    text = text.removeprefix("\ufeff")
-    lines = split_lines(text)
-    front = fm_module.parse(text, lines, LineIndex(text))
-    body_line = 1 if front is None else (front.end_line + 1 if front.end_line else 2)
-    return "\n".join(lines[body_line - 1:]), body_line
 
 
 def per_doc(parse: Callable[[str, int], object], bodies: list[tuple[str, int]], rounds: int) -> float:

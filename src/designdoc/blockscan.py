@@ -95,10 +95,13 @@ def scan(source: str, first_line: int) -> Body | None:
         return None
 
 
-def _indent(line: str) -> tuple[int, int]:
-    """Return the position of the first non-blank character and the indent width (tab stops of 4)."""
+def _indent(line: str, limit: int | None = None) -> tuple[int, int]:
+    """Return the position of the first non-blank character and the indent width (tab stops of 4),
+    stopping once the width reaches `limit`."""
     pos = width = 0
     for ch in line:
+        if limit is not None and width >= limit:
+            break
         if ch == " ":
             width += 1
         elif ch == "\t":
@@ -113,16 +116,7 @@ def _dedent(line: str, indent: int) -> str:
     """Remove up to `indent` columns of leading blanks, splitting a tab when needed (`getLines`)."""
     if line.startswith(" " * indent):
         return line[indent:]
-    width = pos = 0
-    while pos < len(line) and width < indent:
-        ch = line[pos]
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-        pos += 1
+    pos, width = _indent(line, indent)
     return " " * (width - indent) + line[pos:] if width > indent else line[pos:]
 
 

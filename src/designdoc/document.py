@@ -183,12 +183,20 @@ def decode(data: bytes) -> tuple[str, bool]:
     return text, False
 
 
+def body_source(text: str) -> tuple[str, int]:
+    """Return a text's body (after its front matter, lines joined by `\\n`) and the body's first line."""
+    text = text.removeprefix("\ufeff")
+    lines = split_lines(text)
+    first = fm_module.body_line(fm_module.parse(text, lines, LineIndex(text)))
+    return "\n".join(lines[first - 1:]), first
+
+
 def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Document:
     """Parse decoded text (without its BOM) into a Document."""
     lines = split_lines(text)
     index = LineIndex(text)
     front = fm_module.parse(text, lines, index)
-    body_line = 1 if front is None else (front.end_line + 1 if front.end_line else 2)
+    body_line = fm_module.body_line(front)
     body = markdown.parse_body("\n".join(lines[body_line - 1:]), body_line)
     blocks = list(body.blocks)
     footer = _footer(blocks, lines, template)

@@ -129,6 +129,13 @@ def find_block(lines: list[str]) -> tuple[int, int | None] | None:
     return 0, None
 
 
+def body_line(front: FrontMatter | None) -> int:
+    """Return the first line of the body: after the closing delimiter (line 2 when never closed)."""
+    if front is None:
+        return 1
+    return front.end_line + 1 if front.end_line else 2
+
+
 def parse(text: str, lines: list[str], index: LineIndex) -> FrontMatter | None:
     """Parse the front matter of a document, or return None when it has none."""
     block = find_block(lines)

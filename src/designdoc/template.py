@@ -230,7 +230,7 @@ def derive(text: str, *, name: str, schema: str | None = None,
     text = text.removeprefix("\ufeff")
     lines = split_lines(text)
     fm = frontmatter.parse(text, lines, LineIndex(text))
-    body_line = (fm.end_line or 1) + 1 if fm else 1
+    body_line = frontmatter.body_line(fm)
     body = markdown.parse_body("\n".join(lines[body_line - 1:]), body_line)
     fields = _fields(fm, text) if fm and not fm.fatal else ()
     doc_type = next((f.value for f in fields if f.name == "doc_type" and not f.placeholder), None)

@@ -184,10 +184,7 @@ def non_goals_missing(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for section, _ in _sections_requiring(ctx, "non-goals"):
-        if not any(_NON_GOALS.search(text) for text in _texts(ctx, section)):
-            yield ctx.report(f"Section {section.name!r} states no non-goals", line=section.line,
-                             subject=section.name)
+    return _not_stating(ctx, "non-goals", _NON_GOALS, "non-goals")
 
 
 @rule("diagram-missing", severity=Severity.WARNING)
@@ -355,10 +352,7 @@ def acceptance_criteria_missing(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    for section, _ in _sections_requiring(ctx, "acceptance-criteria"):
-        if not any(_ACCEPTANCE.search(text) for text in _texts(ctx, section)):
-            yield ctx.report(f"Section {section.name!r} states no acceptance criteria", line=section.line,
-                             subject=section.name)
+    return _not_stating(ctx, "acceptance-criteria", _ACCEPTANCE, "acceptance criteria")
 
 
 @rule("table-missing", severity=Severity.WARNING)
@@ -393,6 +387,13 @@ def code_missing(ctx: Context) -> Iterator[Diagnostic]:
     No fix.
     """
     return _without(ctx, "code", ("fence", "code"), "code block")
+
+
+def _not_stating(ctx: Context, need: str, pattern: re.Pattern[str], what: str) -> Iterator[Diagnostic]:
+    """Yield a diagnostic for each section requiring `need` whose text nowhere matches `pattern`."""
+    for section, _ in _sections_requiring(ctx, need):
+        if not any(pattern.search(text) for text in _texts(ctx, section)):
+            yield ctx.report(f"Section {section.name!r} states no {what}", line=section.line, subject=section.name)
 
 
 def _without(ctx: Context, need: str, kinds: tuple[str, ...], what: str) -> Iterator[Diagnostic]:

@@ -10,6 +10,7 @@ turned into diagnostics by the rules.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -123,11 +124,8 @@ class Document:
     def anchors(self) -> frozenset[str]:
         """Return the anchors a link may target: heading slugs and HTML ids."""
         slugs = set(unique_slugs([text for _, _, text in self.headings]))
-        for block in self.blocks:
-            if block.kind == "html" or "id=" in block.text or "name=" in block.text:
-                slugs.update(_html_ids(self.text_of(block) if block.kind == "html" else block.text))
         for line in self.lines:
-            if "id=" in line or "name=" in line:
+            if "=" in line and ("id" in line or "name" in line):
                 slugs.update(_html_ids(line))
         return frozenset(slugs)
 
@@ -169,10 +167,11 @@ def _is_comment(block: Block) -> bool:
     return block.kind == "html" and block.text.lstrip().startswith("<!--") and block.text.rstrip().endswith("-->")
 
 
-def _html_ids(text: str) -> set[str]:
-    import re
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
-    return set(re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", text))
+
+def _html_ids(text: str) -> set[str]:
+    return set(_HTML_ID.findall(text))
 
 
 def decode(data: bytes) -> tuple[str, bool]:

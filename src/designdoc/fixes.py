@@ -6,6 +6,8 @@ own line break, and leaves everything else byte-for-byte as it was.
 
 from __future__ import annotations
 
+import re
+
 from .diagnostics import Edit, Fix
 from .document import Document
 from .template import TemplateField, TemplateSection
@@ -40,8 +42,6 @@ def footer_text(doc: Document, date: str, *, keep_note: bool) -> str | None:
     footer = doc.template.footer
     if footer is None:
         return None
-    import re
-
     line = re.sub(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD", date, footer.example, count=1)
     if footer.note and not keep_note:
         line = line.replace(" " + footer.note, "").replace(footer.note, "")

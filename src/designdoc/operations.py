@@ -9,6 +9,7 @@ underneath).  A refusal raises before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import unicodedata
@@ -132,8 +133,6 @@ def reference(from_path: Path, to_path: Path) -> str:
     """Return how `from_path` names `to_path`: the bare stem in the same folder, else a relative path."""
     if from_path.resolve().parent == to_path.resolve().parent:
         return to_path.stem
-    import os
-
     return Path(os.path.relpath(to_path.resolve(), from_path.resolve().parent)).as_posix()
 
 

@@ -39,11 +39,11 @@ from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .errors import TemplateError, UsageError
 from .gitdates import GitDates
-from .inline import unique_slugs
+from .inline import plain_text, unique_slugs
 from .linter import lint, select, suppressions
 from .rules import Rule
 from .rules.crossdoc import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
-from .template import Template
+from .template import Template, section_rules_from
 
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
 SKIP_DIRS = frozenset(("node_modules", "__pycache__"))
@@ -66,8 +66,6 @@ def today() -> dt.date:
 
 def load_template(config: Config, override: str | None = None) -> Template:
     """Return the template the config (or `--template`) names, else the built-in one."""
-    from .template import section_rules_from
-
     name = override or config.template
     rules = section_rules_from(config.sections, str(config.source or "configuration"))
     if name is None:
@@ -75,7 +73,7 @@ def load_template(config: Config, override: str | None = None) -> Template:
         if not rules and not config.optional_sections:
             return base
         return template_module.derive(base.source, name=base.name, schema=base.schema,
-                                      section_rules={**_builtin_rules(), **rules},
+                                      section_rules={**template_module.builtin_rules()[1], **rules},
                                       optional_sections=config.optional_sections)
     path = Path(name)
     if not path.is_absolute() and override is None and config.root is not None:
@@ -84,13 +82,6 @@ def load_template(config: Config, override: str | None = None) -> Template:
         raise TemplateError(f"{name}: template file not found")
     return template_module.load(path, schema=config.schema, section_rules=rules,
                                 optional_sections=config.optional_sections)
-
-
-def _builtin_rules() -> dict:
-    import tomllib
-
-    table = tomllib.loads(template_module.builtin_path().with_suffix(".toml").read_text("utf-8"))
-    return template_module.section_rules_from(table.get("sections", {}), "built-in template")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +279,6 @@ _IDS = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
 def scan_anchors(text: str) -> frozenset[str]:
     """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
-    from .inline import plain_text
-
     lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
     start = 0
     if lines and lines[0].rstrip() == "---":

@@ -165,12 +165,18 @@ def builtin_path() -> Path:
 
 
 @cache
+def builtin_rules() -> tuple[str | None, dict[str, SectionRules]]:
+    """Return the built-in template's schema and per-section rules (its TOML, read once)."""
+    table = tomllib.loads(builtin_path().with_suffix(".toml").read_text("utf-8"))
+    return table.get("schema"), section_rules_from(table.get("sections", {}), "built-in template")
+
+
+@cache
 def builtin() -> Template:
     """Return the built-in template (parsed once per process)."""
-    path = builtin_path()
-    rules = tomllib.loads(path.with_suffix(".toml").read_text("utf-8"))
-    return derive(path.read_text("utf-8"), name="design_doc (built-in)", schema=rules.get("schema"),
-                  section_rules=section_rules_from(rules.get("sections", {}), "built-in template"))
+    schema, rules = builtin_rules()
+    return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema,
+                  section_rules=rules)
 
 
 def load(path: Path, *, schema: str | None = None,

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
 # everything a cached result is made of, and nothing else
 _ALLOWED = frozenset({
     ("designdoc.runner", "FileResult"),
@@ -76,8 +76,11 @@ class Cache:
         self.path = path
         self.entries: dict[tuple[str, bytes], Any] = {}
         self.fresh: dict[tuple[str, bytes], Any] = {}
+        # path -> (stat signature, digest): an unchanged file need not be read to find its entry
+        self.stats: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self.fresh_stats: dict[str, tuple[tuple[int, ...], bytes]] = {}
         if path is not None:
-            self.entries = _load(path)
+            self.entries, self.stats = _load(path)
 
     @classmethod
     def open(cls, root: Path | None, key: str) -> Cache:
@@ -85,26 +88,38 @@ class Cache:
         where = folder(root)
         return cls(where / f"check-{key}.pickle" if where is not None else None)
 
-    def get(self, path: str, key: bytes) -> Any:
+    def known_digest(self, path: str, signature: tuple[int, ...] | None) -> bytes | None:
+        """Return the digest recorded for a file whose stat signature has not changed, else None."""
+        if signature is None:
+            return None
+        known = self.stats.get(path)
+        return known[1] if known is not None and known[0] == signature else None
+
+    def get(self, path: str, key: bytes, signature: tuple[int, ...] | None = None) -> Any:
         """Return the stored result for this path and content, or None."""
         found = self.entries.get((path, key))
         if found is not None:
             self.fresh[(path, key)] = found
+            if signature is not None:
+                self.fresh_stats[path] = (signature, key)
         return found
 
-    def put(self, path: str, key: bytes, value: Any) -> None:
-        """Store a result of this run."""
+    def put(self, path: str, key: bytes, value: Any, signature: tuple[int, ...] | None = None) -> None:
+        """Store a result of this run (with the file's stat signature, when it has one)."""
         self.fresh[(path, key)] = value
+        if signature is not None:
+            self.fresh_stats[path] = (signature, key)
 
     def save(self) -> None:
         """Write this run's entries atomically; any failure only means no cache next time."""
-        if self.path is None or self.fresh == self.entries:
+        if self.path is None or (self.fresh == self.entries and self.fresh_stats == self.stats):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(self.fresh, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"entries": self.fresh, "stats": self.fresh_stats}, out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.path)
         except OSError:
             try:
@@ -113,12 +128,17 @@ class Cache:
                 pass
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> tuple[dict, dict]:
+    """Return (entries, stat index) of a cache file; empty ones for anything unusable."""
     try:
         if path.stat().st_size > _MAX_BYTES:
-            return {}
-        data = path.read_bytes()
-        loaded = _Unpickler(io.BytesIO(data)).load()
+            return {}, {}
+        loaded = _Unpickler(io.BytesIO(path.read_bytes())).load()
     except Exception:  # a missing, corrupt, truncated or foreign cache is rebuilt, never fatal
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+        return {}, {}
+    if not isinstance(loaded, dict):
+        return {}, {}
+    entries, stats = loaded.get("entries"), loaded.get("stats")
+    if not isinstance(entries, dict) or not isinstance(stats, dict):
+        return {}, {}
+    return entries, stats

@@ -347,6 +347,17 @@ def _workers(count: int, jobs: int | None) -> int:
     return max(1, min(cores, count // (PARALLEL_FROM // 2)))
 
 
+def _signature(candidate: Candidate) -> tuple[int, ...] | None:
+    """Return what says a plain file is unchanged (times, size, inode), None for anything else."""
+    if candidate.real is None:
+        return None
+    try:
+        info = os.stat(candidate.real)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+
+
 def _real(path: Path) -> Path:
     """Return the real path of a file (its own absolute path when a symlink loop hides it)."""
     try:
@@ -451,22 +462,31 @@ class Checker:
                     continue
                 outcome, key = next(computed)
                 if store is not None and key is not None and outcome is not None:
-                    store.put(display(candidate.path), key, outcome[0])
+                    store.put(display(candidate.path), key, outcome[0], _signature(candidate))
                 yield candidate, outcome
         _POOL_STATE = None
 
     def _cache_hits(self, candidates: list[Candidate], store: Cache) -> dict[int, tuple[FileResult, None] | None]:
-        """Return {position: outcome} for the candidates the cache answers (None: not a doc)."""
+        """Return {position: outcome} for the candidates the cache answers (None: not a doc).
+
+        A plain file whose stat signature is the one recorded with its bytes' digest is not
+        read again; any other file is read and hashed.
+        """
         hits: dict[int, tuple[FileResult, None] | None] = {}
         for i, candidate in enumerate(candidates):
-            try:
-                data = self._read(candidate)
-            except _Skip:
-                continue  # reported by the normal path
-            if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
-                hits[i] = None
-                continue
-            found = store.get(display(candidate.path), cache_module.digest(data))
+            shown = display(candidate.path)
+            signature = _signature(candidate)
+            key = store.known_digest(shown, signature)
+            if key is None:
+                try:
+                    data = self._read(candidate)
+                except _Skip:
+                    continue  # reported by the normal path
+                if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
+                    hits[i] = None
+                    continue
+                key = cache_module.digest(data)
+            found = store.get(shown, key, signature)
             if found is not None:
                 hits[i] = (found, None)
         return hits
@@ -563,7 +583,7 @@ class Checker:
             return (FileResult((self._diagnostic(shown, _Skip(reason), Severity.ERROR),), None), None), None
         result = FileResult(tuple(diagnostics), facts)
         if store is not None and key is not None:
-            store.put(shown, key, result)
+            store.put(shown, key, result, _signature(candidate))
         return (result, doc), key
 
     def _diagnostic(self, shown: str, skip: _Skip, severity: Severity) -> Diagnostic:
@@ -575,8 +595,11 @@ class Checker:
         path = candidate.path
         try:
             info = path.lstat()
-            real = self._follow(candidate) if stat.S_ISLNK(info.st_mode) else path.resolve()
-            info = real.stat()
+            if stat.S_ISLNK(info.st_mode):
+                real = self._follow(candidate)
+                info = real.stat()
+            else:  # a plain file: lstat already said what stat would
+                real = candidate.real or path.resolve()
         except _Skip:
             raise
         except OSError as error:

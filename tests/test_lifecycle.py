@@ -187,3 +187,12 @@ def test_bump_follows_semver_and_keeps_bytes(project: Path, capsys: pytest.Captu
     assert b"version: 1.5.0\r\n" in data
     assert path.stat().st_mode & 0o777 == 0o640
     assert data.replace(b"version: 1.5.0", b"version: 1.4.2-rc.1+b7") == b"\xef\xbb\xbf" + crlf
+
+
+def test_a_file_without_front_matter_is_refused_with_one_line(project: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    Path("notes.md").write_text("# Notes\n", "utf-8")
+    assert run("status", "notes.md", "review") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "has no front matter" in err
+    assert Path("notes.md").read_text("utf-8") == "# Notes\n"

@@ -58,7 +58,9 @@ def load(path: Path, template: Template) -> Loaded:
     except UnicodeDecodeError:
         raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check {path}'") from None
     doc = document_module.parse(text, display(path), template, bom=bom)
-    if doc.frontmatter is None or doc.frontmatter.fatal:
+    if doc.frontmatter is None:
+        raise LifecycleError(f"{path}: has no front matter, so it is no design doc this command can change")
+    if doc.frontmatter.fatal:
         raise LifecycleError(f"{path}: the front matter cannot be read; run 'designdoc check {path}'")
     return Loaded(snap, doc)
 

@@ -25,7 +25,7 @@ from .document import Document
 from .gitdates import GitDates
 from .inline import plain_text
 from .lifecycle import STATUSES
-from .runner import Checker, Project, discover, display
+from .runner import Candidate, Checker, CheckResult, Project, discover, display
 from .schema import parse_date, parse_version
 from .template import Template
 
@@ -129,12 +129,17 @@ def load(targets: Sequence[str], *, config: Config, template: Template, today: d
     """Check the docs under `targets` once and return their catalog."""
     candidates, _ = discover(targets, config)
     checker = Checker(config, template, today_=today)
-    result = checker.run(candidates, keep=True)
+    return from_result(checker.run(candidates, keep=True), candidates, config=config, today=checker.today)
+
+
+def from_result(result: CheckResult, candidates: Sequence[Candidate], *, config: Config,
+                today: dt.date) -> Catalog:
+    """Return the catalog of a check run made with `keep=True` (the site reads it this way too)."""
     git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
-    project = Project.of(config, (c.path for c in candidates))
+    project = Project.of(config, candidates)
     counts = _counts(result.diagnostics)
     paths = {doc.path for doc in result.documents}
-    entries = [_entry(doc, counts, git, checker.today, project, paths, config.root) for doc in result.documents]
+    entries = [_entry(doc, counts, git, today, project, paths, config.root) for doc in result.documents]
     entries += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
     return Catalog(tuple(sorted(entries, key=lambda e: e.path)), git, config.statuses or STATUSES)
 

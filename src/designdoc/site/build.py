@@ -29,15 +29,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__, gitdates
+from .. import __version__
 from .. import catalog as catalog_module
-from ..catalog import Catalog, Entry
+from ..catalog import Entry
 from ..config import Config
 from ..diagnostics import Diagnostic
-from ..document import Document
 from ..errors import UsageError
-from ..lifecycle import STATUSES
-from ..runner import Candidate, Checker, Project, discover
+from ..runner import Candidate, Checker, discover
 from ..template import Template
 from . import pages
 from . import render as render_module
@@ -86,7 +84,7 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
         candidates = candidates_of(targets, config, output)
     checker = Checker(config, template, today_=today)  # type: ignore[arg-type]
     result = checker.run(candidates, keep=True)
-    catalog = _catalog(result.documents, result.diagnostics, result.git, candidates, checker, config)
+    catalog = catalog_module.from_result(result, candidates, config=config, today=checker.today)
     documents = {doc.path: doc for doc in result.documents}
     findings: dict[str, list[Diagnostic]] = {}
     for d in result.diagnostics:
@@ -94,22 +92,6 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
     sitemap = SiteMap(docs_root(targets), documents, project_root=config.root, output=output)
     successors, predecessors, backlinks = pages.relations(catalog)
     return pages.Site(catalog, documents, findings, sitemap, config.stale_days, successors, predecessors, backlinks)
-
-
-def _catalog(documents: list[Document], diagnostics: list[Diagnostic], git: object, candidates: list,
-             checker: Checker, config: Config) -> Catalog:
-    """Return the catalog of a check run, as `catalog.load` makes it (without checking twice)."""
-    # catalog.load keeps no Documents; these helpers are its own steps (asked to be made public)
-    git = git if git is not None else gitdates.load(c.path for c in candidates)
-    project = Project(config.root)
-    for candidate in candidates:
-        project.add(candidate.path)
-    counts = catalog_module._counts(diagnostics)
-    paths = {doc.path for doc in documents}
-    entries = [catalog_module._entry(doc, counts, git, checker.today, project, paths, config.root)
-               for doc in documents]
-    entries += [catalog_module._unread(p, counts) for p in sorted(catalog_module._unreadable(diagnostics, paths))]
-    return Catalog(tuple(sorted(entries, key=lambda e: e.path)), git, config.statuses or STATUSES)  # type: ignore[arg-type]
 
 
 def _inside(path: str, folder: str) -> bool:

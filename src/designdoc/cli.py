@@ -209,10 +209,10 @@ def _as_walked(candidates, config):  # noqa: ANN001,ANN202
     """Treat named files as met in a walk: non-docs and `exclude`d files are skipped silently."""
     import dataclasses
 
-    from .runner import _excluded
+    from .discovery import excluded
 
     return [dataclasses.replace(c, named=False) for c in candidates
-            if not (c.named and _excluded(c.path, c.path.parent, config))]
+            if not (c.named and excluded(c.path, c.path.parent, config))]
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -157,9 +157,9 @@ class Analyzer:
     @staticmethod
     def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:
         """Return True for a design doc: as in a folder walk (its doc_type), or a file under `paths`."""
-        from .runner import _looks_like_doc
+        from .discovery import looks_like_doc
 
-        if _looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
+        if looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
             return True
         base = config.root or Path.cwd()
         resolved = path.resolve()

@@ -1,6 +1,6 @@
-"""Find the docs, read them safely, check each once, and collect cross-document facts.
+"""Read the docs safely, check each once, and run the cross-document rules over their facts.
 
-This is the only module of the check path that touches the file system.
+With `discovery.py` and `project.py`, the only part of the check path that touches files.
 Reading is defensive: a FIFO is never opened, a symlink is resolved before it
 is followed, a file over the size limit is never read, and every failure is a
 `file-skipped` or `encoding-invalid` diagnostic, never an exception.
@@ -18,14 +18,12 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
-import fnmatch
 import multiprocessing
 import os
-import re
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,23 +33,20 @@ from . import gitdates
 from . import template as template_module
 from .cache import Cache
 from .config import Config
+from .discovery import _UNSUPPORTED_BOMS, Candidate, discover, display, head, looks_like_doc, real_path, unique_files
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .errors import TemplateError, UsageError
 from .gitdates import GitDates
-from .inline import plain_text, unique_slugs
 from .linter import lint, select, suppressions
+from .project import Project
 from .rules import Rule
 from .rules.crossdoc import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
 from .template import Template, section_rules_from
 
-TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
-SKIP_DIRS = frozenset(("node_modules", "__pycache__"))
-_UNSUPPORTED_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-
+# a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
+__all__ = ["Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display", "load_template",
+           "today"]
 
 def today() -> dt.date:
     """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
@@ -84,74 +79,6 @@ def load_template(config: Config, override: str | None = None) -> Template:
                                 optional_sections=config.optional_sections)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A file to check: named on the command line, or met during a walk."""
-
-    path: Path
-    named: bool
-    root: Path | None  # the walked folder (symlinks must stay inside it)
-    real: Path | None = None  # known without asking the file system (a plain file met in a walk)
-
-
-def display(path: Path) -> str:
-    """Return the path as shown to the user: relative to the working directory when inside it."""
-    try:
-        text = os.path.relpath(path)
-    except ValueError:
-        text = str(path)
-    if text.startswith(".."):
-        text = str(path)
-    return Path(text).as_posix()
-
-
-def discover(paths: Sequence[str], config: Config) -> tuple[list[Candidate], list[str]]:
-    """Return the files to check and warnings (a folder without docs is only a warning).
-
-    A path that does not exist is a UsageError (exit 2).
-    """
-    candidates: list[Candidate] = []
-    for name in paths:
-        path = Path(name)
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{name}: no such file or directory")
-        if path.is_dir() and not path.is_symlink():
-            candidates += _walk(path, config)
-        else:
-            candidates.append(Candidate(path, True, None))
-    return candidates, []
-
-
-def _walk(root: Path, config: Config) -> Iterator[Candidate]:
-    # symlinked folders are never entered, so a plain file's real path is its folder's plus its name
-    stack = [(root, os.path.realpath(root))]
-    while stack:
-        folder, folder_real = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            if _excluded(path, root, config):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
-                    stack.append((path, os.path.join(folder_real, entry.name)))
-            elif entry.name.endswith(".md") and not TEMP_FILE.search(entry.name):
-                real = None if entry.is_symlink() else Path(folder_real, entry.name)
-                yield Candidate(path, False, root, real)
-        stack.sort(reverse=True)
-
-
-def _excluded(path: Path, root: Path, config: Config) -> bool:
-    if not config.exclude:
-        return False
-    relative = display(path)
-    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
-               for pattern in config.exclude)
-
-
 class _Skip(Exception):
     def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped",
                  doc: bool = False) -> None:
@@ -161,147 +88,6 @@ class _Skip(Exception):
 
 class _OverBudget(Exception):
     pass
-
-
-@dataclass
-class Project:
-    """Cross-document facts of one run: the docs in it and the files they link to."""
-
-    root: Path | None
-    stems: dict[str, list[Path]] = field(default_factory=dict)
-    _exists: dict[str, bool] = field(default_factory=dict)
-    _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    _cwd: str = field(default_factory=os.getcwd)  # asked once: tens of thousands of paths are made absolute
-
-    def _absolute(self, path: Path | str) -> str:
-        return os.path.normpath(os.path.join(self._cwd, path))
-
-    @classmethod
-    def of(cls, config: Config, paths: Iterable[Path | Candidate]) -> Project:
-        """Return the project of a run over `paths` (or candidates), knowing the configured paths' docs too.
-
-        Stems under the configured `paths` resolve references even when only some files are
-        checked (pre-commit passes the changed ones); those files are not read here.
-        """
-        project = cls(config.root)
-        for item in paths:
-            if isinstance(item, Candidate):
-                project.add(item.path, item.real)
-            else:
-                project.add(item)
-        for name in config.paths:
-            folder = (config.root or Path.cwd()) / name
-            if folder.is_dir():
-                for candidate in _walk(folder, config):
-                    project.stems.setdefault(candidate.path.stem, [candidate.real or candidate.path.absolute()])
-        return project
-
-    def add(self, path: Path, real: Path | None = None) -> None:
-        """Record a doc of this run (its stem is a valid reference)."""
-        self.stems.setdefault(path.stem, []).append(real or _real(path))
-
-    def exists(self, path: Path | str) -> bool:
-        """Return whether `path` exists (cached for the run)."""
-        key = os.path.normpath(path)
-        found = self._exists.get(key)
-        if found is None:
-            try:
-                found = os.path.exists(key)
-            except (OSError, ValueError):  # a name over NAME_MAX, a NUL: no such file either
-                found = False
-            self._exists[key] = found
-        return found
-
-    def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
-        """Return the real path of the doc a `supersedes` / `superseded_by` entry names, or None."""
-        ref = ref.strip()
-        if not ref:
-            return None
-        base = Path(doc_path).parent
-        for candidate in (base / ref, base / f"{ref}.md"):
-            if candidate.suffix == ".md" and self.exists(candidate) and candidate.is_file():
-                return _real(candidate)
-        if "/" not in ref and ref.removesuffix(".md") in self.stems:
-            return self.stems[ref.removesuffix(".md")][0]
-        return None
-
-    def check_link(self, doc_path: str, own: frozenset[str], path: str, anchor: str) -> str | None:
-        """Return what is wrong with a relative link of the doc at `doc_path`, or None.
-
-        `own` holds the doc's own anchors; another doc's come from the run's facts or a scan.
-        Paths stay strings here: a large run checks tens of thousands of links.
-        """
-        if not path:
-            if anchor and anchor not in own and anchor.lower() not in own:
-                return f"Link to '#{anchor}': no heading or id makes that anchor here"
-            return None
-        if path.startswith("/"):
-            if self.root is None:
-                return None
-            target = os.path.join(self.root, path.lstrip("/"))
-        else:
-            target = os.path.join(os.path.dirname(doc_path), path)
-        if not self.exists(target):
-            return f"Link to {path!r}: no such file"
-        if anchor and target.lower().endswith((".md", ".markdown")):
-            anchors = self.anchors_of(target)
-            if anchors is not None and anchor not in anchors and anchor.lower() not in anchors:
-                return f"Link to '{path}#{anchor}': no heading or id makes that anchor there"
-        return None
-
-    def anchors_of(self, path: Path | str) -> frozenset[str] | None:
-        """Return the anchors another Markdown file makes (read once per run), None if unreadable."""
-        key = self._absolute(path)
-        if key not in self._anchors:
-            real = os.path.realpath(key)
-            if real not in self._anchors:
-                try:
-                    with open(real, "rb") as handle:
-                        text = handle.read(10 * 1024 * 1024).decode("utf-8", "replace")
-                    self._anchors[real] = scan_anchors(text)
-                except OSError:  # unreadable, or a folder: nothing to say about its anchors
-                    self._anchors[real] = None
-            self._anchors[key] = self._anchors[real]
-        return self._anchors[key]
-
-    def know_anchors(self, path: Path, anchors: frozenset[str], shown: str | None = None) -> None:
-        """Record the anchors of a doc of the run (from its parse), so it is never scanned."""
-        self._anchors[str(path)] = anchors
-        if shown is not None:
-            self._anchors[self._absolute(shown)] = anchors
-
-
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_IDS = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-
-
-def scan_anchors(text: str) -> frozenset[str]:
-    """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
-    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
-    start = 0
-    if lines and lines[0].rstrip() == "---":
-        start = next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
-    headings, fence, previous = [], None, ""
-    ids: set[str] = set()
-    for line in lines[start:]:
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence, previous = opener.group(1), ""
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            headings.append(plain_text(atx.group(2) or ""))
-        elif previous.strip() and _SETEXT.match(line) and not _ATX.match(previous):
-            headings.append(plain_text(previous))
-        ids.update(_IDS.findall(line))
-        previous = line
-    return frozenset(unique_slugs(headings)) | ids
 
 
 @dataclass
@@ -358,26 +144,6 @@ def _signature(candidate: Candidate) -> tuple[int, ...] | None:
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
-def _real(path: Path) -> Path:
-    """Return the real path of a file (its own absolute path when a symlink loop hides it)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
-
-
-def _unique(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Return the candidates with each file once (a doc reached twice, e.g. through a symlink)."""
-    seen: set[Path] = set()
-    unique = []
-    for candidate in candidates:
-        real = candidate.real or _real(candidate.path)
-        if real not in seen:
-            seen.add(real)
-            unique.append(candidate)
-    return unique
-
-
 class Checker:
     """Check files with one config and template; reusable across runs (LSP, serve)."""
 
@@ -403,7 +169,7 @@ class Checker:
         parsed again (not with `keep`, which needs the Documents).
         """
         project = Project.of(self.config, candidates)
-        unique = _unique(candidates)
+        unique = unique_files(candidates)
         store = self._open_cache() if cache and not keep else None
         found: list[Diagnostic] = []
         documents: list[Document] = []
@@ -420,7 +186,7 @@ class Checker:
             if keep and doc is not None:
                 documents.append(doc)
             if checked.facts is not None:
-                facts[candidate.real or _real(candidate.path)] = checked.facts
+                facts[candidate.real or real_path(candidate.path)] = checked.facts
         if store is not None:
             store.save()
         result = CheckResult(found, files, documents)
@@ -482,7 +248,7 @@ class Checker:
                     data = self._read(candidate)
                 except _Skip:
                     continue  # reported by the normal path
-                if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
+                if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
                     hits[i] = None
                     continue
                 key = cache_module.digest(data)
@@ -562,7 +328,7 @@ class Checker:
         key = None
         try:
             data = self._read(candidate)
-            if not candidate.named and not _looks_like_doc(data, self.template.doc_type, self.template):
+            if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
                 return None, None
             if store is not None:
                 key = cache_module.digest(data)
@@ -608,7 +374,7 @@ class Checker:
             raise _Skip(f"not a regular file ({_kind(info.st_mode)}), not checked")
         if info.st_size > self.config.max_file_size:
             # read just enough to tell whether a walked file is a doc: an unchecked doc is an error
-            is_doc = candidate.named or _looks_like_doc(_head(real), self.template.doc_type, self.template)
+            is_doc = candidate.named or looks_like_doc(head(real), self.template.doc_type, self.template)
             raise _Skip(f"over the size limit ({_mib(info.st_size)} > {_mib(self.config.max_file_size)}), not checked",
                         doc=is_doc)
         try:
@@ -651,46 +417,6 @@ class Checker:
 
 def _suppressions(doc: Document) -> tuple[tuple[int, int, frozenset[str]], ...]:
     return tuple(suppressions(doc)) if "designdoc-disable" in doc.text else ()
-
-
-def _looks_like_doc(data: bytes, doc_type: str | None, template: Template) -> bool:
-    """Return True when a walked file is a doc: its front matter names the template's doc_type.
-
-    With no doc_type in the template every Markdown file is a doc, except the template itself
-    (told by its content: the walk does not know which path the template came from, and an
-    untouched copy of the template is no one's doc either).
-    """
-    if doc_type is None:
-        return not _is_template_copy(data, template)
-    head = _sniff_text(data[:8192])
-    if not head.startswith("---"):
-        return False
-    pattern = r"(?m)^doc_type:[ \t]*[\"']?" + re.escape(doc_type) + r"[\"']?[ \t]*(?:#.*)?$"
-    return re.search(pattern, head) is not None
-
-
-def _sniff_text(head: bytes) -> str:
-    """Return the start of a file as text for sniffing: in its BOM's encoding, one kind of line break."""
-    text = None
-    for bom, name in _UNSUPPORTED_BOMS:
-        if head.startswith(bom):  # the utf-16 / utf-32 codecs read the BOM themselves
-            text = head.decode(name.lower(), "ignore")
-            break
-    if text is None:
-        text = head.decode("utf-8-sig", "ignore")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(8192)
-    except OSError:
-        return b""
-
-
-def _is_template_copy(data: bytes, template: Template) -> bool:
-    return bool(template.source) and data.removeprefix(codecs.BOM_UTF8) == template.source.encode("utf-8")
 
 
 def _byte_position(data: bytes, index: int) -> tuple[int, int]:

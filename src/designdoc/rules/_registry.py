@@ -80,7 +80,7 @@ class Context(Generic[O]):
     doc: Document
     config: Config
     today: dt.date
-    project: Any  # runner.Project: cross-document facts
+    project: Any  # project.Project: cross-document facts
     options: O
     slug: str
 

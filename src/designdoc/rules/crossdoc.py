@@ -200,7 +200,7 @@ class ProjectFacts:
                  load: Callable[[Path], DocFacts | None], git: Callable[[], Any],
                  history: Callable[[], Any] = lambda: None, files: Any = None) -> None:
         self.docs = docs
-        self.files = files  # runner.Project: existence and anchors of linked files, cached for the run
+        self.files = files  # project.Project: existence and anchors of linked files, cached for the run
         self._resolve, self._load, self._git_loader, self._history_loader = resolve, load, git, history
         self._outside: dict[Path, DocFacts | None] = {}
         self._targets: dict[tuple[str, str], Path | None] = {}

@@ -31,7 +31,7 @@ FORMAT = 2
 _ALLOWED = frozenset({
     ("designdoc.runner", "FileResult"),
     *(("designdoc.diagnostics", name) for name in ("Diagnostic", "Severity", "Fix", "Edit")),
-    *(("designdoc.rules.crossdoc", name) for name in ("DocFacts", "RefList", "RefItem", "LinkFact", "CrossFileFix")),
+    *(("designdoc.rules._project", name) for name in ("DocFacts", "RefList", "RefItem", "LinkFact", "CrossFileFix")),
     *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
     ("datetime", "date"),
 })

@@ -223,7 +223,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noq
     supersede relation) edits the other doc first, whose own fixes then run on the result.
     After writing, the tree is checked again, so the report says what the files now hold.
     """
-    from .rules.crossdoc import cross_file_edits, is_project_rule
+    from .rules._project import cross_file_edits, is_project_rule
     from .runner import Project
 
     result = checker.run(candidates, keep=True)

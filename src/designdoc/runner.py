@@ -41,7 +41,7 @@ from .gitdates import GitDates
 from .linter import lint, select, suppressions
 from .project import Project
 from .rules import Rule
-from .rules.crossdoc import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
+from .rules._project import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
 from .template import Template, section_rules_from
 
 # a run's vocabulary, importable from here by the commands, the catalog, the site and the editor

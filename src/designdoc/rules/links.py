@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, Severity
-from .crossdoc import ProjectContext, project_rule
+from ._project import ProjectContext, project_rule
 
 
 @project_rule("link-broken", severity=Severity.ERROR)

@@ -98,3 +98,23 @@ def test_parallel_and_serial_runs_are_byte_identical(tree: Path, capsys: pytest.
     assert report(capsys, "--no-cache", "--jobs", "2") == serial
     assert report(capsys, "--jobs", "2") == serial  # writes the cache from the workers' results
     assert report(capsys, "--jobs", "2") == serial  # and reads it back
+
+
+def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from designdoc import cli
+
+    for copy in range(15, 60):  # 240 docs: past the threshold
+        shutil.copytree(EXAMPLES, tree / "docs" / f"team{copy:02d}")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    main(["check", "--no-cache"])
+    assert "checked 240/240 files" in capsys.readouterr().err
+    monkeypatch.setenv("CI", "true")
+    main(["check", "--no-cache"])
+    assert "checked" not in capsys.readouterr().err
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)  # piped
+    assert cli._progress(10_000) is None

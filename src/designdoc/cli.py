@@ -145,7 +145,7 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
         result = checker.run(candidates, keep=fmt == "sarif", jobs=jobs, cache=not no_cache,
-                             progress=_progress(len(candidates), output))  # SARIF fixes need the texts
+                             progress=_progress(len(candidates)))  # SARIF fixes need the texts
     for note in getattr(result, "notes", ()):
         click.echo(f"designdoc: warning: {note}", err=True)
     diagnostics = result.diagnostics
@@ -171,20 +171,22 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
     return 1 if failed or any(d.severity >= threshold or d.rule == "file-skipped" for d in diagnostics) else 0
 
 
-def _progress(total: int, output: str | None):  # noqa: ANN202
-    """Return a callback that shows files done / total on a terminal's stderr, or None when quiet."""
-    if total < 200 or os.environ.get("CI") or not sys.stderr.isatty():
+PROGRESS_FROM = 200  # files: a smaller run is over before a progress line would help
+
+
+def _progress(total: int):  # noqa: ANN202 - a callback or None
+    """Return a callback showing files done / total on a terminal's stderr; None when piped or in CI."""
+    if total < PROGRESS_FROM or os.environ.get("CI") or not sys.stderr.isatty():
         return None
-    state = {"done": 0}
+    done = 0
 
     def tick() -> None:
-        state["done"] += 1
-        done = state["done"]
+        nonlocal done
+        done += 1
         if done % 50 == 0 or done == total:
-            end = "\n" if done == total else ""
             click.echo(f"\rdesigndoc: checked {done}/{total} files", err=True, nl=False)
-            if end:
-                click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+        if done == total:  # leave the line clean for the report
+            click.echo("\r" + " " * 44 + "\r", err=True, nl=False)
 
     return tick
 

@@ -307,3 +307,26 @@ def test_graph_mermaid_and_dot(tree: Path, capsys: pytest.CaptureFixture[str]) -
     _, out, _ = run(capsys, "graph", "docs", "--format", "dot")
     assert out.startswith("digraph designdocs {")
     assert '"docs/platform/limits-v2.md" -> "docs/platform/limits-v1.md" [label="supersedes"];' in out
+
+
+def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from designdoc import catalog as catalog_module
+    from designdoc.config import from_table
+    from designdoc.runner import Checker, discover, load_template
+
+    examples = Path(__file__).parent.parent / "examples"
+    for copy in range(15):  # 60 docs: past the pool's threshold
+        shutil.copytree(examples, tmp_path / f"team{copy:02d}")
+    monkeypatch.chdir(tmp_path)
+    config = from_table({})
+    template = load_template(config)
+    streamed = catalog_module.load(["."], config=config, template=template)
+    candidates, _ = discover(["."], config)
+    checker = Checker(config, template)
+    kept = catalog_module.from_result(checker.run(candidates, keep=True), candidates, config=config,
+                                      today=checker.today)
+    assert len(streamed.entries) == 60
+    assert streamed.entries == kept.entries

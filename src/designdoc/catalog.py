@@ -9,6 +9,7 @@ The renderers (JSON, CSV, table, the Markdown index, Mermaid, DOT) are pure func
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -126,22 +127,39 @@ class Catalog:
 
 
 def load(targets: Sequence[str], *, config: Config, template: Template, today: dt.date | None = None) -> Catalog:
-    """Check the docs under `targets` once and return their catalog."""
+    """Check the docs under `targets` once and return their catalog.
+
+    Each doc's entry is made where the doc is parsed (in the check's workers, too), so no
+    Document is kept: memory stays flat however large the tree.
+    """
     candidates, _ = discover(targets, config)
     checker = Checker(config, template, today_=today)
-    return from_result(checker.run(candidates, keep=True), candidates, config=config, today=checker.today)
+    project = Project.of(config, candidates)
+    result = checker.run(candidates, extract=lambda doc: _entry(doc, checker.today, project, config.root))
+    return _finish(list(result.extracted), result, candidates, config)  # type: ignore[arg-type]
 
 
 def from_result(result: CheckResult, candidates: Sequence[Candidate], *, config: Config,
                 today: dt.date) -> Catalog:
-    """Return the catalog of a check run made with `keep=True` (the site reads it this way too)."""
-    git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
+    """Return the catalog of a check run made with `keep=True` (the site reads it this way)."""
     project = Project.of(config, candidates)
+    return _finish([_entry(doc, today, project, config.root) for doc in result.documents], result, candidates, config)
+
+
+def _finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candidate], config: Config) -> Catalog:
+    """Add what only the whole run knows (findings, commit dates, links among its docs) and sort."""
+    git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
     counts = _counts(result.diagnostics)
-    paths = {doc.path for doc in result.documents}
-    entries = [_entry(doc, counts, git, today, project, paths, config.root) for doc in result.documents]
-    entries += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
-    return Catalog(tuple(sorted(entries, key=lambda e: e.path)), git, config.statuses or STATUSES)
+    paths = {entry.path for entry in entries}
+    finished = []
+    for entry in entries:
+        errors, warnings = counts.get(entry.path, (0, 0))
+        committed = git.last_commit(entry.path)
+        finished.append(dataclasses.replace(
+            entry, errors=errors, warnings=warnings, last_commit=committed.isoformat() if committed else None,
+            links=tuple(link for link in entry.links if link in paths)))
+    finished += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
+    return Catalog(tuple(sorted(finished, key=lambda e: e.path)), git, config.statuses or STATUSES)
 
 
 def _counts(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[int, int]]:
@@ -163,22 +181,21 @@ def _unread(path: str, counts: dict[str, tuple[int, int]]) -> Entry:
     return Entry(path, None, None, None, (), None, None, (), errors, warnings, None)
 
 
-def _entry(doc: Document, counts: dict[str, tuple[int, int]], git: GitDates, today: dt.date, project: Project,
-           paths: set[str], root: Path | None) -> Entry:
-    """Return a doc's entry from its front matter, read even when a problem was found in it."""
+def _entry(doc: Document, today: dt.date, project: Project, root: Path | None) -> Entry:
+    """Return a doc's entry from its front matter, read even when a problem was found in it.
+
+    Findings, the commit date and which links name docs of the catalog are filled in by `_finish`.
+    """
     fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
     updated = _scalar(fields, "last_updated")
     date = parse_date(updated)
-    committed = git.last_commit(doc.path)
-    errors, warnings = counts.get(doc.path, (0, 0))
     title = _scalar(fields, "title")
     if title is None and doc.title_heading is not None:
         title = plain_text(doc.title_heading.text) or None
     return Entry(doc.path, title, _scalar(fields, "status"), _scalar(fields, "version"), _list(fields, "owners"),
-                 updated, (today - date).days if date else None, _list(fields, "tags"), errors, warnings,
-                 committed.isoformat() if committed else None,
+                 updated, (today - date).days if date else None, _list(fields, "tags"), 0, 0, None,
                  _references(doc, fields, "supersedes", project), _references(doc, fields, "superseded_by", project),
-                 _links(doc, paths, root))
+                 _links(doc, root))
 
 
 def _scalar(fields: dict, key: str) -> str | None:
@@ -204,8 +221,8 @@ def _references(doc: Document, fields: dict, key: str, project: Project) -> tupl
     return tuple(dict.fromkeys(found))
 
 
-def _links(doc: Document, paths: set[str], root: Path | None) -> tuple[str, ...]:
-    """Return the docs of the catalog that the body links to (relative or root-relative links)."""
+def _links(doc: Document, root: Path | None) -> tuple[str, ...]:
+    """Return the Markdown files the body links to (relative or root-relative links), itself left out."""
     found = []
     for link in doc.links:
         target = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
@@ -217,7 +234,7 @@ def _links(doc: Document, paths: set[str], root: Path | None) -> tuple[str, ...]
             shown = display(Path(os.path.normpath(root / target.lstrip("/"))))
         else:
             shown = Path(os.path.normpath(os.path.join(os.path.dirname(doc.path), target))).as_posix()
-        if shown in paths and shown != doc.path:
+        if shown != doc.path:
             found.append(shown)
     return tuple(sorted(set(found)))
 

@@ -99,6 +99,7 @@ class CheckResult:
     documents: list[Document] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line warnings about the run itself (shallow clone)
     git: GitDates | None = None  # the git dates, when a rule needed them
+    extracted: list[object] = field(default_factory=list)  # `run(extract=…)`'s results, in order
 
 
 GIT_RULES = frozenset(("last-updated-behind-commit", "status-transition-illegal"))
@@ -111,16 +112,22 @@ class FileResult:
 
     diagnostics: tuple[Diagnostic, ...]
     facts: DocFacts | None
+    extra: object = None  # what `run(extract=…)` took from the Document in a worker (never cached)
 
 
-_POOL_STATE: tuple[Checker, Project, Cache | None] | None = None
+_POOL_STATE: tuple[Checker, Project, Cache | None, Callable[[Document], object] | None] | None = None
 
 
 def _check_in_worker(candidate: Candidate) -> tuple[tuple[FileResult, None] | None, bytes | None]:
     """Check one file in a pool worker (the checker comes from the forked parent); no Document back."""
-    checker, project, store = _POOL_STATE  # type: ignore[misc]
+    checker, project, store, extract = _POOL_STATE  # type: ignore[misc]
     outcome, key = checker._check(candidate, project, store)
-    return (None if outcome is None else (outcome[0], None)), key
+    if outcome is None:
+        return None, key
+    result, doc = outcome
+    if extract is not None and doc is not None:
+        result = dataclasses.replace(result, extra=extract(doc))
+    return (result, None), key
 
 
 def _workers(count: int, jobs: int | None) -> int:
@@ -160,22 +167,27 @@ class Checker:
                                    and config.rule(r.slug).severity is not Severity.OFF)
 
     def run(self, candidates: Sequence[Candidate], *, keep: bool = False, progress: Callable[[], None] | None = None,
-            jobs: int | None = None, cache: bool = True) -> CheckResult:
+            jobs: int | None = None, cache: bool = True,
+            extract: Callable[[Document], object] | None = None) -> CheckResult:
         """Check every candidate, then run the project rules; `keep` holds the parsed Documents.
 
         Files are checked in a process pool when there are enough of them (`jobs` overrides
         the size; 1 is serial) and results merge in candidate order, so the report is the same
         either way.  With `cache`, a file whose bytes are unchanged since the last run is not
-        parsed again (not with `keep`, which needs the Documents).
+        parsed again (not with `keep`, which needs the Documents).  `extract` is called with
+        each parsed Document where it is parsed (a worker, too) and its results come back in
+        `CheckResult.extracted`, in order: a caller gets what it needs of every doc and no
+        Document is kept.  It bypasses the cache, which holds no Documents.
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
-        store = self._open_cache() if cache and not keep else None
+        store = self._open_cache() if cache and not keep and extract is None else None
         found: list[Diagnostic] = []
         documents: list[Document] = []
         facts: dict[Path, DocFacts] = {}
         files = 0
-        for candidate, outcome in self._outcomes(unique, project, store, keep, jobs):
+        extracted: list[object] = []
+        for candidate, outcome in self._outcomes(unique, project, store, keep, jobs, extract):
             if progress is not None:
                 progress()
             if outcome is None:
@@ -185,11 +197,13 @@ class Checker:
             found += checked.diagnostics
             if keep and doc is not None:
                 documents.append(doc)
+            if extract is not None and (doc is not None or checked.extra is not None):
+                extracted.append(extract(doc) if doc is not None else checked.extra)
             if checked.facts is not None:
                 facts[candidate.real or real_path(candidate.path)] = checked.facts
         if store is not None:
             store.save()
-        result = CheckResult(found, files, documents)
+        result = CheckResult(found, files, documents, extracted=extracted)
         if facts and self.project_rules:
             self._project_phase(result, facts, project, candidates)
         found.sort(key=Diagnostic.sort_key)
@@ -203,7 +217,8 @@ class Checker:
         return Cache.open(self.config.root, key)
 
     def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None, keep: bool,
-                  jobs: int | None) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
+                  jobs: int | None, extract: Callable[[Document], object] | None = None,
+                  ) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
         """Yield each candidate with its outcome, in order; in a process pool when it pays.
 
         With a filled cache, unchanged files are answered here first (a read and a hash), so
@@ -217,7 +232,7 @@ class Checker:
                 yield candidate, hits[i] if i in hits else self.check_file(candidate, project, store)
             return
         global _POOL_STATE
-        _POOL_STATE = (self, project, store)  # inherited by the forked workers: nothing to pickle
+        _POOL_STATE = (self, project, store, extract)  # inherited by the forked workers: nothing to pickle
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(pending) // (workers * 8)))
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:

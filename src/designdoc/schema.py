@@ -12,7 +12,6 @@ import re
 
 import semver
 
-from .lifecycle import STATUSES
 
 DESIGN_DOC = "design_doc"
 EMAIL_FIELDS = ("owners", "reviewers", "approvers")
@@ -60,8 +59,3 @@ def is_placeholder_email(text: str) -> bool:
     """Return True for the template's placeholder owners: `TODO@…` and `…@example.com`."""
     lower = text.lower().strip("<> ")
     return lower.startswith("todo@") or lower.endswith("@example.com") or lower.endswith(".example.com")
-
-
-def is_status(text: str | None, vocabulary: tuple[str, ...] = STATUSES) -> bool:
-    """Return True when `text` is a lifecycle status."""
-    return text in vocabulary

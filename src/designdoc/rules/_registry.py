@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ..config import Config
-from ..diagnostics import Diagnostic, Edit, Fix, Severity
+from ..diagnostics import Diagnostic, Fix, Severity
 from ..document import Document
 from ..errors import ConfigError
 
@@ -103,10 +103,6 @@ class Context(Generic[O]):
         return Diagnostic(self.doc.path, line, column, end_line, end_column or column + 1, self.slug,
                           severity or Severity.OFF, message, fix, subject)
 
-    def replace_line_fix(self, line: int, new: str, title: str) -> Fix:
-        """Return a fix that replaces the text of one line (its break kept)."""
-        start = self.doc.index.offset(line)
-        return Fix(title, (Edit(start, start + len(self.doc.lines[line - 1]), new),))
 
 
 _REGISTRY: dict[str, Rule] = {}

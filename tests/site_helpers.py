@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, TODAY
 
 from designdoc.config import Config
 from designdoc.runner import load_template
@@ -22,14 +22,26 @@ def copy_fixture(name: str, into: Path) -> Path:
 
 
 def build_site(docs: Path, output: Path, **options: object) -> BuildResult:
-    """Build the site of `docs` into `output` with the default config and template, from `docs`' parent."""
+    """Build the site of `docs` into `output` with the default config and template, from `docs`' parent.
+
+    "Today" is the tests' fixed date, passed in: module-scoped fixtures run outside the
+    per-test environment.
+    """
     config = Config(root=docs.parent)
     cwd = os.getcwd()
     os.chdir(docs.parent)
     try:
-        return build([docs.name], output, config=config, template=load_template(config), **options)  # type: ignore[arg-type]
+        return build([docs.name], output, config=config, template=load_template(config),  # type: ignore[arg-type]
+                     **{"today": TODAY, **options})
     finally:
         os.chdir(cwd)
+
+
+def built_fixture(name: str, base: Path, **options: object) -> tuple[Path, Path]:
+    """Copy the site fixture NAME under `base` and build it; return (docs folder, site folder)."""
+    docs = copy_fixture(name, base)
+    build_site(docs, base / f"{name}-site", **options)
+    return docs, base / f"{name}-site"
 
 
 def tree(folder: Path) -> dict[str, bytes]:

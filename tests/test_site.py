@@ -12,7 +12,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner
-from site_helpers import build_site, copy_fixture, tree
+from site_helpers import build_site, built_fixture, copy_fixture, tree
 
 from designdoc.cli import cli
 from designdoc.inline import unique_slugs
@@ -26,21 +26,13 @@ from designdoc.site.render import render, sanitize
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The basic fixture, built once: (docs folder, site folder)."""
-    os.environ["DESIGNDOC_TODAY"] = "2025-06-01"
-    base = tmp_path_factory.mktemp("basic")
-    docs = copy_fixture("basic", base)
-    build_site(docs, base / "site")
-    return docs, base / "site"
+    return built_fixture("basic", tmp_path_factory.mktemp("basic"))
 
 
 @pytest.fixture(scope="module")
 def xss(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile fixture, built once: its site folder."""
-    os.environ["DESIGNDOC_TODAY"] = "2025-06-01"
-    base = tmp_path_factory.mktemp("xss")
-    docs = copy_fixture("xss", base)
-    build_site(docs, base / "site", search=False)
-    return base / "site"
+    return built_fixture("xss", tmp_path_factory.mktemp("xss"), search=False)[1]
 
 
 def body(page: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from serve_helpers import Served
-from site_helpers import build_site, copy_fixture
+from site_helpers import build_site, built_fixture, copy_fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,13 +39,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The basic and hostile fixtures, built once (search included for the basic one)."""
-    os.environ["DESIGNDOC_TODAY"] = "2025-06-01"
     base = tmp_path_factory.mktemp("browser")
-    basic = copy_fixture("basic", base)
-    build_site(basic, base / "basic-site")
-    hostile = copy_fixture("xss", base)
-    build_site(hostile, base / "xss-site", search=False)
-    return {"basic": base / "basic-site", "xss": base / "xss-site"}
+    return {"basic": built_fixture("basic", base)[1], "xss": built_fixture("xss", base, search=False)[1]}
 
 
 @pytest.fixture(scope="module")
@@ -203,10 +198,11 @@ def test_screenshots(browser: object, tmp_path: Path) -> None:
     """Take the README's screenshots of the example docs (written with DESIGNDOC_SCREENSHOTS=1)."""
     import shutil
 
-    os.environ["DESIGNDOC_TODAY"] = "2026-11-30"
+    import datetime as dt
+
     examples = Path(__file__).resolve().parent.parent / "examples"
     shutil.copytree(examples, tmp_path / "examples")
-    build_site(tmp_path / "examples", tmp_path / "site", search=False)
+    build_site(tmp_path / "examples", tmp_path / "site", search=False, today=dt.date(2026, 11, 30))
     watched = Watch(browser, viewport={"width": 1280, "height": 900})
     try:
         watched.page.goto((tmp_path / "site" / "index.html").as_uri())
@@ -218,4 +214,3 @@ def test_screenshots(browser: object, tmp_path: Path) -> None:
         assert watched.errors == []
     finally:
         watched.close()
-        os.environ["DESIGNDOC_TODAY"] = "2025-06-01"

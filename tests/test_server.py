@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -114,6 +115,26 @@ def test_serve_rebuilds_reports_a_failed_build_and_stops_cleanly(project: Path) 
     assert code == 0
     assert "Traceback" not in "".join(served.output)
     served.wait_for("stopped", timeout=5)
+
+
+def test_a_first_build_that_fails_serves_its_error_until_a_build_succeeds(project: Path) -> None:
+    (project / "designdoc.toml").write_text("paths = [\n")
+    served = Served([], cwd=project)
+    try:
+        assert re.search(r"build failed: .*designdoc\.toml", served.output[0])  # said before the URL
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            _get(served.url + "/index.html")
+        page = failed.value.read().decode()
+        assert failed.value.code == 503 and "designdoc.toml" in page and 'data-generation="0"' in page
+        assert _events(served.url, 1)[0]["generation"] == 0
+        (project / "designdoc.toml").write_text('paths = ["docs"]\n')
+        served.wait_for(r"Rebuilt \(build 1\)")
+        status, page = _get(served.url + "/rate-limiter.html")
+        assert status == 200 and "Rate limiter" in page
+    finally:
+        code = served.stop()
+    assert code == 0
+    assert "Traceback" not in "".join(served.output)
 
 
 def test_port_in_use_is_one_clear_error(project: Path) -> None:

@@ -6,7 +6,9 @@
   is one incremental build (only changed pages are rendered again) in a worker thread.
 - Open pages hold a server-sent-events connection (`/_designdoc-live/events`): they
   reload after a good build; after a failed one the last good site stays up and every
-  page shows the error until a build succeeds again.
+  page shows the error until a build succeeds again.  When the first build fails (a typo
+  in the config, a missing template) there is no site yet: every page is the error, and
+  it turns into the site once a build succeeds.
 - Requests are mapped to files by `resolve_request`: decoded once, `..` and `.` segments,
   hidden names, encoded slashes, double encoding and anything whose real path (symlinks
   followed) leaves the site are 404.
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import ipaddress
 import json
 import mimetypes
@@ -117,6 +120,9 @@ class LiveSite:
         from .runner import load_template
         from .site.build import build
 
+        if not self.watch:  # until a config is read: the targets (or the current folder) and the config file
+            self.watch = _watch_paths(self.targets or ["."], None, self.template) + \
+                ([os.path.abspath(self.config_file)] if self.config_file and os.path.exists(self.config_file) else [])
         try:
             config = config_module.load(explicit=Path(self.config_file) if self.config_file else None)
             template = load_template(config, self.template)
@@ -214,6 +220,9 @@ def make_app(live: LiveSite):
         if request.method not in ("GET", "HEAD"):
             return Response("Method not allowed", 405, headers=headers)
         raw = request.scope.get("raw_path") or request.scope["path"].encode()
+        if live.generation == 0:  # no good build yet: every page is the error, until one succeeds
+            page = _NO_SITE.format(error=html.escape(live.error or "the site is being built"))
+            return HTMLResponse(_inject(page.encode(), 0), 503, headers=headers)
         path = resolve_request(live.output, raw.decode("latin-1"))
         if path is None:
             return HTMLResponse(_NOT_FOUND, 404, headers=headers)
@@ -231,11 +240,16 @@ _NOT_FOUND = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><t
               "<body><main><h1>Not found</h1><p><a href=\"/index.html\">Back to the catalog</a></p></main></body></html>")
 
 
-def _inject(html: bytes, generation: int) -> bytes:
+_NO_SITE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>"
+            "<body><main><h1>The site could not be built</h1><pre role=\"alert\">{error}</pre>"
+            "<p>Fix it and save: this page turns into the site.</p></main></body></html>")
+
+
+def _inject(page: bytes, generation: int) -> bytes:
     """Add the live-reload script to a page, just before `</body>`."""
     tag = f'<script src="{LIVE_PREFIX}live.js" data-generation="{generation}"></script>\n'.encode()
-    at = html.rfind(b"</body>")
-    return html[:at] + tag + html[at:] if at != -1 else html + tag
+    at = page.rfind(b"</body>")
+    return page[:at] + tag + page[at:] if at != -1 else page + tag
 
 
 async def _event_stream(live: LiveSite, request: object) -> AsyncIterator[str]:
@@ -294,7 +308,7 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
         live = LiveSite(targets, output / "site", config_file=config_file, template=template)
         error = live.rebuild(jobs=None)
         if error is not None:
-            raise UsageError(error) if not error.startswith("internal error") else DesignDocError(error)
+            _say(f"designdoc: build failed: {error} (serving this error until a build succeeds)")
         shown_host = f"[{host}]" if ":" in host else host
         banner = (f"Serving http://{shown_host}:{sock.getsockname()[1]}/ (watching {', '.join(live.watch) or '.'}; "
                   "Ctrl-C to stop)")

@@ -18,7 +18,7 @@
       box.setAttribute("role", "alert");
       document.body.appendChild(box);
     }
-    box.textContent = "Rebuild failed; showing the last good build.\n" + message;
+    box.textContent = (generation === "0" ? "The build failed.\n" : "Rebuild failed; showing the last good build.\n") + message;
   }
 
   var source = new EventSource("/_designdoc-live/events");

@@ -315,7 +315,7 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_pat
 
     from designdoc import catalog as catalog_module
     from designdoc.config import from_table
-    from designdoc.runner import Checker, discover, load_template
+    from designdoc.runner import Checker, Project, discover, load_template
 
     examples = Path(__file__).parent.parent / "examples"
     for copy in range(15):  # 60 docs: past the pool's threshold
@@ -326,7 +326,9 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_pat
     streamed = catalog_module.load(["."], config=config, template=template)
     candidates, _ = discover(["."], config)
     checker = Checker(config, template)
-    kept = catalog_module.from_result(checker.run(candidates, keep=True), candidates, config=config,
-                                      today=checker.today)
+    result = checker.run(candidates, keep=True, jobs=1)
+    project = Project.of(config, candidates)
+    entries = [catalog_module.entry_of(doc, checker.today, project, config.root) for doc in result.documents]
+    kept = catalog_module.finish(entries, result, candidates, config)
     assert len(streamed.entries) == 60
     assert streamed.entries == kept.entries

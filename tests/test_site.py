@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner
-from site_helpers import build_site, built_fixture, copy_fixture, tree
+from site_helpers import SITE_FIXTURES, build_site, built_fixture, copy_fixture, tree
 
 from designdoc.cli import cli
 from designdoc.inline import unique_slugs
@@ -267,6 +268,51 @@ def test_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     build_site(docs, fresh)
     assert tree(out) == tree(fresh)  # incremental and full builds agree byte for byte
+
+
+def _spy_on_pagefind(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record the folders pagefind is started on."""
+    started: list[Path] = []
+    original = search.Pagefind.start
+
+    def start(self: search.Pagefind, pages: Path) -> None:
+        started.append(Path(pages))
+        original(self, pages)
+
+    monkeypatch.setattr(search.Pagefind, "start", start)
+    return started
+
+
+def test_search_records_index_exactly_as_the_pages_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    (docs / "notes.md").unlink()  # every walked file is a doc: the first build indexes the records
+    started = _spy_on_pagefind(monkeypatch)
+    first = build_site(docs, tmp_path / "records")
+    assert first.indexed and started[-1] != tmp_path / "records"  # a temporary folder of records
+    (docs / "notes.md").write_text("plain notes again, not a design doc\n")  # now the workers' guess is wrong
+    second = build_site(docs, tmp_path / "pages")
+    assert second.indexed and started[-1] == tmp_path / "pages"  # the written pages
+    assert tree(tmp_path / "records" / "pagefind") == tree(tmp_path / "pages" / "pagefind")
+    assert not started[0].exists()  # the records are removed
+
+
+def test_a_link_to_a_walked_file_that_is_no_doc_points_at_the_file(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    doc = docs / "rate-limiter.md"
+    doc.write_text(doc.read_text().replace("and [the source](../README.txt)", "and [the notes](notes.md)"))
+    build_site(docs, tmp_path / "site", search=False)
+    page = (tmp_path / "site" / "rate-limiter.html").read_text()
+    assert '<a href="notes.md" rel="noopener noreferrer">the notes</a>' in page  # the worker took it for a page
+    assert (tmp_path / "site" / "notes.md").read_text() == (docs / "notes.md").read_text()
+
+
+def test_a_large_tree_builds_in_workers_exactly_as_in_one_process(tmp_path: Path) -> None:
+    for copy in range(12):  # 60 docs, and 12 walked files that are no doc: past the pool's threshold
+        shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")
+    build_site(tmp_path / "docs", tmp_path / "workers", jobs=2, search=False)
+    build_site(tmp_path / "docs", tmp_path / "serial", jobs=1, search=False)
+    assert len(list((tmp_path / "workers").rglob("rate-limiter.html"))) == 12
+    assert tree(tmp_path / "workers") == tree(tmp_path / "serial")
 
 
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:

@@ -135,19 +135,16 @@ def load(targets: Sequence[str], *, config: Config, template: Template, today: d
     candidates, _ = discover(targets, config)
     checker = Checker(config, template, today_=today)
     project = Project.of(config, candidates)
-    result = checker.run(candidates, extract=lambda doc: _entry(doc, checker.today, project, config.root))
-    return _finish(list(result.extracted), result, candidates, config)  # type: ignore[arg-type]
+    result = checker.run(candidates, extract=lambda doc: entry_of(doc, checker.today, project, config.root))
+    return finish(list(result.extracted), result, candidates, config)  # type: ignore[arg-type]
 
 
-def from_result(result: CheckResult, candidates: Sequence[Candidate], *, config: Config,
-                today: dt.date) -> Catalog:
-    """Return the catalog of a check run made with `keep=True` (the site reads it this way)."""
-    project = Project.of(config, candidates)
-    return _finish([_entry(doc, today, project, config.root) for doc in result.documents], result, candidates, config)
+def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candidate], config: Config) -> Catalog:
+    """Return the catalog of a run's entries, adding what only the whole run knows and sorting.
 
-
-def _finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candidate], config: Config) -> Catalog:
-    """Add what only the whole run knows (findings, commit dates, links among its docs) and sort."""
+    The whole run knows each doc's findings, its commit date and which of its links name
+    docs of the catalog.  The site makes its entries with `entry_of` in its own extract.
+    """
     git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
     counts = _counts(result.diagnostics)
     paths = {entry.path for entry in entries}
@@ -181,10 +178,10 @@ def _unread(path: str, counts: dict[str, tuple[int, int]]) -> Entry:
     return Entry(path, None, None, None, (), None, None, (), errors, warnings, None)
 
 
-def _entry(doc: Document, today: dt.date, project: Project, root: Path | None) -> Entry:
+def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None) -> Entry:
     """Return a doc's entry from its front matter, read even when a problem was found in it.
 
-    Findings, the commit date and which links name docs of the catalog are filled in by `_finish`.
+    Findings, the commit date and which links name docs of the catalog are filled in by `finish`.
     """
     fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
     updated = _scalar(fields, "last_updated")

@@ -1,27 +1,30 @@
 """Build the static site: gather every doc first, then render, then write (mkdocs' order).
 
-    gather    one check run (`Checker.run(keep=True)`) gives the parsed docs, their findings
-              and the catalog; nothing is read twice
-    plan      a doc page is rendered again only when its text, its page context (title,
+    gather    one check run gives each doc's findings and its `Source` (catalog entry,
+              body, rendered body: see source.py), made in the check's worker processes;
+              nothing is read twice and no Document is kept
+    plan      a doc page is written again only when its text, its page context (title,
               findings, backlinks, successors …) or what one of its links resolves to has
               changed since the last build, or the site code itself changed; the manifest
               (`.designdoc-site.json` in the output folder) holds those input hashes
-    render    Markdown → HTML in worker processes when many pages are due (fork, before any
-              thread exists), else in this process
+    render    bodies the workers did not render (their text had not changed, or a link
+              turned out to point elsewhere) are rendered here, or in a pool when many
     write     pages, copied images and the site's static files; files of the last build that
               this one did not make are removed (only files the manifest lists, never others)
-    search    pagefind indexes the doc pages when any of them changed
+    search    pagefind indexes the doc pages: during the check on a first build (each page
+              as its doc comes back from a worker), else from the written pages when any changed
 
 Same input, same bytes: no timestamps, everything sorted, the manifest holds only hashes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
 import os
-import stat
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,17 +38,17 @@ from ..catalog import Entry
 from ..config import Config
 from ..diagnostics import Diagnostic
 from ..errors import UsageError
-from ..runner import Candidate, Checker, discover
+from ..runner import Candidate, Checker, Project, discover, display
 from ..template import Template
 from . import pages
-from . import render as render_module
 from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap, relative
-from .render import Rendered
-from .search import run_pagefind
+from .render import Rendered, pygments_css
+from .search import Pagefind
+from .source import Extractor, Source, render_body, still_valid
 
 PACKAGE = Path(__file__).resolve().parent
-MANIFEST_FORMAT = 1
-PARALLEL_FROM = 48  # pages due; fewer are rendered in this process (a worker costs ~50 ms to start)
+MANIFEST_FORMAT = 2
+PARALLEL_FROM = 48  # pages to render after the check; fewer are rendered in this process (a worker costs ~50 ms)
 
 
 @dataclass
@@ -57,7 +60,7 @@ class BuildResult:
     written: int = 0  # files written (pages, assets, static files)
     removed: int = 0  # files of the previous build removed
     search: bool = False  # the site has a search index
-    indexed: bool = False  # this build ran pagefind
+    indexed: bool = False  # this build indexed the pages
     notes: list[str] = field(default_factory=list)  # one-line warnings
 
 
@@ -78,20 +81,36 @@ def candidates_of(targets: Sequence[str], config: Config, output: Path) -> list[
 
 
 def gather(targets: Sequence[str], *, config: Config, template: Template, output: Path,
-           today: object | None = None, candidates: list[Candidate] | None = None) -> pages.Site:
-    """Check the docs under `targets` once; return the catalog with the parsed docs and findings."""
+           today: object | None = None, candidates: list[Candidate] | None = None, jobs: int | None = None,
+           unchanged: dict[str, str] | None = None, records: _Records | None = None) -> pages.Site:
+    """Check the docs under `targets` once; return the catalog with each doc's `Source` and findings.
+
+    `unchanged` (page → text hash of its last render) spares the workers rendering docs
+    whose text is the same; `records` receives each doc's search record as it comes back.
+    """
     if candidates is None:
         candidates = candidates_of(targets, config, output)
+    root = docs_root(targets)
     checker = Checker(config, template, today_=today)  # type: ignore[arg-type]
-    result = checker.run(candidates, keep=True)
-    catalog = catalog_module.from_result(result, candidates, config=config, today=checker.today)
-    documents = {doc.path: doc for doc in result.documents}
+    guessed = SiteMap(root, [display(c.path) for c in candidates], project_root=config.root, output=output)
+    extract = Extractor(guessed, template.section_levels, checker.today, Project.of(config, candidates), config.root,
+                        unchanged or {})
+    result = checker.run(candidates, extract=extract, jobs=jobs,
+                         on_extract=(lambda s: records.add(guessed.page_of(s.entry.path), s))  # type: ignore
+                         if records is not None else None)
+    sources: dict[str, Source] = {s.entry.path: s for s in result.extracted}  # type: ignore[union-attr]
+    catalog = catalog_module.finish([s.entry for s in sources.values()], result, candidates, config)
+    sitemap = SiteMap(root, sources, project_root=config.root, output=output)
+    if sitemap.pages != guessed.pages:  # a candidate was no doc: keep the renders whose links did not change
+        sources = {path: s if s.rendered is None or still_valid(path, s.rendered, sitemap)
+                   else dataclasses.replace(s, rendered=None) for path, s in sources.items()}
+        if records is not None:
+            records.invalidate()
     findings: dict[str, list[Diagnostic]] = {}
     for d in result.diagnostics:
         findings.setdefault(d.path, []).append(d)
-    sitemap = SiteMap(docs_root(targets), documents, project_root=config.root, output=output)
     successors, predecessors, backlinks = pages.relations(catalog)
-    return pages.Site(catalog, documents, findings, sitemap, config.stale_days, successors, predecessors, backlinks)
+    return pages.Site(catalog, sources, findings, sitemap, config.stale_days, successors, predecessors, backlinks)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -105,20 +124,19 @@ def build(targets: Sequence[str], output: Path, *, config: Config, template: Tem
           jobs: int | None = None, search: bool = True) -> BuildResult:
     """Build (or bring up to date) the site for the docs under `targets` in `output`."""
     output = Path(output)
-    root = docs_root(targets)
-    _check_output(output, root)
+    _check_output(output, docs_root(targets))
     previous = _load_manifest(output)
-    candidates = candidates_of(targets, config, output)
-    workers = _workers(jobs, len(candidates))
-    # a first build renders every page: start rendering while the check runs (see _Speculation)
-    speculation = _Speculation(candidates, root, config, template, workers) \
-        if workers > 1 and not previous.get("pages") else None
+    old_pages: dict = previous.get("pages", {})
+    # a first build indexes every page: write each one's search record while the check runs
+    records = _Records() if search and not old_pages else None
     try:
-        site = gather(targets, config=config, template=template, output=output, today=today, candidates=candidates)
-        return _Builder(site, output, previous, template, jobs, speculation).run(search=search)
+        site = gather(targets, config=config, template=template, output=output, today=today, jobs=jobs,
+                      candidates=candidates_of(targets, config, output), records=records,
+                      unchanged={page: record["text"] for page, record in old_pages.items()})
+        return _Builder(site, output, previous, template, jobs, records).run(search=search)
     finally:
-        if speculation is not None:
-            speculation.close()
+        if records is not None:
+            records.close()
 
 
 def _check_output(output: Path, root: Path) -> None:
@@ -134,26 +152,76 @@ def _check_output(output: Path, root: Path) -> None:
 
 
 def _load_manifest(output: Path) -> dict:
+    """Return the last build's manifest; empty when there is none, or when other code made it."""
     try:
         manifest = json.loads((output / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        return {}
+    if manifest.get("fingerprint") != fingerprint():  # a build by other code renders every page again
+        return {"files": manifest.get("files", [])}
+    return manifest
+
+
+class _Records:
+    """The search records of a first build's pages, written to a temporary folder as the check returns each doc.
+
+    pagefind can index them as soon as the check ends, if every page went in as it is
+    finally written; otherwise (a render was redone, a candidate was no doc) the build
+    indexes the written pages instead.
+    """
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory | None = None
+        self.pages: set[str] = set()
+        self.valid = True
+
+    @property
+    def folder(self) -> Path:
+        """Return the folder of records (pages of their own, at their pages' paths)."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="designdoc-search-")
+        return Path(self._folder.name)
+
+    def add(self, page: str, source: Source) -> None:
+        """Write a doc's search record (the check's worker rendered its body)."""
+        if source.rendered is None:
+            self.valid = False
+        if not self.valid:
+            return
+        path = self.folder / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(search_record(source), "utf-8")
+        self.pages.add(page)
+
+    def complete(self, pages_: set[str]) -> bool:
+        """Return True when the records are exactly the site's doc pages, as they are written."""
+        return self.valid and bool(self.pages) and self.pages == pages_
+
+    def invalidate(self) -> None:
+        """Say that the pages are not all as their records."""
+        self.valid = False
+
+    def close(self) -> None:
+        """Remove the records."""
+        if self._folder is not None:
+            self._folder.cleanup()
 
 
 class _Builder:
     """One build: decides what is due, renders it, writes it."""
 
     def __init__(self, site: pages.Site, output: Path, previous: dict, template: Template, jobs: int | None,
-                 speculation: _Speculation | None = None) -> None:
+                 records: _Records | None = None) -> None:
         self.site = site
-        self.speculation = speculation
         self.output = output
-        self.previous = previous if previous.get("fingerprint") == fingerprint() else {}
+        self.previous = previous
         self.previous_files: list[str] = previous.get("files", [])  # removed when not made again, whatever made them
-        self.old_pages: dict = self.previous.get("pages", {})
+        self.old_pages: dict = previous.get("pages", {})
         self.section_levels = template.section_levels
         self.jobs = jobs
+        self.records = records
         self.result = BuildResult()
         self.files: set[str] = set()
         self.page_records: dict[str, dict] = {}
@@ -161,17 +229,31 @@ class _Builder:
 
     def run(self, *, search: bool) -> BuildResult:
         """Render and write what is due; return what was done."""
-        entries = [e for e in self.site.catalog.entries if e.path in self.site.documents]
+        entries = [e for e in self.site.catalog.entries if e.path in self.site.sources]
         due, contexts = self._plan(entries)
-        self._write_doc_pages(due, contexts)
-        self._write_static()
-        self._write_page("index.html", "catalog.html", pages.catalog_context(self.site))
-        self._write_page("dashboard.html", "dashboard.html", pages.dashboard_context(self.site))
-        self._write_page("search.html", "search.html", {"page": "search.html", "root": "", "search": search})
-        self._copy_assets()
-        self._remove_stale()
-        if search and (self.changed_pages or not (self.output / SEARCH_DIR).is_dir()):
-            self.result.search = self.result.indexed = run_pagefind(self.output, self.result.notes)
+        rendered = self._rendered(due)
+        indexing = None
+        records = self.records
+        if search and records is not None and records.complete(set(self.page_records)):
+            indexing = Pagefind(self.output)
+            indexing.start(records.folder)  # runs while the pages are written
+        try:
+            self._write_doc_pages(due, contexts, rendered)
+            self._write_static()
+            self._write_page("index.html", "catalog.html", pages.catalog_context(self.site))
+            self._write_page("dashboard.html", "dashboard.html", pages.dashboard_context(self.site))
+            self._write_page("search.html", "search.html", {"page": "search.html", "root": "", "search": search})
+            self._copy_assets()
+            self._remove_stale()
+        except BaseException:
+            if indexing is not None:
+                indexing.stop()
+            raise
+        if indexing is None and search and (self.changed_pages or not (self.output / SEARCH_DIR).is_dir()):
+            indexing = Pagefind(self.output)
+            indexing.start(self.output)
+        if indexing is not None:
+            self.result.search = self.result.indexed = indexing.finish(self.result.notes)
         elif search:
             self.result.search = True
         self._write_manifest()
@@ -181,15 +263,14 @@ class _Builder:
     # ---- plan
 
     def _plan(self, entries: list[Entry]) -> tuple[list[Entry], dict[str, dict]]:
-        """Return the docs whose page must be rendered, and every doc's page context."""
+        """Return the docs whose page must be written, and every doc's page context."""
         due: list[Entry] = []
         contexts: dict[str, dict] = {}
         for entry in entries:
             context = pages.doc_context(self.site, entry)
             contexts[entry.path] = context
             page = context["page"]
-            record = {"text": render_module.text_hash(self.site.documents[entry.path].text),
-                      "context": _hash(context)}
+            record = {"text": self.site.sources[entry.path].text_hash, "context": _hash(context)}
             old = self.old_pages.get(page)
             if old is not None and self._unchanged(entry, page, old, record):
                 self.page_records[page] = old
@@ -210,9 +291,8 @@ class _Builder:
 
     # ---- render and write
 
-    def _write_doc_pages(self, due: list[Entry], contexts: dict[str, dict]) -> None:
-        jobs_ = [self._job(entry) for entry in due]
-        for entry, rendered in zip(due, self._render_all(jobs_), strict=True):
+    def _write_doc_pages(self, due: list[Entry], contexts: dict[str, dict], bodies: list[Rendered]) -> None:
+        for entry, rendered in zip(due, bodies, strict=True):
             context = contexts[entry.path]
             page = context["page"]
             self.page_records[page].update(page=page, links=[list(link) for link in rendered.links],
@@ -222,50 +302,29 @@ class _Builder:
             self._write(page, html.encode("utf-8"))
             self.result.rendered += 1
             self.changed_pages = True
-        removed = set(self.old_pages) - set(self.page_records)
-        if removed:
+        if set(self.old_pages) - set(self.page_records):
             self.changed_pages = True
 
-    def _job(self, entry: Entry) -> tuple:
-        doc = self.site.documents[entry.path]
-        body = "\n".join(doc.lines[doc.body_line - 1:])
-        title_line = doc.title_heading.line if doc.title_heading is not None else None
-        return (entry.path, body, doc.body_line, title_line, self.section_levels)
-
-    def _render_all(self, jobs_: list[tuple]) -> list[Rendered]:
-        """Render the due pages: taken from the speculative renders when their inputs held, else here or in a pool."""
-        done: dict[int, Rendered] = {}
-        if self.speculation is not None:
-            for n, job in enumerate(jobs_):
-                guess = self.speculation.take(job[0])
-                if guess is not None and self._still_valid(job, guess):
-                    done[n] = guess[1]
-        missing = [n for n in range(len(jobs_)) if n not in done]
-        workers = _workers(self.jobs, len(missing))
+    def _rendered(self, due: list[Entry]) -> list[Rendered]:
+        """Return the due docs' rendered bodies: the workers', else rendered now (in a pool when many)."""
+        sources = self.site.sources
+        done: dict[int, Rendered] = {n: sources[e.path].rendered for n, e in enumerate(due)  # type: ignore[misc]
+                                     if sources[e.path].rendered is not None}
+        missing = [n for n in range(len(due)) if n not in done]
+        if missing and self.records is not None:
+            self.records.invalidate()
+        jobs_ = [(due[n].path, sources[due[n].path]) for n in missing]
+        workers = _workers(self.jobs, len(jobs_))
         if workers <= 1:
-            done.update((n, _render_job(jobs_[n], self.site.sitemap)) for n in missing)
+            done.update((n, _render_job(job, self.site.sitemap, self.section_levels))
+                        for n, job in zip(missing, jobs_, strict=True))
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(self.site.sitemap, None)) as pool:
-                chunk = max(1, len(missing) // (workers * 8))
-                done.update(zip(missing, pool.map(_render_in_worker, [jobs_[n] for n in missing], chunksize=chunk)))
-        return [done[n] for n in range(len(jobs_))]
-
-    def _still_valid(self, job: tuple, guess: tuple[str, Rendered]) -> bool:
-        """Return True when a speculative render had the inputs the real one has (text, title, link targets)."""
-        path, _, _, title_line, _ = job
-        text_sha, rendered = guess
-        if text_sha != render_module.text_hash(self.site.documents[path].text) or rendered.title_line != title_line:
-            return False
-        assets = set()
-        for href, was in rendered.links:
-            target = self.site.sitemap.resolve(path, href)
-            if target.href != was:
-                return False
-            if target.asset is not None:
-                assets.add((target.asset, target.source))
-        return assets == set(rendered.assets)
+                                     initargs=(self.site.sitemap, self.section_levels)) as pool:
+                chunk = max(1, len(jobs_) // (workers * 8))
+                done.update(zip(missing, pool.map(_render_in_worker, jobs_, chunksize=chunk), strict=True))
+        return [done[n] for n in range(len(due))]
 
     def _write_static(self) -> None:
         for source in sorted(static_files()):
@@ -276,7 +335,7 @@ class _Builder:
             self._write(relative_path, source.read_bytes())
         css = f"{STATIC_DIR}/pygments.css"
         if not (self.previous and (self.output / css).is_file()):
-            self._write(css, render_module.pygments_css().encode("utf-8"))
+            self._write(css, pygments_css().encode("utf-8"))
         self.files.add(css)
 
     def _write_page(self, page: str, template_name: str, context: dict) -> None:
@@ -356,78 +415,25 @@ def _hash(value: object) -> str:
 
 # --------------------------------------------------------------------------- rendering (also in workers)
 
-_WORKER: dict = {}  # what a render process was given: the site map, and the template (speculation)
+_WORKER: dict = {}  # what a render process was given: the site map and the section levels
 
 
-def _init_worker(sitemap: SiteMap, template: Template | None) -> None:
-    _WORKER["sitemap"], _WORKER["template"] = sitemap, template
+def _init_worker(sitemap: SiteMap, section_levels: int) -> None:
+    _WORKER["sitemap"], _WORKER["levels"] = sitemap, section_levels
 
 
-def _render_in_worker(job: tuple) -> Rendered:
-    return _render_job(job, _WORKER["sitemap"])
+def _render_in_worker(job: tuple[str, Source]) -> Rendered:
+    return _render_job(job, _WORKER["sitemap"], _WORKER["levels"])
 
 
-def _render_job(job: tuple, sitemap: SiteMap) -> Rendered:
-    path, body, first_line, title_line, levels = job
-    return render_module.render(body, first_line=first_line, title_line=title_line, section_levels=levels,
-                                resolve=lambda href: sitemap.resolve(path, href))
+def _render_job(job: tuple[str, Source], sitemap: SiteMap, section_levels: int) -> Rendered:
+    path, source = job
+    return render_body(path, source.body, source.body_line, source.title_line, section_levels, sitemap)
 
 
-class _Speculation:
-    """Render every candidate in worker processes while the main process checks the docs.
-
-    A first build renders every doc, and rendering does not need the check's results,
-    only the doc's text, its title heading and what its links point at.  The workers
-    guess those (every `.md` candidate counts as a doc; the title heading is found as
-    `document.py` finds it); `_Builder._still_valid` keeps a guess only when the
-    check's view agrees, and the others are rendered again.  Files are read as the
-    check reads them: a regular file under the size limit, valid UTF-8.
-    """
-
-    def __init__(self, candidates: list[Candidate], root: Path, config: Config, template: Template,
-                 workers: int) -> None:
-        from ..runner import display
-
-        sitemap = SiteMap(root, [display(c.path) for c in candidates], project_root=config.root)
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_init_worker, initargs=(sitemap, template))
-        jobs_ = [(display(c.path), str(c.path), config.max_file_size) for c in candidates]
-        self.results = self.pool.map(_speculate, jobs_, chunksize=max(1, len(jobs_) // (workers * 8)))
-        self.found: dict[str, tuple[str, Rendered]] | None = None
-
-    def take(self, path: str) -> tuple[str, Rendered] | None:
-        """Return the (text hash, render) guessed for the doc at `path`, if any."""
-        if self.found is None:
-            self.found = {result[0]: result[1:] for result in self.results if result is not None}
-        return self.found.pop(path, None)
-
-    def close(self) -> None:
-        """Stop the workers."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _speculate(job: tuple[str, str, int]) -> tuple[str, str, Rendered] | None:
-    """Read and render one candidate in a worker; None when the check would not read it either."""
-    from ..document import decode
-    from ..template import section_key
-
-    shown, path, limit = job
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None  # never open a FIFO or a device
-        with open(path, "rb") as handle:
-            text, _ = decode(handle.read(limit + 1))
-    except (OSError, UnicodeDecodeError):
-        return None
-    template: Template = _WORKER["template"]
-    sitemap: SiteMap = _WORKER["sitemap"]
-    body, first_line = render_module.body_of(text)
-    rendered = render_module.render(
-        body, first_line=first_line, section_levels=template.section_levels,
-        resolve=lambda href: sitemap.resolve(shown, href),
-        is_section=lambda heading: template.find_section(section_key(heading)) is not None)
-    return shown, render_module.text_hash(text), rendered
+def search_record(source: Source) -> str:
+    """Return what pagefind indexes of a doc's page, as a page of its own (the same words, filters and title)."""
+    return render_page("search_record.html", {**pages.indexed_context(source), "body": source.rendered.html})
 
 
 @lru_cache(maxsize=1)

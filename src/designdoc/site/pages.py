@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from ..catalog import Catalog, Entry
 from ..diagnostics import Diagnostic
-from ..document import Document
 from .charts import Bar, bar_chart
 from .links import SiteMap, relative, root_of
+from .source import Source
 
 STALE_STATUSES = ("draft", "review")  # as the `stale` rule: only open docs go stale
 BANNERS = {
@@ -32,10 +32,10 @@ BANNERS = {
 
 @dataclass(frozen=True)
 class Site:
-    """Everything gathered for one build: the catalog, the parsed docs and their findings."""
+    """Everything gathered for one build: the catalog, each doc's source and findings."""
 
     catalog: Catalog
-    documents: dict[str, Document]  # by path, as shown
+    sources: dict[str, Source]  # by path, as shown, in the order the check returned them
     findings: dict[str, list[Diagnostic]]  # by path
     sitemap: SiteMap
     stale_days: int
@@ -50,7 +50,7 @@ class Site:
 
     def page(self, path: str) -> str | None:
         """Return the page of the doc at `path`, None when it has none (it could not be read)."""
-        return self.sitemap.page_of(path) if path in self.documents else None
+        return self.sitemap.page_of(path) if path in self.sources else None
 
 
 def relations(catalog: Catalog) -> tuple[dict, dict, dict]:
@@ -83,25 +83,23 @@ def title_of(entry: Entry) -> str:
 def doc_context(site: Site, entry: Entry) -> dict:
     """Return a doc page's context (everything but the rendered body)."""
     page = site.sitemap.page_of(entry.path)
-    doc = site.documents[entry.path]
+    source = site.sources[entry.path]
     entries = site.by_path
     successors = [_ref(site, entries, page, p) for p in site.successors.get(entry.path, ())]
     return {
+        **indexed_context(source),
         "page": page,
         "root": root_of(page),
-        "title": title_of(entry),
         "path": entry.path,
-        "status": entry.status,
         "known_status": entry.status in site.catalog.statuses,
         "version": entry.version,
         "owners": list(entry.owners),
-        "reviewers": _list_field(doc, "reviewers"),
-        "approvers": _list_field(doc, "approvers"),
+        "reviewers": list(source.reviewers),
+        "approvers": list(source.approvers),
         "last_updated": entry.last_updated,
         "age_days": entry.age_days,
         "stale": is_stale(entry, site.stale_days),
         "last_commit": entry.last_commit,
-        "tags": list(entry.tags),
         "supersedes": [_ref(site, entries, page, p) for p in site.predecessors.get(entry.path, ())],
         "superseded_by": successors,
         "backlinks": [_ref(site, entries, page, p) for p in site.backlinks.get(entry.path, ())],
@@ -109,8 +107,14 @@ def doc_context(site: Site, entry: Entry) -> dict:
         "errors": entry.errors,
         "warnings": entry.warnings,
         "banner": _banner(entry.status, successors),
-        "has_title_heading": doc.title_heading is not None,
     }
+
+
+def indexed_context(source: Source) -> dict:
+    """Return what the indexed part of a doc's page shows besides its body (see `_indexed.html`)."""
+    entry = source.entry
+    return {"title": title_of(entry), "status": entry.status, "tags": list(entry.tags),
+            "has_title_heading": source.has_title_heading}
 
 
 def _ref(site: Site, entries: dict[str, Entry], here: str, path: str) -> dict:
@@ -128,13 +132,6 @@ def _banner(status: str | None, successors: list[dict]) -> dict | None:
     if status not in BANNERS:
         return None
     return {"kind": status, "text": BANNERS[status], "successors": successors if status == "superseded" else []}
-
-
-def _list_field(doc: Document, key: str) -> list[str]:
-    item = doc.frontmatter.get(key) if doc.frontmatter is not None else None
-    if item is None:
-        return []
-    return [str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None]
 
 
 # --------------------------------------------------------------------------- the catalog

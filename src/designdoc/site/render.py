@@ -33,9 +33,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from ..frontmatter import find_block
 from ..inline import plain_text, unique_slugs
-from ..text import split_lines
 from .links import Target
 
 TOC_DEPTH = 3  # h2 and h3 in the table of contents
@@ -61,20 +59,11 @@ class Rendered:
     links: tuple[tuple[str, str | None], ...]  # (href as written, href on the site or None), sorted
     assets: tuple[tuple[str, str], ...]  # (site path, source file) to copy, sorted
     mermaid: bool  # holds a diagram: the page loads Mermaid
-    title_line: int | None = None  # the heading rendered as the page's h1
 
     @property
     def toc(self) -> tuple[Heading, ...]:
         """Return the headings for the table of contents."""
         return tuple(h for h in self.headings if 2 <= h.level <= TOC_DEPTH)
-
-
-def body_of(text: str) -> tuple[str, int]:
-    """Return a doc's body (the text after its front matter) and the file line it starts on."""
-    lines = split_lines(text)
-    block = find_block(lines)
-    first = 1 if block is None else (block[1] + 2 if block[1] is not None else 2)
-    return "\n".join(lines[first - 1:]), first
 
 
 def text_hash(text: str) -> str:
@@ -83,39 +72,22 @@ def text_hash(text: str) -> str:
 
 
 def render(body: str, *, first_line: int = 1, title_line: int | None = None, section_levels: int = 2,
-           resolve: Callable[[str], Target] = Target, is_section: Callable[[str], bool] | None = None) -> Rendered:
+           resolve: Callable[[str], Target] = Target) -> Rendered:
     """Render a Markdown body (whose first line is file line `first_line`) to sanitised HTML.
 
     Headings are renumbered for the page: the title heading (at `title_line`) is the h1,
     headings down to `section_levels` (the template's sections) are h2, deeper ones follow.
-    Without `title_line`, `is_section` (does a heading name a template section?) finds the
-    title heading as `document.py` does: the first H1 before the first section.
     """
     md = _markdown()
     env: dict = {"links": {}, "assets": {}, "mermaid": False}
     tokens = md.parse(body, env)
-    if title_line is None and is_section is not None:
-        title_line = find_title_line(tokens, first_line, section_levels, is_section)
     headings = _headings(tokens, first_line, title_line, section_levels)
     for token in tokens:
         if token.type == "inline" and token.children:
             _rewrite_links(token.children, resolve, env)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(_cleaner().clean(html), headings, tuple(sorted(env["links"].items(), key=_link_key)),
-                    tuple(sorted(env["assets"].items())), env["mermaid"], title_line)
-
-
-def find_title_line(tokens: list[Token], first_line: int, section_levels: int,
-                    is_section: Callable[[str], bool]) -> int | None:
-    """Return the file line of the title heading: the first top-level H1 before any section heading."""
-    for i, token in enumerate(tokens):
-        if token.type != "heading_open" or token.level != 0 or int(token.tag[1]) > section_levels:
-            continue
-        if is_section(tokens[i + 1].content):
-            return None
-        if token.tag == "h1" and token.map:
-            return token.map[0] + first_line
-    return None
+                    tuple(sorted(env["assets"].items())), env["mermaid"])
 
 
 def _link_key(item: tuple[str, str | None]) -> tuple[str, str]:

@@ -1,4 +1,11 @@
-"""The search index: pagefind (the `pagefind[bin]` wheel, offline), made deterministic.
+"""The search index: pagefind (the `pagefind[bin]` wheel, offline), run beside the build, made deterministic.
+
+pagefind reads pages from a folder.  On a first build that folder is not the site: each
+doc's *search record* (the part of its page that pagefind indexes, as a page of its own)
+is written to a temporary folder as the check returns the doc, so pagefind starts as
+soon as the check ends and indexes while the pages, the catalog and the dashboard are
+being written.  Records and pages index to the same bytes (a test holds it), so a later
+build that changed some pages just runs pagefind on the site.
 
 pagefind writes its filter files in hash-map order, which changes from run to run
 (pagefind 1.5: `filter/en_<hash>.pf_filter` holds `[name, [[value, [pages]], …]]` as
@@ -20,11 +27,13 @@ import os
 import shutil
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .links import SEARCH_DIR
 
 SIGNATURE = b"pagefind_dcd"
+TIMEOUT = 900  # seconds
 
 
 class IndexFormatError(Exception):
@@ -41,31 +50,65 @@ def executable() -> str | None:
         return shutil.which("pagefind")
 
 
-def run_pagefind(output: Path, notes: list[str]) -> bool:
-    """Index the site's doc pages; False (and a note) when pagefind cannot run."""
-    binary = executable()
-    if binary is None:
-        notes.append("search index not built: the pagefind binary is missing (install 'pagefind[bin]')")
-        return False
-    fresh = output / f".{SEARCH_DIR}.new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        done = subprocess.run([binary, "--site", str(output), "--output-path", str(fresh), "--silent"],
-                              capture_output=True, text=True, timeout=900, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        notes.append(f"search index not built: pagefind failed ({error})")
-        return False
-    if done.returncode != 0:
-        last = (done.stderr or done.stdout).strip().splitlines()
-        notes.append(f"search index not built: pagefind exited {done.returncode}" + (f" ({last[-1]})" if last else ""))
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False
-    try:
-        canonicalise(fresh)
-    except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
-        notes.append(f"search index built, but not reproducibly: {error}")
-    _swap(fresh, output / SEARCH_DIR)
-    return True
+class Pagefind:
+    """One pagefind run in the background: `start` it on a folder of pages, `finish` it into the site."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.fresh = output / f".{SEARCH_DIR}.new"
+        self.error: str | None = None
+        self._process: subprocess.Popen | None = None
+        self._log = tempfile.TemporaryFile()
+
+    def start(self, pages: Path) -> None:
+        """Index the pages under `pages` (their URLs are their paths below it)."""
+        binary = executable()
+        if binary is None:
+            self.error = "the pagefind binary is missing (install 'pagefind[bin]')"
+            return
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        try:
+            self._process = subprocess.Popen([binary, "--site", str(pages), "--output-path", str(self.fresh),
+                                              "--silent"], stdin=subprocess.DEVNULL, stdout=self._log,
+                                             stderr=subprocess.STDOUT)
+        except OSError as error:
+            self.error = f"pagefind failed ({error})"
+
+    def finish(self, notes: list[str]) -> bool:
+        """Wait for pagefind and swap its index into the site; False (and a note) when it failed."""
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                code = process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                code, self.error = None, f"pagefind took more than {TIMEOUT} s"
+            if code:
+                self._log.seek(0)
+                last = self._log.read().decode("utf-8", "replace").strip().splitlines()
+                self.error = f"pagefind exited {code}" + (f" ({last[-1]})" if last else "")
+        self._log.close()
+        if self.error is not None:
+            notes.append(f"search index not built: {self.error}")
+            shutil.rmtree(self.fresh, ignore_errors=True)
+            return False
+        try:
+            canonicalise(self.fresh)
+        except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
+            notes.append(f"search index built, but not reproducibly: {error}")
+        _swap(self.fresh, self.output / SEARCH_DIR)
+        return True
+
+    def stop(self) -> None:
+        """Stop pagefind if it still runs, and drop what it wrote (a build that failed)."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            shutil.rmtree(self.fresh, ignore_errors=True)
+        if not self._log.closed:
+            self._log.close()
 
 
 def _swap(fresh: Path, final: Path) -> None:

@@ -1,0 +1,98 @@
+"""What the site takes from each doc, made where the check parses it (its worker, too).
+
+A build checks every doc once with `Checker.run(extract=…)`: the worker that parses a
+doc also renders its body, so the check and the rendering share one read, one decode
+and one process, and no Document crosses back to the main process.  What comes back is
+a `Source`: the doc's catalog entry, its body and the few front-matter lists the page
+shows, and its rendered body.
+
+Rendering needs to know what each link points at, which depends on which files are
+docs.  The workers assume every candidate is one (`SiteMap` of the candidates); the main
+process keeps a render only when that assumption held for the links it contains (see
+`still_valid`), so a walked file that turned out not to be a doc costs a re-render of
+the pages that link to it, never a wrong link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..catalog import Entry, entry_of
+from ..document import Document
+from ..project import Project
+from . import render as render_module
+from .links import SiteMap
+from .render import Rendered
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One doc as the site needs it."""
+
+    entry: Entry  # before the run's findings and commit dates are added
+    text_hash: str  # of the whole file: the manifest's key for "its text changed"
+    body: str  # the text after the front matter
+    body_line: int  # the file line `body` starts on
+    title_line: int | None  # the file line of the title heading, if it has one
+    reviewers: tuple[str, ...]
+    approvers: tuple[str, ...]
+    rendered: Rendered | None  # None: its text is what the last build rendered (rendered again if due)
+
+    @property
+    def has_title_heading(self) -> bool:
+        """Return True when the doc's own H1 is the page's title."""
+        return self.title_line is not None
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """Turns a parsed doc into its `Source`; called by the check where the doc is parsed.
+
+    `unchanged` maps a page to the text hash it was last rendered from: such a doc is not
+    rendered here (its page is rendered again only if something else on it changed).
+    """
+
+    sitemap: SiteMap  # every candidate taken for a doc
+    section_levels: int
+    today: dt.date
+    project: Project
+    root: Path | None
+    unchanged: dict[str, str]
+
+    def __call__(self, doc: Document) -> Source:
+        text_hash = render_module.text_hash(doc.text)
+        body = "\n".join(doc.lines[doc.body_line - 1:])
+        title_line = doc.title_heading.line if doc.title_heading is not None else None
+        rendered = None
+        if self.unchanged.get(self.sitemap.page_of(doc.path)) != text_hash:
+            rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
+        return Source(entry_of(doc, self.today, self.project, self.root), text_hash, body, doc.body_line, title_line,
+                      _list_field(doc, "reviewers"), _list_field(doc, "approvers"), rendered)
+
+
+def render_body(path: str, body: str, first_line: int, title_line: int | None, section_levels: int,
+                sitemap: SiteMap) -> Rendered:
+    """Render a doc's body with its links resolved on `sitemap`."""
+    return render_module.render(body, first_line=first_line, title_line=title_line, section_levels=section_levels,
+                                resolve=lambda href: sitemap.resolve(path, href))
+
+
+def still_valid(path: str, rendered: Rendered, sitemap: SiteMap) -> bool:
+    """Return True when every link of a render resolves on `sitemap` as it did when it was rendered."""
+    assets = set()
+    for href, was in rendered.links:
+        target = sitemap.resolve(path, href)
+        if target.href != was:
+            return False
+        if target.asset is not None:
+            assets.add((target.asset, target.source))
+    return assets == set(rendered.assets)
+
+
+def _list_field(doc: Document, key: str) -> tuple[str, ...]:
+    item = doc.frontmatter.get(key) if doc.frontmatter is not None else None
+    if item is None:
+        return ()
+    return tuple(str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None)

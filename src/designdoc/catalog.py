@@ -1,7 +1,8 @@
 """The catalog: every doc of a tree with its status, owners, tags, age, findings and relations.
 
-A catalog is loaded once: one check run (`Checker.run(keep=True)`) gives the parsed
-Documents and their diagnostics, one `git log` gives the last commit dates.  A doc whose
+A catalog is loaded once: one check run (`Checker.run(extract=…)`) gives each doc's
+entry, made where the doc is parsed, and the run's diagnostics; one `git log` gives the
+last commit dates.  A doc whose
 front matter is broken is still listed, with what could be read and its error count.
 The renderers (JSON, CSV, table, the Markdown index, Mermaid, DOT) are pure functions.
 """

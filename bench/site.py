@@ -4,8 +4,9 @@
 
 For each size a corpus is written into a temporary folder, at run time, by
 `bench/corpus.py` beside this file.  Then, side by side in one
-run: a cold `designdoc build` (fresh output folder: check, render, search index), a warm
-rebuild after editing one doc (the incremental path), and, for the peer sizes, a cold
+run: a cold `designdoc build` (fresh output folder and check cache: check, render, search
+index), a rebuild with no change and one after editing one doc (the incremental path:
+the check cache and the site's manifest of the cold build), and, for the peer sizes, a cold
 `mkdocs build` of the same docs folder (mkdocs is installed into a throw-away venv, never
 into the project; its default theme and search plugin).  Wall time comes from
 `time.perf_counter`; CPU (user + system, children included) from `os.wait4`.  The machine
@@ -81,10 +82,10 @@ def mkdocs_version(executable: Path) -> str:
     return done.stdout.split(" from ")[0].strip()
 
 
-def designdoc(docs: Path, output: Path) -> Run:
-    """Build the site of `docs` into `output` with this checkout's designdoc."""
+def designdoc(docs: Path, output: Path, cache: Path) -> Run:
+    """Build the site of `docs` into `output` with this checkout's designdoc, with its check cache in `cache`."""
     return measure([sys.executable, "-m", "designdoc", "build", str(docs), "-o", str(output)], cwd=docs.parent,
-                   env={"DESIGNDOC_TODAY": TODAY})
+                   env={"DESIGNDOC_TODAY": TODAY, "DESIGNDOC_CACHE_DIR": str(cache)})
 
 
 def mkdocs(executable: Path, docs: Path, work: Path) -> Run:
@@ -123,13 +124,14 @@ def main(argv: list[str] | None = None) -> int:
             docs = generate(size, work / f"corpus-{size}")
             for n in range(args.repeat):
                 output = work / f"site-{size}-{n}"
-                rows.append(("designdoc build (cold)", size, designdoc(docs, output)))
+                rows.append(("designdoc build (cold)", size, designdoc(docs, output, work / f"cache-{size}-{n}")))
                 if executable is not None and size in peer_sizes:
                     rows.append((f"mkdocs build ({mkdocs_version(executable)})", size,
                                  mkdocs(executable, docs, work / f"mkdocs-{size}")))
-            rows.append(("designdoc build (no change)", size, designdoc(docs, work / f"site-{size}-0")))
+            cache = work / f"cache-{size}-0"
+            rows.append(("designdoc build (no change)", size, designdoc(docs, work / f"site-{size}-0", cache)))
             edit_one(docs)
-            rows.append(("designdoc build (one doc edited)", size, designdoc(docs, work / f"site-{size}-0")))
+            rows.append(("designdoc build (one doc edited)", size, designdoc(docs, work / f"site-{size}-0", cache)))
             shutil.rmtree(docs.parent)
         print(f"load average after: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(table(rows))

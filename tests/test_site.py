@@ -315,6 +315,41 @@ def test_a_large_tree_builds_in_workers_exactly_as_in_one_process(tmp_path: Path
     assert tree(tmp_path / "workers") == tree(tmp_path / "serial")
 
 
+def test_a_rebuild_parses_only_the_edited_doc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc import document
+
+    docs = copy_fixture("basic", tmp_path)
+    build_site(docs, tmp_path / "site", search=False)
+    parsed: list[str] = []
+    original = document.parse
+
+    def counting(text: str, path: str, *args: object, **kwargs: object) -> document.Document:
+        parsed.append(path)
+        return original(text, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(document, "parse", counting)
+    draft = docs / "area/draft-idea.md"
+    draft.write_text(draft.read_text().replace("An idea being written.", "An idea, rewritten."))
+    again = build_site(docs, tmp_path / "site", search=False)
+    assert [Path(p).name for p in parsed] == ["draft-idea.md"] and again.rendered == 1
+    fresh = build_site(docs, tmp_path / "fresh", search=False)  # every page, from cached sources: bodies read again
+    assert [Path(p).name for p in parsed] == ["draft-idea.md"] and fresh.rendered == 5
+    assert tree(tmp_path / "fresh") == tree(tmp_path / "site")
+
+
+def test_a_cached_doc_sees_the_doc_it_supersedes_appear(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    draft = docs / "area/draft-idea.md"
+    draft.write_text(draft.read_text().replace("tags:\n", "supersedes:\n  - hedging-v0\ntags:\n", 1))
+    build_site(docs, tmp_path / "site", search=False)
+    assert "Supersedes" not in (tmp_path / "site/area/draft-idea.html").read_text()
+    old = (docs / "area/old-cache.md").read_text()
+    (docs / "area/hedging-v0.md").write_text(old.replace("title: Old cache", "title: Hedging zero"))
+    build_site(docs, tmp_path / "site", search=False)  # draft-idea.md is unchanged: its source comes from the cache
+    page = (tmp_path / "site/area/draft-idea.html").read_text()
+    assert "<dt>Supersedes</dt>" in page and "Hedging zero" in page
+
+
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:
     from designdoc.errors import UsageError
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 2
+FORMAT = 3
 # everything a cached result is made of, and nothing else
 _ALLOWED = frozenset({
     ("designdoc.runner", "FileResult"),
@@ -34,6 +34,8 @@ _ALLOWED = frozenset({
     *(("designdoc.rules._project", name) for name in ("DocFacts", "RefList", "RefItem", "LinkFact", "CrossFileFix")),
     *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
     ("datetime", "date"),
+    ("designdoc.catalog", "Entry"),
+    ("designdoc.site.source", "Source"),  # `designdoc build`'s extract (see runner.CachedExtract)
 })
 _MAX_BYTES = 512 * 1024 * 1024
 

@@ -211,9 +211,20 @@ def _list(fields: dict, key: str) -> tuple[str, ...]:
 
 
 def _references(doc: Document, fields: dict, key: str, project: Project) -> tuple[str, ...]:
+    return resolve_references(doc.path, _list(fields, key), project)
+
+
+def written_references(doc: Document) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a doc's `supersedes` and `superseded_by` entries as written (before resolving)."""
+    fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
+    return _list(fields, "supersedes"), _list(fields, "superseded_by")
+
+
+def resolve_references(path: str, refs: Sequence[str], project: Project) -> tuple[str, ...]:
+    """Return the paths of the docs that references written in the doc at `path` name (unresolved ones left out)."""
     found = []
-    for ref in _list(fields, key):
-        target = project.resolve_reference(doc.path, ref)
+    for ref in refs:
+        target = project.resolve_reference(path, ref)
         if target is not None:
             found.append(display(Path(os.path.normpath(target))))
     return tuple(dict.fromkeys(found))

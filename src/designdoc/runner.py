@@ -26,6 +26,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 from pathlib import Path
 
 from . import cache as cache_module
@@ -62,8 +63,8 @@ from .rules._project import (
 from .template import Template, section_rules_from
 
 # a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
-__all__ = ["Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display", "load_template",
-           "today"]
+__all__ = ["CachedExtract", "Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display",
+           "load_template", "today"]
 
 def today() -> dt.date:
     """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
@@ -130,7 +131,22 @@ class FileResult:
 
     diagnostics: tuple[Diagnostic, ...]
     facts: DocFacts | None
-    extra: object = None  # what `run(extract=…)` took from the Document in a worker (never cached)
+    extra: object = None  # what `run(extract=…)` took from the Document (cached as `(tag, value)`, see Extract)
+
+
+class CachedExtract(Protocol):
+    """An extract whose results can live in the check cache beside the file's findings.
+
+    The cache holds `for_cache(value)` under `cache_tag` (which names the kind of value and
+    its format); a hit gives back `from_cache(stored)`, so what depends on other files or
+    on the run (resolved references, a render) can be left out and made again.
+    """
+
+    cache_tag: str
+
+    def __call__(self, doc: Document) -> object: ...
+    def for_cache(self, value: Any) -> object: ...
+    def from_cache(self, stored: Any) -> object: ...
 
 
 _POOL_STATE: tuple[Checker, Project, Cache | None, Callable[[Document], object] | None] | None = None
@@ -139,13 +155,30 @@ _POOL_STATE: tuple[Checker, Project, Cache | None, Callable[[Document], object] 
 def _check_in_worker(candidate: Candidate) -> tuple[tuple[FileResult, None] | None, bytes | None]:
     """Check one file in a pool worker (the checker comes from the forked parent); no Document back."""
     checker, project, store, extract = _POOL_STATE  # type: ignore[misc]
-    outcome, key = checker._check(candidate, project, store)
-    if outcome is None:
-        return None, key
-    result, doc = outcome
-    if extract is not None and doc is not None:
-        result = dataclasses.replace(result, extra=extract(doc))
-    return (result, None), key
+    outcome, key = checker._check(candidate, project, store, extract)
+    return (None if outcome is None else (outcome[0], None)), key
+
+
+def _cache_tag(extract: Callable[[Document], object] | None) -> str | None:
+    return getattr(extract, "cache_tag", None)
+
+
+def _from_cache(hit: FileResult, extract: Callable[[Document], object] | None) -> FileResult | None:
+    """Return a cached result as this run needs it; None when it lacks this run's extract."""
+    if extract is None:
+        return hit
+    tag = _cache_tag(extract)
+    if tag is None or not (isinstance(hit.extra, tuple) and len(hit.extra) == 2 and hit.extra[0] == tag):
+        return None
+    return dataclasses.replace(hit, extra=extract.from_cache(hit.extra[1]))  # type: ignore[attr-defined]
+
+
+def _for_cache(result: FileResult, extract: Callable[[Document], object] | None) -> FileResult:
+    """Return a result as the cache keeps it: its extract's value in cached form, tagged, or none."""
+    tag = _cache_tag(extract)
+    if tag is None or result.extra is None:
+        return dataclasses.replace(result, extra=None) if result.extra is not None else result
+    return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager
@@ -215,13 +248,13 @@ class Checker:
         parsed again (not with `keep`, which needs the Documents).  `extract` is called with
         each parsed Document where it is parsed (a worker, too) and its results come back in
         `CheckResult.extracted`, in order: a caller gets what it needs of every doc and no
-        Document is kept.  It bypasses the cache, which holds no Documents.  `on_extract` is
+        Document is kept.  It bypasses the cache unless it is a `CachedExtract`.  `on_extract` is
         called with each of them as it arrives, in order, while later files are still being
         checked (the site feeds its search index this way).
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
-        store = self._open_cache() if cache and not keep and extract is None else None
+        store = self._open_cache() if cache and not keep and (extract is None or _cache_tag(extract)) else None
         found: list[Diagnostic] = []
         documents: list[Document] = []
         facts: dict[Path, DocFacts] = {}
@@ -237,8 +270,8 @@ class Checker:
             found += checked.diagnostics
             if keep and doc is not None:
                 documents.append(doc)
-            if extract is not None and (doc is not None or checked.extra is not None):
-                extracted.append(extract(doc) if doc is not None else checked.extra)
+            if extract is not None and checked.extra is not None:
+                extracted.append(checked.extra)
                 if on_extract is not None:
                     on_extract(extracted[-1])
             if checked.facts is not None:
@@ -266,12 +299,13 @@ class Checker:
         With a filled cache, unchanged files are answered here first (a read and a hash), so
         only the changed ones go to the workers.
         """
-        hits = self._cache_hits(candidates, store) if store is not None and store.entries and not keep else {}
+        hits = self._cache_hits(candidates, store, extract) if store is not None and store.entries and not keep \
+            else {}
         pending = [c for i, c in enumerate(candidates) if i not in hits]
         workers = _workers(len(pending), jobs)
         if keep or workers < 2:
             for i, candidate in enumerate(candidates):
-                yield candidate, hits[i] if i in hits else self.check_file(candidate, project, store)
+                yield candidate, hits[i] if i in hits else self._check(candidate, project, store, extract)[0]
             return
         global _POOL_STATE
         _POOL_STATE = (self, project, store, extract)  # inherited by the forked workers: nothing to pickle
@@ -286,11 +320,12 @@ class Checker:
                     continue
                 outcome, key = next(computed)
                 if store is not None and key is not None and outcome is not None:
-                    store.put(display(candidate.path), key, outcome[0], _signature(candidate))
+                    store.put(display(candidate.path), key, _for_cache(outcome[0], extract), _signature(candidate))
                 yield candidate, outcome
         _POOL_STATE = None
 
-    def _cache_hits(self, candidates: list[Candidate], store: Cache) -> dict[int, tuple[FileResult, None] | None]:
+    def _cache_hits(self, candidates: list[Candidate], store: Cache,
+                    extract: Callable[[Document], object] | None = None) -> dict[int, tuple[FileResult, None] | None]:
         """Return {position: outcome} for the candidates the cache answers (None: not a doc).
 
         A plain file whose stat signature is the one recorded with its bytes' digest is not
@@ -311,8 +346,9 @@ class Checker:
                     continue
                 key = cache_module.digest(data)
             found = store.get(shown, key, signature)
-            if found is not None:
-                hits[i] = (found, None)
+            usable = _from_cache(found, extract) if found is not None else None
+            if usable is not None:
+                hits[i] = (usable, None)
         return hits
 
     def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
@@ -371,16 +407,8 @@ class Checker:
         except (_Skip, _OverBudget):
             return None
 
-    def check_file(self, candidate: Candidate, project: Project, store: Cache | None = None,
-                   ) -> tuple[FileResult, Document | None] | None:
-        """Check one file; None when a walked file turns out not to be a doc.
-
-        The Document is None when the file was skipped or its result came from the cache.
-        """
-        outcome, _ = self._check(candidate, project, store)
-        return outcome
-
     def _check(self, candidate: Candidate, project: Project, store: Cache | None,
+               extract: Callable[[Document], object] | None = None,
                ) -> tuple[tuple[FileResult, Document | None] | None, bytes | None]:
         shown = display(candidate.path)
         key = None
@@ -391,8 +419,9 @@ class Checker:
             if store is not None:
                 key = cache_module.digest(data)
                 hit = store.get(shown, key)
-                if hit is not None:
-                    return (hit, None), key
+                usable = _from_cache(hit, extract) if hit is not None else None
+                if usable is not None:
+                    return (usable, None), key
             text, bom = self._decode(data, candidate)
             with _budget(self.config.time_budget):
                 doc = document_module.parse(text, shown, self.template, bom=bom)
@@ -405,9 +434,9 @@ class Checker:
         except _OverBudget:
             reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
             return (FileResult((self._diagnostic(shown, _Skip(reason), Severity.ERROR),), None), None), None
-        result = FileResult(tuple(diagnostics), facts)
+        result = FileResult(tuple(diagnostics), facts, extract(doc) if extract is not None else None)
         if store is not None and key is not None:
-            store.put(shown, key, result, _signature(candidate))
+            store.put(shown, key, _for_cache(result, extract), _signature(candidate))
         return (result, doc), key
 
     def _diagnostic(self, shown: str, skip: _Skip, severity: Severity) -> Diagnostic:

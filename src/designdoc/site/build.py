@@ -44,7 +44,7 @@ from . import pages
 from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap, relative
 from .render import Rendered, pygments_css
 from .search import Pagefind
-from .source import Extractor, Source, render_body, still_valid
+from .source import Extractor, Source, body_of, render_body, still_valid
 
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST_FORMAT = 2
@@ -428,7 +428,7 @@ def _render_in_worker(job: tuple[str, Source]) -> Rendered:
 
 def _render_job(job: tuple[str, Source], sitemap: SiteMap, section_levels: int) -> Rendered:
     path, source = job
-    return render_body(path, source.body, source.body_line, source.title_line, section_levels, sitemap)
+    return render_body(path, body_of(source), source.body_line, source.title_line, section_levels, sitemap)
 
 
 def search_record(source: Source) -> str:

@@ -15,13 +15,17 @@ the pages that link to it, never a wrong link.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..catalog import Entry, entry_of
-from ..document import Document
+from ..catalog import Entry, entry_of, resolve_references, written_references
+from ..document import Document, decode
+from ..errors import UsageError
 from ..project import Project
+from ..text import split_lines
 from . import render as render_module
 from .links import SiteMap
 from .render import Rendered
@@ -33,12 +37,13 @@ class Source:
 
     entry: Entry  # before the run's findings and commit dates are added
     text_hash: str  # of the whole file: the manifest's key for "its text changed"
-    body: str  # the text after the front matter
+    body: str | None  # the text after the front matter (None from the cache: read again if needed)
     body_line: int  # the file line `body` starts on
     title_line: int | None  # the file line of the title heading, if it has one
     reviewers: tuple[str, ...]
     approvers: tuple[str, ...]
-    rendered: Rendered | None  # None: its text is what the last build rendered (rendered again if due)
+    references: tuple[tuple[str, ...], tuple[str, ...]]  # supersedes, superseded_by, as written
+    rendered: Rendered | None  # None: not rendered (its text is what the last build rendered, or from the cache)
 
     @property
     def has_title_heading(self) -> bool:
@@ -52,7 +57,13 @@ class Extractor:
 
     `unchanged` maps a page to the text hash it was last rendered from: such a doc is not
     rendered here (its page is rendered again only if something else on it changed).
+
+    Sources are kept in the check cache (a `CachedExtract`) without their body, render and
+    resolved references: a rebuild after no or few edits parses only the edited docs.
+    The cache's settings fingerprint covers the config, template and date they depend on.
     """
+
+    cache_tag = "site-source-1"
 
     sitemap: SiteMap  # every candidate taken for a doc
     section_levels: int
@@ -69,7 +80,37 @@ class Extractor:
         if self.unchanged.get(self.sitemap.page_of(doc.path)) != text_hash:
             rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
         return Source(entry_of(doc, self.today, self.project, self.root), text_hash, body, doc.body_line, title_line,
-                      _list_field(doc, "reviewers"), _list_field(doc, "approvers"), rendered)
+                      _list_field(doc, "reviewers"), _list_field(doc, "approvers"), written_references(doc), rendered)
+
+    def for_cache(self, source: Source) -> Source:
+        """Return a source as the cache keeps it: what depends on the doc's text alone."""
+        entry = dataclasses.replace(source.entry, supersedes=(), superseded_by=())
+        return dataclasses.replace(source, entry=entry, body=None, rendered=None)
+
+    def from_cache(self, stored: Any) -> Source:
+        """Return a cached source with its references resolved among today's files."""
+        path = stored.entry.path
+        supersedes, superseded_by = (resolve_references(path, refs, self.project) for refs in stored.references)
+        return dataclasses.replace(stored, entry=dataclasses.replace(stored.entry, supersedes=supersedes,
+                                                                     superseded_by=superseded_by))
+
+
+def body_of(source: Source) -> str:
+    """Return a doc's body: kept from the check, else read again (a source from the cache).
+
+    A file that changed since the check is an error: its page would not match its findings.
+    """
+    if source.body is not None:
+        return source.body
+    path = source.entry.path
+    try:
+        with open(path, "rb") as handle:
+            text, _ = decode(handle.read())
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: could not be read again while building ({error}); build again") from None
+    if render_module.text_hash(text) != source.text_hash:
+        raise UsageError(f"{path}: changed while the site was being built; build again")
+    return "\n".join(split_lines(text)[source.body_line - 1:])
 
 
 def render_body(path: str, body: str, first_line: int, title_line: int | None, section_levels: int,

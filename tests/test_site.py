@@ -285,15 +285,23 @@ def _spy_on_pagefind(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_search_records_index_exactly_as_the_pages_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = copy_fixture("basic", tmp_path)
-    (docs / "notes.md").unlink()  # every walked file is a doc: the first build indexes the records
     started = _spy_on_pagefind(monkeypatch)
-    first = build_site(docs, tmp_path / "records")
+    first = build_site(docs, tmp_path / "records")  # notes.md is no doc, but nothing links to it
     assert first.indexed and started[-1] != tmp_path / "records"  # a temporary folder of records
-    (docs / "notes.md").write_text("plain notes again, not a design doc\n")  # now the workers' guess is wrong
-    second = build_site(docs, tmp_path / "pages")
-    assert second.indexed and started[-1] == tmp_path / "pages"  # the written pages
-    assert tree(tmp_path / "records" / "pagefind") == tree(tmp_path / "pages" / "pagefind")
     assert not started[0].exists()  # the records are removed
+    build_site(docs, tmp_path / "pages", search=False)
+    second = build_site(docs, tmp_path / "pages")  # a rebuild that lacks an index indexes the written pages
+    assert second.indexed and started[-1] == tmp_path / "pages"
+    assert tree(tmp_path / "records" / "pagefind") == tree(tmp_path / "pages" / "pagefind")
+
+
+def test_a_link_that_moved_makes_the_build_index_the_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    doc = docs / "rate-limiter.md"
+    doc.write_text(doc.read_text().replace("and [the source](../README.txt)", "and [the notes](notes.md)"))
+    started = _spy_on_pagefind(monkeypatch)
+    assert build_site(docs, tmp_path / "site").indexed
+    assert started == [tmp_path / "site"]  # the workers took notes.md for a page: their render was redone
 
 
 def test_a_link_to_a_walked_file_that_is_no_doc_points_at_the_file(tmp_path: Path) -> None:

@@ -104,8 +104,6 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
     if sitemap.pages != guessed.pages:  # a candidate was no doc: keep the renders whose links did not change
         sources = {path: s if s.rendered is None or still_valid(path, s.rendered, sitemap)
                    else dataclasses.replace(s, rendered=None) for path, s in sources.items()}
-        if records is not None:
-            records.invalidate()
     findings: dict[str, list[Diagnostic]] = {}
     for d in result.diagnostics:
         findings.setdefault(d.path, []).append(d)
@@ -168,8 +166,9 @@ class _Records:
     """The search records of a first build's pages, written to a temporary folder as the check returns each doc.
 
     pagefind can index them as soon as the check ends, if every page went in as it is
-    finally written; otherwise (a render was redone, a candidate was no doc) the build
-    indexes the written pages instead.
+    finally written: at the page it has on the site, with the body the page shows.
+    Otherwise (a walked file that was no doc moved a page or a link, a body came from the
+    cache unrendered) the build indexes the written pages instead.
     """
 
     def __init__(self) -> None:

@@ -289,3 +289,22 @@ def test_only_inside_detects_changes_outside_spans() -> None:
     assert not only_inside(old, "Xbcdefgh", [(2, 4)])
     assert not only_inside(old, "abcdfgh", [(2, 3), (6, 7)])
     assert not only_inside(old, "abcdefghi", [])
+
+
+# ---- the site's relative URLs agree with posixpath.relpath
+
+_SEGMENT = st.sampled_from(["a", "b", "docs", "x y", "é"])
+
+
+@given(st.lists(_SEGMENT, min_size=0, max_size=4), st.lists(_SEGMENT, min_size=0, max_size=4),
+       st.sampled_from(["p.html", "q.html", "index.html"]), st.sampled_from(["p.html", "r.html"]))
+def test_relative_site_urls_are_relpath(from_dirs: list[str], to_dirs: list[str], from_name: str,
+                                        to_name: str) -> None:
+    import posixpath
+    from urllib.parse import quote
+
+    from designdoc.site.links import relative
+
+    page_from, page_to = "/".join([*from_dirs, from_name]), "/".join([*to_dirs, to_name])
+    expected = quote(posixpath.relpath(page_to, posixpath.dirname(page_from) or "."), safe="/")
+    assert relative(page_from, page_to) == expected

@@ -16,7 +16,6 @@ relative link between two docs (or to an image beside them) keeps its shape; onl
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import stat
 from collections.abc import Iterable
@@ -86,9 +85,17 @@ def root_of(page: str) -> str:
 
 
 def relative(page_from: str, page_to: str) -> str:
-    """Return the relative URL from one site path to another (both relative to the site root)."""
-    base = posixpath.dirname(page_from) or "."
-    return quote(posixpath.relpath(page_to, base), safe="/")
+    """Return the relative URL from one site path to another (both relative to the site root, normalised).
+
+    What `posixpath.relpath(page_to, dirname(page_from))` gives, without its calls to
+    `abspath`: a site of 10,000 pages asks this some 60,000 times.
+    """
+    here = page_from.split("/")[:-1]
+    there = page_to.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return quote("/".join([".."] * (len(here) - common) + there[common:]), safe="/")
 
 
 class SiteMap:
@@ -102,10 +109,14 @@ class SiteMap:
         self.output = os.path.realpath(output) if output is not None else None
         self.pages = page_paths(self.root, docs)
         self._page_set = frozenset(self.pages.values())
+        self._shown: dict[str, str] = {}  # doc path as given → page, for the paths asked before
 
     def page_of(self, doc: str) -> str:
         """Return the page of a doc of the site (KeyError for another path)."""
-        return self.pages[os.path.abspath(doc)]
+        page = self._shown.get(doc)
+        if page is None:
+            page = self._shown[doc] = self.pages[os.path.abspath(doc)]
+        return page
 
     def resolve(self, doc: str, href: str) -> Target:
         """Return what the link `href`, written in `doc`, becomes on the site."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,9 +44,9 @@ class Site:
     predecessors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def by_path(self) -> dict[str, Entry]:
-        """Return the catalog entries by path."""
+        """Return the catalog entries by path (made once: every page asks)."""
         return {e.path: e for e in self.catalog.entries}
 
     def page(self, path: str) -> str | None:

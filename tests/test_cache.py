@@ -118,3 +118,18 @@ def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFix
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)  # piped
     assert cli._progress(10_000) is None
+
+
+def test_only_the_most_recent_cache_files_are_kept(tmp_path: Path) -> None:
+    import os
+
+    for n in range(6):  # caches of other settings or older versions
+        old = tmp_path / f"check-old{n}.pickle"
+        old.write_bytes(b"x")
+        os.utime(old, ns=(n * 10**9, n * 10**9))
+    (tmp_path / "unrelated.txt").write_text("mine")
+    store = cache.Cache(tmp_path / "check-now.pickle")
+    store.put("a.md", b"k", "value")
+    store.save()
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["check-now.pickle", "check-old3.pickle", "check-old4.pickle", "check-old5.pickle", "unrelated.txt"]

@@ -34,10 +34,9 @@ _ALLOWED = frozenset({
     *(("designdoc.rules._project", name) for name in ("DocFacts", "RefList", "RefItem", "LinkFact", "CrossFileFix")),
     *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
     ("datetime", "date"),
-    ("designdoc.catalog", "Entry"),
-    ("designdoc.site.source", "Source"),  # `designdoc build`'s extract (see runner.CachedExtract)
 })
 _MAX_BYTES = 512 * 1024 * 1024
+KEEP = 4  # cache files kept in the folder: one per settings fingerprint, the most recently written
 
 
 def digest(data: bytes) -> bytes:
@@ -123,11 +122,19 @@ class Cache:
                 pickle.dump({"entries": self.fresh, "stats": self.fresh_stats}, out,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.path)
+            _prune(self.path.parent)
         except OSError:
             try:
                 os.unlink(temp)  # type: ignore[possibly-undefined]
             except (OSError, NameError):
                 pass
+
+
+def _prune(where: Path) -> None:
+    """Keep the KEEP most recently written cache files (other settings, older versions); remove the rest."""
+    files = sorted(where.glob("check-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 def _load(path: Path) -> tuple[dict, dict]:

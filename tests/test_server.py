@@ -137,6 +137,61 @@ def test_a_first_build_that_fails_serves_its_error_until_a_build_succeeds(projec
     assert "Traceback" not in "".join(served.output)
 
 
+def _indexed_text(site: Path) -> str:
+    """Return the text of every page in the site's search index (pagefind's gzipped fragments)."""
+    import gzip
+
+    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                   for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")))
+
+
+def _wait_until(condition: object, timeout: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_rebuild_reloads_before_its_search_index_is_done(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc.server import LiveSite
+
+    monkeypatch.chdir(project)
+    live = LiveSite(None, project / "out" / "site")
+    assert live.rebuild() is None and live._indexing is None  # the first build waits for its index
+    assert "zanzibarquartz" in _indexed_text(live.output)
+    doc = project / "docs" / "area" / "draft-idea.md"
+    doc.write_text(doc.read_text().replace("An idea being written.", "An idea about quokkas."))
+    assert live.rebuild() is None
+    pending = live._indexing
+    assert pending is not None  # the pages are written; the index is made in a thread
+    _wait_until(lambda: pending.indexed)
+    assert "quokkas" in _indexed_text(live.output)
+    live.drop_index()
+
+
+def test_an_index_dropped_before_it_was_done_is_made_by_the_next_build(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc import server
+
+    monkeypatch.chdir(project)
+    live = server.LiveSite(None, project / "out" / "site")
+    assert live.rebuild() is None
+    monkeypatch.setattr(server, "_finish_index", lambda pending: None)  # the index never gets finished
+    doc = project / "docs" / "area" / "draft-idea.md"
+    doc.write_text(doc.read_text().replace("An idea being written.", "An idea about quokkas."))
+    assert live.rebuild() is None and live._indexing is not None
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    assert live.rebuild() is None  # nothing changed, but the last index was dropped unfinished
+    pending = live._indexing
+    assert pending is not None
+    _wait_until(lambda: pending.indexed)
+    assert "quokkas" in _indexed_text(live.output)
+    live.drop_index()
+
+
 def test_port_in_use_is_one_clear_error(project: Path) -> None:
     import subprocess
     import sys

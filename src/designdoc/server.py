@@ -30,9 +30,13 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .errors import DesignDocError, UsageError
+
+if TYPE_CHECKING:
+    from .site.search import Pagefind
 
 LIVE_PREFIX = "/_designdoc-live/"
 LIVE_SCRIPT = Path(__file__).resolve().parent / "site" / "live.js"
@@ -111,15 +115,22 @@ class LiveSite:
         self.stopping = False
         self.watch: list[str] = []
         self._changed = threading.Event()
+        self._indexing: Pagefind | None = None  # the search index of the last build, still being made
+        self._index_stale = False  # an index was dropped before it was in place: the next build makes one
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: set[asyncio.Future] = set()
 
     def rebuild(self, *, jobs: int | None = 1) -> str | None:
-        """Build the site (incrementally); return None, or the one-line error of a failed build."""
+        """Build the site (incrementally); return None, or the one-line error of a failed build.
+
+        After the first good build, pages reload as soon as they are written: the search
+        index is finished in a thread, and dropped if a newer build comes first.
+        """
         from . import config as config_module
         from .runner import load_template
         from .site.build import build
 
+        self.drop_index()
         if not self.watch:  # until a config is read: the targets (or the current folder) and the config file
             self.watch = _watch_paths(self.targets or ["."], None, self.template) + \
                 ([os.path.abspath(self.config_file)] if self.config_file and os.path.exists(self.config_file) else [])
@@ -128,17 +139,28 @@ class LiveSite:
             template = load_template(config, self.template)
             targets = self.targets or list(config.paths) or ["."]
             self.watch = _watch_paths(targets, config, self.template)
-            result = build(targets, self.output, config=config, template=template, jobs=jobs)
+            result = build(targets, self.output, config=config, template=template, jobs=jobs,
+                           index_later=self.generation > 0, reindex=self._index_stale)
         except DesignDocError as error:
             return self._failed(str(error))
         except Exception as error:  # an internal error must not stop the preview  # noqa: BLE001
             return self._failed(f"internal error: {type(error).__name__}: {error}")
         for note in result.notes:
             _say(f"designdoc: warning: {note}")
+        if result.pending is not None:
+            self._indexing, self._index_stale = result.pending, False
+            threading.Thread(target=_finish_index, args=(result.pending,), name="search-index", daemon=True).start()
         self.error = None
         self.generation += 1
         self._notify()
         return None
+
+    def drop_index(self) -> None:
+        """Stop making the last build's search index (a newer build, or the end)."""
+        pending, self._indexing = self._indexing, None
+        if pending is not None:
+            pending.stop()
+            self._index_stale = self._index_stale or not pending.indexed
 
     def _failed(self, message: str) -> str:
         self.error = message
@@ -181,6 +203,13 @@ class LiveSite:
     def state(self) -> str:
         """Return the state sent to pages: the generation and the error, as JSON."""
         return json.dumps({"generation": self.generation, "error": self.error})
+
+
+def _finish_index(pending: Pagefind) -> None:
+    notes: list[str] = []
+    pending.finish(notes)
+    for note in notes:
+        _say(f"designdoc: warning: {note}")
 
 
 def _watch_paths(targets: Sequence[str], config: object, template: str | None) -> list[str]:
@@ -237,7 +266,8 @@ def make_app(live: LiveSite):
 
 
 _NOT_FOUND = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
-              "<body><main><h1>Not found</h1><p><a href=\"/index.html\">Back to the catalog</a></p></main></body></html>")
+              "<body><main><h1>Not found</h1><p><a href=\"/index.html\">Back to the catalog</a></p></main>"
+              "</body></html>")
 
 
 _NO_SITE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>"
@@ -304,6 +334,7 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
         _say(f"designdoc: warning: serving on {host}: anyone who can reach this machine can read these docs")
     sock = bind(host, port)
     output = Path(tempfile.mkdtemp(prefix="designdoc-serve-"))
+    live = None
     try:
         live = LiveSite(targets, output / "site", config_file=config_file, template=template)
         error = live.rebuild(jobs=None)
@@ -319,6 +350,8 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
         _say("designdoc: stopped")
         return 0
     finally:
+        if live is not None:
+            live.drop_index()
         sock.close()
         shutil.rmtree(output, ignore_errors=True)
 

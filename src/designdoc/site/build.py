@@ -62,6 +62,7 @@ class BuildResult:
     search: bool = False  # the site has a search index
     indexed: bool = False  # this build indexed the pages
     notes: list[str] = field(default_factory=list)  # one-line warnings
+    pending: Pagefind | None = field(default=None, repr=False)  # `index_later`: the running index, to `finish`
 
 
 # --------------------------------------------------------------------------- gather
@@ -119,19 +120,27 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def build(targets: Sequence[str], output: Path, *, config: Config, template: Template, today: object | None = None,
-          jobs: int | None = None, search: bool = True) -> BuildResult:
-    """Build (or bring up to date) the site for the docs under `targets` in `output`."""
+          jobs: int | None = None, search: bool = True, index_later: bool = False,
+          reindex: bool = False) -> BuildResult:
+    """Build (or bring up to date) the site for the docs under `targets` in `output`.
+
+    With `index_later` the search index, when one is due, is left running in
+    `BuildResult.pending` for the caller to `finish` (or `stop`): the preview server
+    reloads pages without waiting for it.  `reindex` indexes even if no page changed (the
+    last index was stopped before it was in place).
+    """
     output = Path(output)
     _check_output(output, docs_root(targets))
     previous = _load_manifest(output)
     old_pages: dict = previous.get("pages", {})
     # a first build indexes every page: write each one's search record while the check runs
-    records = _Records() if search and not old_pages else None
+    records = _Records() if search and not old_pages and not index_later else None
     try:
         site = gather(targets, config=config, template=template, output=output, today=today, jobs=jobs,
                       candidates=candidates_of(targets, config, output), records=records,
                       unchanged={page: record["text"] for page, record in old_pages.items()})
-        return _Builder(site, output, previous, template, jobs, records).run(search=search)
+        return _Builder(site, output, previous, template, jobs, records).run(search=search, index_later=index_later,
+                                                                             reindex=reindex)
     finally:
         if records is not None:
             records.close()
@@ -226,7 +235,7 @@ class _Builder:
         self.page_records: dict[str, dict] = {}
         self.changed_pages = False
 
-    def run(self, *, search: bool) -> BuildResult:
+    def run(self, *, search: bool, index_later: bool = False, reindex: bool = False) -> BuildResult:
         """Render and write what is due; return what was done."""
         entries = [e for e in self.site.catalog.entries if e.path in self.site.sources]
         due, contexts = self._plan(entries)
@@ -248,10 +257,12 @@ class _Builder:
             if indexing is not None:
                 indexing.stop()
             raise
-        if indexing is None and search and (self.changed_pages or not (self.output / SEARCH_DIR).is_dir()):
+        if indexing is None and search and (self.changed_pages or reindex or not (self.output / SEARCH_DIR).is_dir()):
             indexing = Pagefind(self.output)
             indexing.start(self.output)
-        if indexing is not None:
+        if indexing is not None and index_later:
+            self.result.search, self.result.pending = True, indexing
+        elif indexing is not None:
             self.result.search = self.result.indexed = indexing.finish(self.result.notes)
         elif search:
             self.result.search = True

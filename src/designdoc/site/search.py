@@ -28,6 +28,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from .links import SEARCH_DIR
@@ -51,14 +52,21 @@ def executable() -> str | None:
 
 
 class Pagefind:
-    """One pagefind run in the background: `start` it on a folder of pages, `finish` it into the site."""
+    """One pagefind run in the background: `start` it on a folder of pages, `finish` it into the site.
+
+    `stop` may come from another thread while `finish` waits (the preview server drops an
+    index that a newer build makes obsolete): the run then ends without an index or a note.
+    """
 
     def __init__(self, output: Path) -> None:
         self.output = output
         self.fresh = output / f".{SEARCH_DIR}.new"
         self.error: str | None = None
+        self._ended = False  # finished or stopped: nothing more to do
+        self.indexed = False  # the index is in place
         self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()
+        self._lock = threading.Lock()
 
     def start(self, pages: Path) -> None:
         """Index the pages under `pages` (their URLs are their paths below it)."""
@@ -76,39 +84,49 @@ class Pagefind:
 
     def finish(self, notes: list[str]) -> bool:
         """Wait for pagefind and swap its index into the site; False (and a note) when it failed."""
-        process, self._process = self._process, None
+        process = self._process
+        code = None
         if process is not None:
             try:
                 code = process.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-                code, self.error = None, f"pagefind took more than {TIMEOUT} s"
+                self.error = f"pagefind took more than {TIMEOUT} s"
+        with self._lock:  # a `stop` now waits until the index is in place or dropped
+            if self._ended:
+                return False  # stopped while pagefind ran
+            self._ended, self._process = True, None
             if code:
                 self._log.seek(0)
                 last = self._log.read().decode("utf-8", "replace").strip().splitlines()
                 self.error = f"pagefind exited {code}" + (f" ({last[-1]})" if last else "")
-        self._log.close()
-        if self.error is not None:
-            notes.append(f"search index not built: {self.error}")
-            shutil.rmtree(self.fresh, ignore_errors=True)
-            return False
-        try:
-            canonicalise(self.fresh)
-        except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
-            notes.append(f"search index built, but not reproducibly: {error}")
-        _swap(self.fresh, self.output / SEARCH_DIR)
-        return True
+            self._log.close()
+            if self.error is not None:
+                notes.append(f"search index not built: {self.error}")
+                shutil.rmtree(self.fresh, ignore_errors=True)
+                return False
+            try:
+                canonicalise(self.fresh)
+            except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
+                notes.append(f"search index built, but not reproducibly: {error}")
+            _swap(self.fresh, self.output / SEARCH_DIR)
+            self.indexed = True
+            return True
 
     def stop(self) -> None:
-        """Stop pagefind if it still runs, and drop what it wrote (a build that failed)."""
-        process, self._process = self._process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            shutil.rmtree(self.fresh, ignore_errors=True)
-        if not self._log.closed:
-            self._log.close()
+        """Stop pagefind if it still runs, and drop what it wrote (a failed or superseded build)."""
+        with self._lock:
+            if self._ended:
+                return
+            self._ended = True
+            process, self._process = self._process, None
+            if process is not None:
+                process.kill()
+                process.wait()
+                shutil.rmtree(self.fresh, ignore_errors=True)
+            if not self._log.closed:
+                self._log.close()
 
 
 def _swap(fresh: Path, final: Path) -> None:

@@ -308,3 +308,16 @@ def test_relative_site_urls_are_relpath(from_dirs: list[str], to_dirs: list[str]
     page_from, page_to = "/".join([*from_dirs, from_name]), "/".join([*to_dirs, to_name])
     expected = quote(posixpath.relpath(page_to, posixpath.dirname(page_from) or "."), safe="/")
     assert relative(page_from, page_to) == expected
+
+
+# ---- a shown path is what relpath gives, fast path or not
+
+
+@given(st.lists(st.sampled_from(["a", "b", ".", "..", "..a", "x y", ""]), min_size=1, max_size=5))
+def test_display_is_relpath_when_inside_the_working_directory(parts: list[str]) -> None:
+    from designdoc.discovery import display
+
+    path = Path("/".join(parts)) if any(parts) else Path(".")
+    relative = os.path.relpath(path)
+    expected = str(path) if relative.startswith("..") else relative
+    assert display(path) == Path(expected).as_posix()

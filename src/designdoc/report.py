@@ -77,7 +77,7 @@ def github_line(d: Diagnostic) -> str:
     one_line = d.end_line == d.line  # GitHub takes columns only on a one-line span
     props: list[tuple[str, object]] = [("file", d.path), ("line", d.line)]
     props += [("col", d.column)] * one_line + [("endLine", d.end_line)]
-    # GitHub's endColumn is the last column (inclusive); ours is exclusive
+    # GitHub's endColumn is the last column (inclusive: it defaults to col, a one-character span); ours is exclusive
     props += [("endColumn", max(d.column, d.end_column - 1))] * one_line
     props.append(("title", f"designdoc [{d.rule}]"))
     fields = ",".join(f"{key}={_github_property(value)}" for key, value in props)

@@ -2,8 +2,8 @@
 
 A catalog is loaded once: one check run (`Checker.run(extract=…)`) gives each doc's
 entry, made where the doc is parsed, and the run's diagnostics; one `git log` gives the
-last commit dates.  A doc whose
-front matter is broken is still listed, with what could be read and its error count.
+last commit dates.  A doc whose front matter is broken is still listed, with what could
+be read and its error count.
 The renderers (JSON, CSV, table, the Markdown index, Mermaid, DOT) are pure functions.
 """
 

@@ -26,8 +26,8 @@ import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 from pathlib import Path
+from typing import Any, Protocol
 
 from . import cache as cache_module
 from . import document as document_module
@@ -36,30 +36,14 @@ from . import template as template_module
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostic, Severity
-from .discovery import (
-    _UNSUPPORTED_BOMS,
-    Candidate,
-    discover,
-    display,
-    head,
-    looks_like_doc,
-    real_path,
-    unique_files,
-)
+from .discovery import _UNSUPPORTED_BOMS, Candidate, discover, display, head, looks_like_doc, real_path, unique_files
 from .document import Document
 from .errors import TemplateError, UsageError
 from .gitdates import GitDates
 from .linter import lint, select, suppressions
 from .project import Project
 from .rules import Rule
-from .rules._project import (
-    DocFacts,
-    ProjectContext,
-    ProjectFacts,
-    facts_of,
-    is_project_rule,
-    status_in,
-)
+from .rules._project import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
 from .template import Template, section_rules_from
 
 # a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
@@ -131,7 +115,7 @@ class FileResult:
 
     diagnostics: tuple[Diagnostic, ...]
     facts: DocFacts | None
-    extra: object = None  # what `run(extract=…)` took from the Document (cached as `(tag, value)`, see Extract)
+    extra: object = None  # what `run(extract=…)` took from the Document (cached as `(tag, value)`: CachedExtract)
 
 
 class CachedExtract(Protocol):
@@ -175,9 +159,11 @@ def _from_cache(hit: FileResult, extract: Callable[[Document], object] | None) -
 
 def _for_cache(result: FileResult, extract: Callable[[Document], object] | None) -> FileResult:
     """Return a result as the cache keeps it: its extract's value in cached form, tagged, or none."""
+    if result.extra is None:
+        return result
     tag = _cache_tag(extract)
-    if tag is None or result.extra is None:
-        return dataclasses.replace(result, extra=None) if result.extra is not None else result
+    if tag is None:
+        return dataclasses.replace(result, extra=None)
     return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
 
 
@@ -299,8 +285,7 @@ class Checker:
         With a filled cache, unchanged files are answered here first (a read and a hash), so
         only the changed ones go to the workers.
         """
-        hits = self._cache_hits(candidates, store, extract) if store is not None and store.entries and not keep \
-            else {}
+        hits = {} if store is None or not store.entries or keep else self._cache_hits(candidates, store, extract)
         pending = [c for i, c in enumerate(candidates) if i not in hits]
         workers = _workers(len(pending), jobs)
         if keep or workers < 2:

@@ -131,9 +131,9 @@ class LiveSite:
         from .site.build import build
 
         self.drop_index()
-        if not self.watch:  # until a config is read: the targets (or the current folder) and the config file
-            self.watch = _watch_paths(self.targets or ["."], None, self.template) + \
-                ([os.path.abspath(self.config_file)] if self.config_file and os.path.exists(self.config_file) else [])
+        if not self.watch:  # until a config is read: the targets (or the current folder) and the config file named
+            named = [self.config_file] if self.config_file else []
+            self.watch = _watch_paths([*(self.targets or ["."]), *named], None, self.template)
         try:
             config = config_module.load(explicit=Path(self.config_file) if self.config_file else None)
             template = load_template(config, self.template)

@@ -358,6 +358,19 @@ def test_a_cached_doc_sees_the_doc_it_supersedes_appear(tmp_path: Path) -> None:
     assert "<dt>Supersedes</dt>" in page and "Hedging zero" in page
 
 
+def test_a_site_made_by_other_code_is_rendered_and_written_again(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out, search=False)
+    css = out / "_designdoc" / "site.css"
+    original = css.read_bytes()
+    css.write_text("/* an older version's styles */")
+    manifest = json.loads((out / MANIFEST).read_text())
+    (out / MANIFEST).write_text(json.dumps({**manifest, "fingerprint": "another version"}))
+    again = build_site(docs, out, search=False)
+    assert again.rendered == 5 and css.read_bytes() == original
+
+
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:
     from designdoc.errors import UsageError
 

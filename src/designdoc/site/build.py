@@ -224,7 +224,7 @@ class _Builder:
                  records: _Records | None = None) -> None:
         self.site = site
         self.output = output
-        self.previous = previous
+        self.previous = previous if "fingerprint" in previous else {}  # made by this code: its files can stay
         self.previous_files: list[str] = previous.get("files", [])  # removed when not made again, whatever made them
         self.old_pages: dict = previous.get("pages", {})
         self.section_levels = template.section_levels

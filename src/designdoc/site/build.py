@@ -164,10 +164,12 @@ def _load_manifest(output: Path) -> dict:
         manifest = json.loads((output / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+    if not isinstance(manifest, dict):
         return {}
-    if manifest.get("fingerprint") != fingerprint():  # a build by other code renders every page again
-        return {"files": manifest.get("files", [])}
+    if manifest.get("format") != MANIFEST_FORMAT or manifest.get("fingerprint") != fingerprint():
+        # made by other code: every page is rendered again, and what it wrote is still removed when not made again
+        files = manifest.get("files")
+        return {"files": [f for f in files if isinstance(f, str)]} if isinstance(files, list) else {}
     return manifest
 
 

@@ -415,6 +415,24 @@ def test_build_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (tmp_path / "out" / MANIFEST).is_file()
 
 
+def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from designdoc.cli import main
+
+    for copy in range(40):  # 200 docs and 40 walked files that are no doc: past the threshold
+        shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["build", "docs", "-o", "site"]) == 0
+    err = capsys.readouterr().err
+    assert "checked and rendered 240/240 files" in err and "indexing the pages for search" in err
+    assert err.rstrip().splitlines()[-1].lstrip(" \r").startswith("Built 200 doc pages")  # the line was cleared
+    monkeypatch.setenv("CI", "true")
+    assert main(["build", "docs", "-o", "site2", "--no-search"]) == 0
+    assert "checked and rendered" not in capsys.readouterr().err
+
+
 def test_check_does_not_import_the_site_stack(tmp_path: Path) -> None:
     code = ("import sys; from designdoc.cli import main; code = main(['check', 'examples']); "
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "

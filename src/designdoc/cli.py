@@ -174,19 +174,43 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
 PROGRESS_FROM = 200  # files: a smaller run is over before a progress line would help
 
 
+def on_terminal() -> bool:
+    """Return True when progress may be shown: stderr is a terminal and this is not CI."""
+    return not os.environ.get("CI") and sys.stderr.isatty()
+
+
+class ProgressLine:
+    """One status line on stderr, rewritten in place, and cleared before anything else is printed."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def show(self, text: str) -> None:
+        """Replace the line with `text`."""
+        click.echo("\r" + text.ljust(self.width), err=True, nl=False)
+        self.width = max(self.width, len(text))
+
+    def clear(self) -> None:
+        """Remove the line."""
+        if self.width:
+            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+            self.width = 0
+
+
 def _progress(total: int):  # noqa: ANN202 - a callback or None
     """Return a callback showing files done / total on a terminal's stderr; None when piped or in CI."""
-    if total < PROGRESS_FROM or os.environ.get("CI") or not sys.stderr.isatty():
+    if total < PROGRESS_FROM or not on_terminal():
         return None
+    line = ProgressLine()
     done = 0
 
     def tick() -> None:
         nonlocal done
         done += 1
         if done % 50 == 0 or done == total:
-            click.echo(f"\rdesigndoc: checked {done}/{total} files", err=True, nl=False)
+            line.show(f"designdoc: checked {done}/{total} files")
         if done == total:  # leave the line clean for the report
-            click.echo("\r" + " " * 44 + "\r", err=True, nl=False)
+            line.clear()
 
     return tick
 

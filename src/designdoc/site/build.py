@@ -25,7 +25,7 @@ import json
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +47,7 @@ from .search import Pagefind
 from .source import Extractor, Source, body_of, render_body, still_valid
 
 PACKAGE = Path(__file__).resolve().parent
+Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index"
 MANIFEST_FORMAT = 2
 PARALLEL_FROM = 48  # pages to render after the check; fewer are rendered in this process (a worker costs ~50 ms)
 
@@ -83,7 +84,8 @@ def candidates_of(targets: Sequence[str], config: Config, output: Path) -> list[
 
 def gather(targets: Sequence[str], *, config: Config, template: Template, output: Path,
            today: object | None = None, candidates: list[Candidate] | None = None, jobs: int | None = None,
-           unchanged: dict[str, str] | None = None, records: _Records | None = None) -> pages.Site:
+           unchanged: dict[str, str] | None = None, records: _Records | None = None,
+           progress: Progress | None = None) -> pages.Site:
     """Check the docs under `targets` once; return the catalog with each doc's `Source` and findings.
 
     `unchanged` (page → text hash of its last render) spares the workers rendering docs
@@ -96,7 +98,7 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
     guessed = SiteMap(root, [display(c.path) for c in candidates], project_root=config.root, output=output)
     extract = Extractor(guessed, template.section_levels, checker.today, Project.of(config, candidates), config.root,
                         unchanged or {})
-    result = checker.run(candidates, extract=extract, jobs=jobs,
+    result = checker.run(candidates, extract=extract, jobs=jobs, progress=_ticks(progress, len(candidates)),
                          on_extract=(lambda s: records.add(guessed.page_of(s.entry.path), s))  # type: ignore
                          if records is not None else None)
     sources: dict[str, Source] = {s.entry.path: s for s in result.extracted}  # type: ignore[union-attr]
@@ -112,6 +114,20 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
     return pages.Site(catalog, sources, findings, sitemap, config.stale_days, successors, predecessors, backlinks)
 
 
+def _ticks(progress: Progress | None, total: int) -> Callable[[], None] | None:
+    """Return the check's per-file callback that reports ("check", done, total)."""
+    if progress is None:
+        return None
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        progress("check", done, total)
+
+    return tick
+
+
 def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath((folder, path)) == folder
 
@@ -121,13 +137,14 @@ def _inside(path: str, folder: str) -> bool:
 
 def build(targets: Sequence[str], output: Path, *, config: Config, template: Template, today: object | None = None,
           jobs: int | None = None, search: bool = True, index_later: bool = False,
-          reindex: bool = False) -> BuildResult:
+          reindex: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build (or bring up to date) the site for the docs under `targets` in `output`.
 
     With `index_later` the search index, when one is due, is left running in
     `BuildResult.pending` for the caller to `finish` (or `stop`): the preview server
     reloads pages without waiting for it.  `reindex` indexes even if no page changed (the
-    last index was stopped before it was in place).
+    last index was stopped before it was in place).  `progress` hears ("check", done,
+    total) for each file checked, then ("index", 0, 1) while the build waits for pagefind.
     """
     output = Path(output)
     _check_output(output, docs_root(targets))
@@ -137,10 +154,10 @@ def build(targets: Sequence[str], output: Path, *, config: Config, template: Tem
     records = _Records() if search and not old_pages and not index_later else None
     try:
         site = gather(targets, config=config, template=template, output=output, today=today, jobs=jobs,
-                      candidates=candidates_of(targets, config, output), records=records,
+                      candidates=candidates_of(targets, config, output), records=records, progress=progress,
                       unchanged={page: record["text"] for page, record in old_pages.items()})
-        return _Builder(site, output, previous, template, jobs, records).run(search=search, index_later=index_later,
-                                                                             reindex=reindex)
+        return _Builder(site, output, previous, template, jobs, records, progress).run(
+            search=search, index_later=index_later, reindex=reindex)
     finally:
         if records is not None:
             records.close()
@@ -223,7 +240,7 @@ class _Builder:
     """One build: decides what is due, renders it, writes it."""
 
     def __init__(self, site: pages.Site, output: Path, previous: dict, template: Template, jobs: int | None,
-                 records: _Records | None = None) -> None:
+                 records: _Records | None = None, progress: Progress | None = None) -> None:
         self.site = site
         self.output = output
         self.previous = previous if "fingerprint" in previous else {}  # made by this code: its files can stay
@@ -232,6 +249,7 @@ class _Builder:
         self.section_levels = template.section_levels
         self.jobs = jobs
         self.records = records
+        self.progress = progress
         self.result = BuildResult()
         self.files: set[str] = set()
         self.page_records: dict[str, dict] = {}
@@ -265,6 +283,8 @@ class _Builder:
         if indexing is not None and index_later:
             self.result.search, self.result.pending = True, indexing
         elif indexing is not None:
+            if self.progress is not None:
+                self.progress("index", 0, 1)
             self.result.search = self.result.indexed = indexing.finish(self.result.notes)
         elif search:
             self.result.search = True

@@ -371,6 +371,43 @@ def test_a_site_made_by_other_code_is_rendered_and_written_again(tmp_path: Path)
     assert again.rendered == 5 and css.read_bytes() == original
 
 
+def test_a_hostile_tree_builds_twice_the_same_and_is_left_untouched(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    good = (docs / "rate-limiter.md").read_text()
+    hostile = docs / "hostile"
+    hostile.mkdir()
+    os.mkfifo(hostile / "fifo.md")
+    (hostile / "latin1.md").write_bytes(good.replace("Protect", "Prot\xe9ct").encode("latin-1"))
+    (hostile / "utf16.md").write_bytes(good.encode("utf-16"))
+    (hostile / "nul.md").write_text(good.replace("Protect", "Pro\x00tect"))
+    (hostile / "bom-crlf.md").write_bytes(b"\xef\xbb\xbf" + good.replace("\n", "\r\n").encode())
+    (hostile / "empty.md").write_text("")
+    (hostile / "deep.md").write_text("---\ndoc_type: design_doc\nx: " + "[" * 1000 + "]" * 1000 + "\n---\n# T\n")
+    (hostile / "big.md").write_text(good + "x" * (2 * 1024 * 1024))
+    (hostile / "loop.md").symlink_to(hostile / "loop.md")
+    (hostile / "out.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(good)
+    before = {p: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in docs.rglob("*")}
+
+    def build(out: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "designdoc", "build", "docs", "-o", out], cwd=docs.parent,
+                              capture_output=True, text=True, timeout=120, check=False,
+                              env={**os.environ, "DESIGNDOC_TODAY": "2025-06-01",
+                                   "DESIGNDOC_CACHE_DIR": str(tmp_path / "cache")})
+
+    first = build("one")
+    assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
+    assert any((tmp_path / "cache").iterdir())
+    second = build("two")  # the docs now come from the check cache: bodies are read again
+    assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
+    assert tree(docs.parent / "one") == tree(docs.parent / "two")
+    catalog = (docs.parent / "one" / "index.html").read_text()
+    assert "hostile/latin1.md" in catalog and "hostile/utf16.md" in catalog  # listed, without a page
+    assert (docs.parent / "one" / "hostile" / "bom-crlf.html").is_file()
+    assert not (docs.parent / "one" / "hostile" / "latin1.html").exists()
+    assert {p: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in docs.rglob("*")} == before
+
+
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:
     from designdoc.errors import UsageError
 

@@ -811,6 +811,25 @@ def test_doc_with_nothing_to_fix_is_not_rewritten(work: Path, capsys: pytest.Cap
     assert tree_state(work) == before
 
 
+def test_doc_changed_between_check_and_fix_is_not_fixed(work: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc import fixer
+
+    doc = write(work / "docs" / "doc.md", DAMAGED)
+    edited = DAMAGED.replace("# Purpose", "# Purpose\n\nEdited while fixing.", 1)
+    assert edited != DAMAGED
+    original = fixer._read
+
+    def read_after_an_edit(path: str, template: object) -> object:
+        doc.write_text(edited)  # the author saves while --fix runs
+        return original(path, template)
+
+    monkeypatch.setattr(fixer, "_read", read_after_an_edit)
+    code, out, err = run(capsys, "check", "docs", "--fix")
+    assert "docs/doc.md: changed while it was being checked; not fixed (run again)" in err
+    assert doc.read_text() == edited and "Fixed" not in err
+
+
 def test_diff_writes_nothing_and_exits_1_only_when_something_would_change(
         work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work / "docs" / "doc.md", DAMAGED)

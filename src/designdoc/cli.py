@@ -134,7 +134,8 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
     if fix or diff:
         from .fixer import fix_files
 
-        result = fix_files(checker, candidates, write=fix, diff=diff)
+        result = fix_files(checker, candidates, write=fix, diff=diff, jobs=jobs, cache=not no_cache,
+                           progress=_progress(len(candidates)))
         for line in result.errors:
             click.echo(f"designdoc: {line}", err=True)
         if diff:

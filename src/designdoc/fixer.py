@@ -13,6 +13,7 @@ At most `MAX_ROUNDS` rounds run.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -216,7 +217,31 @@ def _lines(text: str) -> list[str]:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noqa: ANN001
+class _Checked:
+    """The check's extract for `--fix`: each doc's text hash, kept in the check cache.
+
+    The run keeps no Document (it runs in the pool, from the cache); a doc with something
+    to fix is read again, and fixed only if its text is the one that was checked.
+    """
+
+    cache_tag = "text-hash-1"
+
+    def __call__(self, doc: Document) -> tuple[str, str]:
+        return doc.path, _text_hash(doc.text)
+
+    def for_cache(self, value: tuple[str, str]) -> tuple[str, str]:
+        return value
+
+    def from_cache(self, stored: tuple[str, str]) -> tuple[str, str]:
+        return stored
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None = None,  # noqa: ANN001
+              cache: bool = True, progress=None) -> FixRun:  # noqa: ANN001
     """Check every candidate and fix what can be fixed (writing only when `write`).
 
     Per-file fixes run in rounds on each doc; a cross-document fix (the missing side of a
@@ -226,10 +251,10 @@ def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noq
     from .rules._project import cross_file_edits, is_project_rule
     from .runner import Project
 
-    result = checker.run(candidates, keep=True)
-    by_path = {doc.path: doc for doc in result.documents}
+    result = checker.run(candidates, extract=_Checked(), jobs=jobs, cache=cache, progress=progress)
+    checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]
     cross = cross_file_edits(d for d in result.diagnostics if is_project_rule(d.rule))
-    own = {d.path for d in result.diagnostics if d.fix and d.path in by_path and not is_project_rule(d.rule)}
+    own = {d.path for d in result.diagnostics if d.fix and d.path in checked and not is_project_rule(d.rule)}
     targets = sorted(own | set(cross))
     if not targets:
         return FixRun(result.diagnostics, result.files)
@@ -237,8 +262,11 @@ def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noq
     run = FixRun(result.diagnostics, result.files)
     chunks = []
     for path in targets:
-        doc = by_path.get(path) or _read(path, checker.template)
+        doc = _read(path, checker.template)
         if doc is None:
+            continue
+        if path in checked and _text_hash(doc.text) != checked[path]:
+            run.errors.append(f"{path}: changed while it was being checked; not fixed (run again)")
             continue
         outcome = fix_text(apply_edits(doc.text, cross.get(path, ())), path, template=checker.template,
                            bom=doc.bom, lint_doc=lambda d: lint(d, config=checker.config, today=checker.today,
@@ -251,13 +279,13 @@ def fix_files(checker, candidates, *, write: bool, diff: bool) -> FixRun:  # noq
         if write:
             _write(Path(path), doc, outcome.text, run)
     if run.written:  # report what the files hold now, cross-document findings included
-        run.diagnostics = checker.run(candidates).diagnostics
+        run.diagnostics = checker.run(candidates, jobs=jobs, cache=cache).diagnostics
     run.diff = "".join(chunks)
     return run
 
 
 def _read(path: str, template) -> Document | None:  # noqa: ANN001
-    """Parse a doc outside the run that a cross-document fix edits; None when unreadable."""
+    """Parse a doc to fix (read again after the check); None when it can no longer be read."""
     try:
         text, bom = document_module.decode(Path(path).read_bytes())
     except (OSError, UnicodeDecodeError):

@@ -164,3 +164,17 @@ def test_the_schema_fixture_rejects_a_broken_log() -> None:
     broken["runs"][0]["results"][0]["level"] = "fatal"
     del broken["runs"][0]["tool"]["driver"]["name"]
     assert len(list(VALIDATOR.iter_errors(broken))) == 2
+
+
+def test_a_fix_keeps_only_texts_still_as_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
+    from designdoc.fixer import TextHashes, _text_hash, texts_as_checked
+
+    monkeypatch.chdir(tmp_path)
+    Path("same.md").write_text("as checked\n")
+    Path("moved.md").write_text("edited since\n")
+    fix = Fix("Repair", (Edit(0, 2, "AS"),))
+    found = [Diagnostic(name, 1, 1, 1, 3, "todo-marker", Severity.ERROR, "m", fix) for name in ("same.md", "moved.md")]
+    hashes = [("same.md", _text_hash("as checked\n")), ("moved.md", _text_hash("as checked\n"))]
+    assert texts_as_checked(found, hashes) == {"same.md": "as checked\n"}
+    assert TextHashes().cache_tag and TextHashes().from_cache(hashes[0]) == hashes[0]

@@ -145,8 +145,13 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
             noun = "file" if len(result.written) == 1 else "files"
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
-        result = checker.run(candidates, keep=fmt == "sarif", jobs=jobs, cache=not no_cache,
-                             progress=_progress(len(candidates)))  # SARIF fixes need the texts
+        extract = None
+        if fmt == "sarif":  # its fixes need the texts as checked: their hashes, to read them again
+            from .fixer import TextHashes
+
+            extract = TextHashes()
+        result = checker.run(candidates, jobs=jobs, cache=not no_cache, progress=_progress(len(candidates)),
+                             extract=extract)
     for note in getattr(result, "notes", ()):
         click.echo(f"designdoc: warning: {note}", err=True)
     diagnostics = result.diagnostics
@@ -223,9 +228,10 @@ def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noq
     if fmt == "json":
         return report.format_json(diagnostics, result.files)
     if fmt == "sarif":
+        from .fixer import texts_as_checked
         from .sarif import format_sarif
 
-        return format_sarif(diagnostics, {doc.path: doc.text for doc in getattr(result, "documents", ())})
+        return format_sarif(diagnostics, texts_as_checked(diagnostics, getattr(result, "extracted", ())))
     if fmt == "github":
         return report.format_github(diagnostics, result.files)
     lines = [report.text_line(d, colour=colour) for d in diagnostics]

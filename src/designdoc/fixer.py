@@ -217,11 +217,11 @@ def _lines(text: str) -> list[str]:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-class _Checked:
-    """The check's extract for `--fix`: each doc's text hash, kept in the check cache.
+class TextHashes:
+    """The check's extract for `--fix` and SARIF: each doc's text hash, kept in the check cache.
 
     The run keeps no Document (it runs in the pool, from the cache); a doc with something
-    to fix is read again, and fixed only if its text is the one that was checked.
+    to fix is read again, and used only if its text is the one that was checked.
     """
 
     cache_tag = "text-hash-1"
@@ -251,7 +251,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     from .rules._project import cross_file_edits, is_project_rule
     from .runner import Project
 
-    result = checker.run(candidates, extract=_Checked(), jobs=jobs, cache=cache, progress=progress)
+    result = checker.run(candidates, extract=TextHashes(), jobs=jobs, cache=cache, progress=progress)
     checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]
     cross = cross_file_edits(d for d in result.diagnostics if is_project_rule(d.rule))
     own = {d.path for d in result.diagnostics if d.fix and d.path in checked and not is_project_rule(d.rule)}
@@ -282,6 +282,21 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
         run.diagnostics = checker.run(candidates, jobs=jobs, cache=cache).diagnostics
     run.diff = "".join(chunks)
     return run
+
+
+def texts_as_checked(diagnostics: Sequence[Diagnostic], hashes: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Return the texts the diagnostics' fixes edit, read again: only those still as checked (`TextHashes`)."""
+    checked = dict(hashes)
+    wanted = {getattr(d.fix, "path", "") or d.path for d in diagnostics if d.fix is not None}
+    texts = {}
+    for path in sorted(wanted & checked.keys()):
+        try:
+            text, _ = document_module.decode(Path(path).read_bytes())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _text_hash(text) == checked[path]:
+            texts[path] = text
+    return texts
 
 
 def _read(path: str, template) -> Document | None:  # noqa: ANN001

@@ -98,7 +98,6 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     files: int
-    documents: list[Document] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line warnings about the run itself (shallow clone)
     git: GitDates | None = None  # the git dates, when a rule needed them
     extracted: list[object] = field(default_factory=list)  # `run(extract=…)`'s results, in order
@@ -222,16 +221,16 @@ class Checker:
         self.project_rules = tuple(r for r in self.rules if is_project_rule(r.slug)
                                    and config.rule(r.slug).severity is not Severity.OFF)
 
-    def run(self, candidates: Sequence[Candidate], *, keep: bool = False, progress: Callable[[], None] | None = None,
+    def run(self, candidates: Sequence[Candidate], *, progress: Callable[[], None] | None = None,
             jobs: int | None = None, cache: bool = True,
             extract: Callable[[Document], object] | None = None,
             on_extract: Callable[[object], None] | None = None) -> CheckResult:
-        """Check every candidate, then run the project rules; `keep` holds the parsed Documents.
+        """Check every candidate, then run the project rules.
 
         Files are checked in a process pool when there are enough of them (`jobs` overrides
         the size; 1 is serial) and results merge in candidate order, so the report is the same
         either way.  With `cache`, a file whose bytes are unchanged since the last run is not
-        parsed again (not with `keep`, which needs the Documents).  `extract` is called with
+        parsed again.  No Document outlives its file's check: `extract` is called with
         each parsed Document where it is parsed (a worker, too) and its results come back in
         `CheckResult.extracted`, in order: a caller gets what it needs of every doc and no
         Document is kept.  It bypasses the cache unless it is a `CachedExtract`.  `on_extract` is
@@ -240,22 +239,19 @@ class Checker:
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
-        store = self._open_cache() if cache and not keep and (extract is None or _cache_tag(extract)) else None
+        store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
         found: list[Diagnostic] = []
-        documents: list[Document] = []
         facts: dict[Path, DocFacts] = {}
         files = 0
         extracted: list[object] = []
-        for candidate, outcome in self._outcomes(unique, project, store, keep, jobs, extract):
+        for candidate, outcome in self._outcomes(unique, project, store, jobs, extract):
             if progress is not None:
                 progress()
             if outcome is None:
                 continue
             files += 1
-            checked, doc = outcome
+            checked, _ = outcome
             found += checked.diagnostics
-            if keep and doc is not None:
-                documents.append(doc)
             if extract is not None and checked.extra is not None:
                 extracted.append(checked.extra)
                 if on_extract is not None:
@@ -264,7 +260,7 @@ class Checker:
                 facts[candidate.real or real_path(candidate.path)] = checked.facts
         if store is not None:
             store.save()
-        result = CheckResult(found, files, documents, extracted=extracted)
+        result = CheckResult(found, files, extracted=extracted)
         if facts and self.project_rules:
             self._project_phase(result, facts, project, candidates)
         found.sort(key=Diagnostic.sort_key)
@@ -277,7 +273,7 @@ class Checker:
                                        os.environ.get("DESIGNDOC_NO_BLOCKSCAN"))
         return Cache.open(self.config.root, key)
 
-    def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None, keep: bool,
+    def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None,
                   jobs: int | None, extract: Callable[[Document], object] | None = None,
                   ) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
         """Yield each candidate with its outcome, in order; in a process pool when it pays.
@@ -285,10 +281,10 @@ class Checker:
         With a filled cache, unchanged files are answered here first (a read and a hash), so
         only the changed ones go to the workers.
         """
-        hits = {} if store is None or not store.entries or keep else self._cache_hits(candidates, store, extract)
+        hits = {} if store is None or not store.entries else self._cache_hits(candidates, store, extract)
         pending = [c for i, c in enumerate(candidates) if i not in hits]
         workers = _workers(len(pending), jobs)
-        if keep or workers < 2:
+        if workers < 2:
             for i, candidate in enumerate(candidates):
                 yield candidate, hits[i] if i in hits else self._check(candidate, project, store, extract)[0]
             return

@@ -8,10 +8,11 @@ declares `columnKind: unicodeCodePoints`, so no column is converted.
 A fix is a set of `Edit`s at character offsets into the decoded text (after
 the BOM).  SARIF wants a `deletedRegion` as lines and columns, so the offsets
 are mapped with the document's `LineIndex`, which needs the text: the caller
-passes `texts` (path -> decoded text, as checked).  The text the diagnostics
-were computed from is the only one their offsets are valid for; re-reading
-the file here could see a newer version.  A result whose text is not given
-(e.g. after `--fix`, which reports on the rewritten file) keeps no `fixes`.
+passes `texts` (path -> decoded text, as checked: `fixer.texts_as_checked`
+reads them again and keeps only those whose hash is the one the check saw).
+The text the diagnostics were computed from is the only one their offsets are
+valid for.  A result whose text is not given (the file changed since, or after
+`--fix`, which reports on the rewritten file) keeps no `fixes`.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class Source:
 
     entry: Entry  # before the run's findings and commit dates are added
     text_hash: str  # of the whole file: the manifest's key for "its text changed"
-    body: str | None  # the text after the front matter (None from the cache: read again if needed)
+    body: str | None  # the text after the front matter (None when rendered, or from the cache: read again if needed)
     body_line: int  # the file line `body` starts on
     title_line: int | None  # the file line of the title heading, if it has one
     reviewers: tuple[str, ...]
@@ -79,7 +79,8 @@ class Extractor:
         rendered = None
         if self.unchanged.get(self.sitemap.page_of(doc.path)) != text_hash:
             rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
-        return Source(entry_of(doc, self.today, self.project, self.root), text_hash, body, doc.body_line, title_line,
+        kept = body if rendered is None else None  # a render redone (rare) reads the body again: `body_of`
+        return Source(entry_of(doc, self.today, self.project, self.root), text_hash, kept, doc.body_line, title_line,
                       _list_field(doc, "reviewers"), _list_field(doc, "approvers"), written_references(doc), rendered)
 
     def for_cache(self, source: Source) -> tuple:

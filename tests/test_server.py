@@ -213,3 +213,24 @@ def test_non_loopback_host_warns(project: Path) -> None:
         assert any("anyone who can reach this machine" in line for line in served.output)
     finally:
         assert served.stop() == 0
+
+
+def test_the_first_build_shows_its_progress_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from site_helpers import SITE_FIXTURES
+
+    from designdoc import cli, server
+
+    for copy in range(40):  # 240 files: past the threshold
+        shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "on_terminal", lambda: True)
+    live = server.LiveSite(["docs"], tmp_path / "out" / "site")
+    assert server._first_build(live) is None
+    err = capsys.readouterr().err
+    assert "checked and rendered 240/240 files" in err and err.endswith("\r")  # the line is cleared
+    monkeypatch.setattr(cli, "on_terminal", lambda: False)
+    assert server._first_build(live) is None and capsys.readouterr().err == ""
+    live.drop_index()

@@ -203,6 +203,18 @@ class ProgressLine:
             self.width = 0
 
 
+def build_stages(line: ProgressLine):  # noqa: ANN202 - the build's progress callback
+    """Return a site build's progress callback on `line`: files checked and rendered, then the search index."""
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage == "check" and total >= PROGRESS_FROM and (done % 50 == 0 or done == total):
+            line.show(f"designdoc: checked and rendered {done}/{total} files")
+        elif stage == "index":
+            line.show("designdoc: indexing the pages for search")
+
+    return show
+
+
 def _progress(total: int):  # noqa: ANN202 - a callback or None
     """Return a callback showing files done / total on a terminal's stderr; None when piped or in CI."""
     if total < PROGRESS_FROM or not on_terminal():

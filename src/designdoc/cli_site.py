@@ -11,19 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli import PROGRESS_FROM, ProgressLine, _setup, cli, on_terminal
-
-
-def _stages(line: ProgressLine):  # noqa: ANN202 - the build's progress callback
-    """Return the build's progress callback: docs checked and rendered, then the search index."""
-
-    def show(stage: str, done: int, total: int) -> None:
-        if stage == "check" and total >= PROGRESS_FROM and (done % 50 == 0 or done == total):
-            line.show(f"designdoc: checked and rendered {done}/{total} files")
-        elif stage == "index":
-            line.show("designdoc: indexing the pages for search")
-
-    return show
+from .cli import ProgressLine, _setup, build_stages, cli, on_terminal
 
 
 def _common(function):
@@ -49,7 +37,7 @@ def build_command(paths: tuple[str, ...], config_file: str | None, template: str
     line = ProgressLine() if on_terminal() else None
     try:
         result = build(targets, Path(output), config=config, template=tmpl, jobs=jobs, search=not no_search,
-                       progress=_stages(line) if line is not None else None)
+                       progress=build_stages(line) if line is not None else None)
     finally:
         if line is not None:
             line.clear()

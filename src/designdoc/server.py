@@ -28,7 +28,7 @@ import socket
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -120,7 +120,7 @@ class LiveSite:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: set[asyncio.Future] = set()
 
-    def rebuild(self, *, jobs: int | None = 1) -> str | None:
+    def rebuild(self, *, jobs: int | None = 1, progress: Callable[[str, int, int], None] | None = None) -> str | None:
         """Build the site (incrementally); return None, or the one-line error of a failed build.
 
         After the first good build, pages reload as soon as they are written: the search
@@ -140,7 +140,7 @@ class LiveSite:
             targets = self.targets or list(config.paths) or ["."]
             self.watch = _watch_paths(targets, config, self.template)
             result = build(targets, self.output, config=config, template=template, jobs=jobs,
-                           index_later=self.generation > 0, reindex=self._index_stale)
+                           index_later=self.generation > 0, reindex=self._index_stale, progress=progress)
         except DesignDocError as error:
             return self._failed(str(error))
         except Exception as error:  # an internal error must not stop the preview  # noqa: BLE001
@@ -337,7 +337,7 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
     live = None
     try:
         live = LiveSite(targets, output / "site", config_file=config_file, template=template)
-        error = live.rebuild(jobs=None)
+        error = _first_build(live)
         if error is not None:
             _say(f"designdoc: build failed: {error} (serving this error until a build succeeds)")
         shown_host = f"[{host}]" if ":" in host else host
@@ -354,6 +354,18 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
             live.drop_index()
         sock.close()
         shutil.rmtree(output, ignore_errors=True)
+
+
+def _first_build(live: LiveSite) -> str | None:
+    """Build the site before serving it, with a progress line on a terminal (a large tree takes a while)."""
+    from .cli import ProgressLine, build_stages, on_terminal
+
+    line = ProgressLine() if on_terminal() else None
+    try:
+        return live.rebuild(jobs=None, progress=build_stages(line) if line is not None else None)
+    finally:
+        if line is not None:
+            line.clear()
 
 
 async def _run(live: LiveSite, sock: socket.socket, banner: str) -> None:

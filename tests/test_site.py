@@ -408,6 +408,22 @@ def test_a_hostile_tree_builds_twice_the_same_and_is_left_untouched(tmp_path: Pa
     assert {p: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in docs.rglob("*")} == before
 
 
+def test_search_is_indexed_again_only_when_what_it_indexes_changed(tmp_path: Path) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    assert build_site(docs, out).indexed
+    draft = docs / "area/draft-idea.md"
+    draft.write_text(draft.read_text().replace("version: 1.0.0", "version: 1.1.0"))  # shown, not indexed
+    details = build_site(docs, out)
+    assert (details.rendered, details.indexed, details.search) == (1, False, True)
+    draft.write_text(draft.read_text().replace("An idea being written.", "An idea about quokkas."))
+    words = build_site(docs, out)
+    assert (words.rendered, words.indexed) == (1, True)
+    fresh = tmp_path / "fresh"
+    build_site(docs, fresh)
+    assert tree(out / "pagefind") == tree(fresh / "pagefind")
+
+
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:
     from designdoc.errors import UsageError
 

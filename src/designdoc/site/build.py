@@ -253,7 +253,7 @@ class _Builder:
         self.result = BuildResult()
         self.files: set[str] = set()
         self.page_records: dict[str, dict] = {}
-        self.changed_pages = False
+        self.changed_index = False  # a page was added, removed, or changed in what search indexes
 
     def run(self, *, search: bool, index_later: bool = False, reindex: bool = False) -> BuildResult:
         """Render and write what is due; return what was done."""
@@ -277,7 +277,7 @@ class _Builder:
             if indexing is not None:
                 indexing.stop()
             raise
-        if indexing is None and search and (self.changed_pages or reindex or not (self.output / SEARCH_DIR).is_dir()):
+        if indexing is None and search and (self.changed_index or reindex or not (self.output / SEARCH_DIR).is_dir()):
             indexing = Pagefind(self.output)
             indexing.start(self.output)
         if indexing is not None and index_later:
@@ -327,15 +327,18 @@ class _Builder:
         for entry, rendered in zip(due, bodies, strict=True):
             context = contexts[entry.path]
             page = context["page"]
+            # what search indexes of the page: a page whose findings or backlinks changed needs no new index
+            indexed = _hash([pages.indexed_context(self.site.sources[entry.path]), rendered.html])
+            if self.old_pages.get(page, {}).get("indexed") != indexed:
+                self.changed_index = True
             self.page_records[page].update(page=page, links=[list(link) for link in rendered.links],
-                                           assets=[dest for dest, _ in rendered.assets])
+                                           assets=[dest for dest, _ in rendered.assets], indexed=indexed)
             html = render_page("doc.html", {**context, "body": rendered.html, "toc": rendered.toc,
                                             "mermaid": rendered.mermaid})
             self._write(page, html.encode("utf-8"))
             self.result.rendered += 1
-            self.changed_pages = True
         if set(self.old_pages) - set(self.page_records):
-            self.changed_pages = True
+            self.changed_index = True
 
     def _rendered(self, due: list[Entry]) -> list[Rendered]:
         """Return the due docs' rendered bodies: the workers', else rendered now (in a pool when many)."""

@@ -168,13 +168,14 @@ def test_the_schema_fixture_rejects_a_broken_log() -> None:
 
 def test_a_fix_keeps_only_texts_still_as_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
-    from designdoc.fixer import TextHashes, _text_hash, texts_as_checked
+    from designdoc.fixer import TextHashes, texts_as_checked
+    from designdoc.text import text_hash
 
     monkeypatch.chdir(tmp_path)
     Path("same.md").write_text("as checked\n")
     Path("moved.md").write_text("edited since\n")
     fix = Fix("Repair", (Edit(0, 2, "AS"),))
     found = [Diagnostic(name, 1, 1, 1, 3, "todo-marker", Severity.ERROR, "m", fix) for name in ("same.md", "moved.md")]
-    hashes = [("same.md", _text_hash("as checked\n")), ("moved.md", _text_hash("as checked\n"))]
+    hashes = [("same.md", text_hash("as checked\n")), ("moved.md", text_hash("as checked\n"))]
     assert texts_as_checked(found, hashes) == {"same.md": "as checked\n"}
     assert TextHashes().cache_tag and TextHashes().from_cache(hashes[0]) == hashes[0]

@@ -13,7 +13,6 @@ At most `MAX_ROUNDS` rounds run.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from .diagnostics import Diagnostic, Edit, Fix
 from .document import Document
 from .errors import WriteError
 from .linter import lint
+from .text import text_hash
 
 MAX_ROUNDS = 10
 
@@ -227,17 +227,13 @@ class TextHashes:
     cache_tag = "text-hash-1"
 
     def __call__(self, doc: Document) -> tuple[str, str]:
-        return doc.path, _text_hash(doc.text)
+        return doc.path, text_hash(doc.text)
 
     def for_cache(self, value: tuple[str, str]) -> tuple[str, str]:
         return value
 
     def from_cache(self, stored: tuple[str, str]) -> tuple[str, str]:
         return stored
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None = None,  # noqa: ANN001
@@ -265,7 +261,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
         doc = _read(path, checker.template)
         if doc is None:
             continue
-        if path in checked and _text_hash(doc.text) != checked[path]:
+        if path in checked and text_hash(doc.text) != checked[path]:
             run.errors.append(f"{path}: changed while it was being checked; not fixed (run again)")
             continue
         outcome = fix_text(apply_edits(doc.text, cross.get(path, ())), path, template=checker.template,
@@ -294,7 +290,7 @@ def texts_as_checked(diagnostics: Sequence[Diagnostic], hashes: Sequence[tuple[s
             text, _ = document_module.decode(Path(path).read_bytes())
         except (OSError, UnicodeDecodeError):
             continue
-        if _text_hash(text) == checked[path]:
+        if text_hash(text) == checked[path]:
             texts[path] = text
     return texts
 

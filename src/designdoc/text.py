@@ -8,6 +8,7 @@ numbers away from what every editor shows.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -23,6 +24,11 @@ def split_lines(text: str) -> list[str]:
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def text_hash(text: str) -> str:
+    """Return the hex SHA-256 of a decoded text: what says "the same text as before" (site manifest, `--fix`)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def line_starts(text: str) -> list[int]:

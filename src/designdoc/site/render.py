@@ -15,7 +15,6 @@ whether a page would come out differently.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,11 +63,6 @@ class Rendered:
     def toc(self) -> tuple[Heading, ...]:
         """Return the headings for the table of contents."""
         return tuple(h for h in self.headings if 2 <= h.level <= TOC_DEPTH)
-
-
-def text_hash(text: str) -> str:
-    """Return the hex SHA-256 of a text (the manifest's key for a doc's source)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def render(body: str, *, first_line: int = 1, title_line: int | None = None, section_levels: int = 2,

@@ -3,8 +3,8 @@
 A build checks every doc once with `Checker.run(extract=…)`: the worker that parses a
 doc also renders its body, so the check and the rendering share one read, one decode
 and one process, and no Document crosses back to the main process.  What comes back is
-a `Source`: the doc's catalog entry, its body and the few front-matter lists the page
-shows, and its rendered body.
+a `Source`: the doc's catalog entry, the few front-matter lists the page shows, and its
+rendered body (or, when it was not rendered, its body).
 
 Rendering needs to know what each link points at, which depends on which files are
 docs.  The workers assume every candidate is one (`SiteMap` of the candidates); the main
@@ -25,7 +25,7 @@ from ..catalog import Entry, entry_of, resolve_references, written_references
 from ..document import Document, decode
 from ..errors import UsageError
 from ..project import Project
-from ..text import split_lines
+from ..text import split_lines, text_hash
 from . import render as render_module
 from .links import SiteMap
 from .render import Rendered
@@ -73,14 +73,14 @@ class Extractor:
     unchanged: dict[str, str]
 
     def __call__(self, doc: Document) -> Source:
-        text_hash = render_module.text_hash(doc.text)
+        digest = text_hash(doc.text)
         body = "\n".join(doc.lines[doc.body_line - 1:])
         title_line = doc.title_heading.line if doc.title_heading is not None else None
         rendered = None
-        if self.unchanged.get(self.sitemap.page_of(doc.path)) != text_hash:
+        if self.unchanged.get(self.sitemap.page_of(doc.path)) != digest:
             rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
         kept = body if rendered is None else None  # a render redone (rare) reads the body again: `body_of`
-        return Source(entry_of(doc, self.today, self.project, self.root), text_hash, kept, doc.body_line, title_line,
+        return Source(entry_of(doc, self.today, self.project, self.root), digest, kept, doc.body_line, title_line,
                       _list_field(doc, "reviewers"), _list_field(doc, "approvers"), written_references(doc), rendered)
 
     def for_cache(self, source: Source) -> tuple:
@@ -94,11 +94,11 @@ class Extractor:
 
     def from_cache(self, stored: Any) -> Source:
         """Return a cached source, with its references resolved among today's files."""
-        fields, text_hash, body_line, title_line, reviewers, approvers, references = stored
+        fields, digest, body_line, title_line, reviewers, approvers, references = stored
         entry = Entry(*fields)
         supersedes, superseded_by = (resolve_references(entry.path, refs, self.project) for refs in references)
         entry = dataclasses.replace(entry, supersedes=supersedes, superseded_by=superseded_by)
-        return Source(entry, text_hash, None, body_line, title_line, reviewers, approvers, references, None)
+        return Source(entry, digest, None, body_line, title_line, reviewers, approvers, references, None)
 
 
 def body_of(source: Source) -> str:
@@ -114,7 +114,7 @@ def body_of(source: Source) -> str:
             text, _ = decode(handle.read())
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: could not be read again while building ({error}); build again") from None
-    if render_module.text_hash(text) != source.text_hash:
+    if text_hash(text) != source.text_hash:
         raise UsageError(f"{path}: changed while the site was being built; build again")
     return "\n".join(split_lines(text)[source.body_line - 1:])
 

@@ -133,3 +133,26 @@ def test_only_the_most_recent_cache_files_are_kept(tmp_path: Path) -> None:
     store.save()
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert kept == ["check-now.pickle", "check-old3.pickle", "check-old4.pickle", "check-old5.pickle", "unrelated.txt"]
+
+
+def test_a_run_leaves_the_collector_as_it_found_it(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A warm run freezes what it loaded, and a long-lived process (serve, the LSP) gets it all back."""
+    import gc
+
+    from designdoc import runner
+
+    report(capsys)  # fills the cache
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert report(capsys, "--jobs", "2")  # the pool freezes again, inside the run's own freeze
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.disable()
+    try:
+        report(capsys)
+        assert not gc.isenabled()  # a caller that paused the collector keeps it paused
+    finally:
+        gc.enable()
+    with runner._frozen_heap():
+        with runner._frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0  # the inner scope ended; the outer one still holds
+    assert gc.get_freeze_count() == 0

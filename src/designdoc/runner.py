@@ -166,18 +166,42 @@ def _for_cache(result: FileResult, extract: Callable[[Document], object] | None)
     return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
 
 
+_FREEZE_LOCK = threading.Lock()
+_freezes = 0  # nested `_frozen_heap` scopes open in this process
+
+
 @contextlib.contextmanager
 def _frozen_heap() -> Iterator[None]:
-    """Freeze the parent's objects while workers are forked from it (undone after).
+    """Freeze the objects alive now for the scope: the cycle collector no longer scans them.
 
-    Frozen objects are never scanned by the cycle collector, so the workers do not
-    touch (and copy) the pages they share with the parent, and their collections stay short.
+    A run freezes what it loaded (the cache) so that the collections its allocations
+    trigger stay short, and again before forking its workers, so that they do not touch
+    (and copy) the pages they share with the parent.  Scopes nest: the heap thaws when the
+    outermost one ends, so a long-lived process (`serve`, the LSP) keeps nothing frozen.
     """
-    gc.freeze()
+    global _freezes
+    with _FREEZE_LOCK:
+        gc.freeze()
+        _freezes += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        with _FREEZE_LOCK:
+            _freezes -= 1
+            if not _freezes:
+                gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector for the scope (it resumes only if it was running)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 def _worker_gc() -> None:
@@ -239,7 +263,17 @@ class Checker:
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
-        store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
+        with contextlib.ExitStack() as scope:
+            # The cache's many objects make no garbage, but would trigger collections as they
+            # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
+            with _collector_paused():
+                store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
+                scope.enter_context(_frozen_heap())
+            return self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
+
+    def _run(self, candidates: Sequence[Candidate], unique: list[Candidate], project: Project, store: Cache | None,
+             progress: Callable[[], None] | None, jobs: int | None, extract: Callable[[Document], object] | None,
+             on_extract: Callable[[object], None] | None) -> CheckResult:
         found: list[Diagnostic] = []
         facts: dict[Path, DocFacts] = {}
         files = 0

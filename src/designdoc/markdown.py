@@ -12,15 +12,15 @@ back to markdown-it-py (the reference) whenever the scanner declines.  Set
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
-_md.disable(["inline", "text_join"])  # block structure only; see module docstring
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def parse_body(source: str, first_line: int) -> Body:
 
 def _parse_with_markdown_it(source: str, first_line: int) -> Body:
     """Parse `source` with markdown-it-py: the reference `blockscan` must agree with."""
-    tokens = _md.parse(source)
+    tokens = _markdown_it().parse(source)
     offset = first_line - 1
     source_lines = source.split("\n") if "\r" not in source else re.split(r"\r\n|\r|\n", source)
     blocks: list[Block] = []
@@ -86,6 +86,14 @@ def _parse_with_markdown_it(source: str, first_line: int) -> Body:
         if token.type in ("fence", "code_block") and token.map:
             code_lines.update(range(token.map[0] + 1 + offset, token.map[1] + 1 + offset))
     return Body(tuple(blocks), frozenset(code_lines))
+
+
+@functools.cache
+def _markdown_it() -> MarkdownIt:
+    """Return the block parser (imported on first use: a warm run parses nothing)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 
 def _closing(tokens: list[Token], i: int) -> int:

@@ -16,6 +16,7 @@ from .config import Config
 from .discovery import Candidate, real_path, walk
 from .inline import plain_text, unique_slugs
 
+
 @dataclass
 class Project:
     """Cross-document facts of one run: the docs in it and the files they link to."""
@@ -24,6 +25,7 @@ class Project:
     stems: dict[str, list[Path]] = field(default_factory=dict)
     _exists: dict[str, bool] = field(default_factory=dict)
     _anchors: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _walked: dict[str, Path] = field(default_factory=dict)  # plain files met in a walk: their real paths
     _cwd: str = field(default_factory=os.getcwd)  # asked once: tens of thousands of paths are made absolute
 
     def _absolute(self, path: Path | str) -> str:
@@ -50,8 +52,15 @@ class Project:
         return project
 
     def add(self, path: Path, real: Path | None = None) -> None:
-        """Record a doc of this run (its stem is a valid reference)."""
+        """Record a doc of this run (its stem is a valid reference).
+
+        `real` is known only for a plain file met in a walk: it exists, and links to it need no `stat`.
+        """
         self.stems.setdefault(path.stem, []).append(real or real_path(path))
+        if real is not None:
+            shown = os.path.normpath(path)
+            self._exists[shown] = True
+            self._walked[shown] = real
 
     def exists(self, path: Path | str) -> bool:
         """Return whether `path` exists (cached for the run)."""
@@ -72,7 +81,12 @@ class Project:
             return None
         base = Path(doc_path).parent
         for candidate in (base / ref, base / f"{ref}.md"):
-            if candidate.suffix == ".md" and self.exists(candidate) and candidate.is_file():
+            if candidate.suffix != ".md":
+                continue
+            known = self._walked.get(os.path.normpath(candidate))
+            if known is not None:
+                return known
+            if self.exists(candidate) and candidate.is_file():
                 return real_path(candidate)
         if "/" not in ref and ref.removesuffix(".md") in self.stems:
             return self.stems[ref.removesuffix(".md")][0]

@@ -42,7 +42,8 @@ def display(path: Path) -> str:
     """Return the path as shown to the user: relative to the working directory when inside it."""
     text = os.fspath(path)
     if not os.path.isabs(text) and ".." not in text.split(os.sep):
-        return Path(os.path.normpath(text)).as_posix()  # what relpath gives, without its two abspath calls
+        text = os.path.normpath(text)  # what relpath gives, without its two abspath calls
+        return text if os.sep == "/" else text.replace(os.sep, "/")
     try:
         text = os.path.relpath(path)
     except ValueError:

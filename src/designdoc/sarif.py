@@ -28,7 +28,6 @@ from .rules import ALL_RULES, COMPLETENESS, Rule
 from .text import LineIndex
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/designdoc/"
 SRCROOT = "%SRCROOT%"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -111,8 +110,9 @@ def sarif_log(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str] | None
     """Return the SARIF log (a dict) of one run; `texts` maps a path to the text its fixes edit."""
     rule_index = {r.slug: i for i, r in enumerate(rules)}
     indexes: dict[str, LineIndex] = {}
+    # no informationUri: it is optional, and the project has no public home to name yet
     driver = {"name": "designdoc", "version": __version__, "semanticVersion": __version__,
-              "informationUri": INFORMATION_URI, "rules": [rule_descriptor(r) for r in rules]}
+              "rules": [rule_descriptor(r) for r in rules]}
     run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
            "results": [result(d, rule_index, texts or {}, indexes) for d in diagnostics]}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -1,9 +1,10 @@
-"""Read the docs safely, check each once, and run the cross-document rules over their facts.
+"""Check each doc once, and run the cross-document rules over their facts.
 
-With `discovery.py` and `project.py`, the only part of the check path that touches files.
-Reading is defensive: a FIFO is never opened, a symlink is resolved before it
-is followed, a file over the size limit is never read, and every failure is a
-`file-skipped` or `encoding-invalid` diagnostic, never an exception.
+With `discovery.py`, `reading.py` and `project.py`, the only part of the check
+path that touches files.  Reading is defensive (`reading.py`): a FIFO is never
+opened, a symlink is resolved before it is followed, a file over the size limit
+is never read, and every failure is a `file-skipped` or `encoding-invalid`
+diagnostic, never an exception.
 
 A run has two phases.  The per-file loop parses and lints each file once and
 keeps a small `DocFacts` record of each doc; then the project rules (see
@@ -13,7 +14,6 @@ stay in memory for them.
 
 from __future__ import annotations
 
-import codecs
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -21,8 +21,6 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import signal
-import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,12 +29,12 @@ from typing import Any, Protocol
 
 from . import cache as cache_module
 from . import document as document_module
-from . import gitdates
+from . import gitdates, reading
 from . import template as template_module
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostic, Severity
-from .discovery import _UNSUPPORTED_BOMS, Candidate, discover, display, head, looks_like_doc, real_path, unique_files
+from .discovery import Candidate, discover, display, looks_like_doc, real_path, unique_files
 from .document import Document
 from .errors import TemplateError, UsageError
 from .gitdates import GitDates
@@ -79,17 +77,6 @@ def load_template(config: Config, override: str | None = None) -> Template:
         raise TemplateError(f"{name}: template file not found")
     return template_module.load(path, schema=config.schema, section_rules=rules,
                                 optional_sections=config.optional_sections)
-
-
-class _Skip(Exception):
-    def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped",
-                 doc: bool = False) -> None:
-        super().__init__(reason)
-        self.reason, self.line, self.column, self.rule, self.doc = reason, line, column, rule, doc
-
-
-class _OverBudget(Exception):
-    pass
 
 
 @dataclass
@@ -354,7 +341,7 @@ class Checker:
             if key is None:
                 try:
                     data = self._read(candidate)
-                except _Skip:
+                except reading.Skip:
                     continue  # reported by the normal path
                 if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
                     hits[i] = None
@@ -416,10 +403,10 @@ class Checker:
         candidate = Candidate(path, True, None)
         try:
             data = self._read(candidate)
-            text, bom = self._decode(data, candidate)
-            with _budget(self.config.time_budget):
+            text, bom = reading.decode(data)
+            with reading.budget(self.config.time_budget):
                 return facts_of(document_module.parse(text, display(path), self.template, bom=bom))
-        except (_Skip, _OverBudget):
+        except (reading.Skip, reading.OverBudget):
             return None
 
     def _check(self, candidate: Candidate, project: Project, store: Cache | None,
@@ -437,126 +424,31 @@ class Checker:
                 usable = _from_cache(hit, extract) if hit is not None else None
                 if usable is not None:
                     return (usable, None), key
-            text, bom = self._decode(data, candidate)
-            with _budget(self.config.time_budget):
+            text, bom = reading.decode(data)
+            with reading.budget(self.config.time_budget):
                 doc = document_module.parse(text, shown, self.template, bom=bom)
                 diagnostics = lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules)
                 facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
-        except _Skip as skip:
+        except reading.Skip as skip:
             severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
                 else Severity.WARNING
             return (FileResult((self._diagnostic(shown, skip, severity),), None), None), None
-        except _OverBudget:
+        except reading.OverBudget:
             reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
-            return (FileResult((self._diagnostic(shown, _Skip(reason), Severity.ERROR),), None), None), None
+            return (FileResult((self._diagnostic(shown, reading.Skip(reason), Severity.ERROR),), None), None), None
         result = FileResult(tuple(diagnostics), facts, extract(doc) if extract is not None else None)
         if store is not None and key is not None:
             store.put(shown, key, _for_cache(result, extract), _signature(candidate))
         return (result, doc), key
 
-    def _diagnostic(self, shown: str, skip: _Skip, severity: Severity) -> Diagnostic:
+    def _diagnostic(self, shown: str, skip: reading.Skip, severity: Severity) -> Diagnostic:
         configured = self.config.rule(skip.rule).severity
         return Diagnostic(shown, skip.line, skip.column, skip.line, skip.column + 1, skip.rule,
                           configured or severity, skip.reason)
 
     def _read(self, candidate: Candidate) -> bytes:
-        path = candidate.path
-        try:
-            info = path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                real = self._follow(candidate)
-                info = real.stat()
-            else:  # a plain file: lstat already said what stat would
-                real = candidate.real or path.resolve()
-        except _Skip:
-            raise
-        except OSError as error:
-            raise _Skip(f"cannot be read: {error.strerror or error}") from None
-        if not stat.S_ISREG(info.st_mode):
-            raise _Skip(f"not a regular file ({_kind(info.st_mode)}), not checked")
-        if info.st_size > self.config.max_file_size:
-            # read just enough to tell whether a walked file is a doc: an unchecked doc is an error
-            is_doc = candidate.named or looks_like_doc(head(real), self.template.doc_type, self.template)
-            raise _Skip(f"over the size limit ({_mib(info.st_size)} > {_mib(self.config.max_file_size)}), not checked",
-                        doc=is_doc)
-        try:
-            with open(real, "rb") as handle:
-                return handle.read(self.config.max_file_size + 1)
-        except OSError as error:
-            raise _Skip(f"cannot be read: {error.strerror or error}") from None
-
-    def _follow(self, candidate: Candidate) -> Path:
-        try:
-            real = candidate.path.resolve(strict=True)
-        except RuntimeError:
-            raise _Skip("symlink loop, not checked") from None
-        except OSError as error:
-            if error.errno == 40:  # ELOOP
-                raise _Skip("symlink loop, not checked") from None
-            raise _Skip("dangling symlink, not checked") from None
-        if candidate.root is not None and not real.is_relative_to(candidate.root.resolve()):
-            raise _Skip(f"symlink leading outside {display(candidate.root)}, not checked")
-        return real
-
-    def _decode(self, data: bytes, candidate: Candidate) -> tuple[str, bool]:
-        """Decode a file's bytes; an encoding problem is the file's one diagnostic (a _Skip)."""
-        for bom, name in _UNSUPPORTED_BOMS:
-            if data.startswith(bom):
-                raise _Skip(f"Unsupported encoding {name} (save the file as UTF-8)", rule="encoding-invalid")
-        try:
-            text, bom_found = document_module.decode(data)
-        except UnicodeDecodeError as error:
-            line, column = _byte_position(data, error.start)
-            raise _Skip(f"Not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, column {column} "
-                        "(save the file as UTF-8)", line, column, "encoding-invalid") from None
-        nul = text.find("\x00")
-        if nul != -1:
-            line, column = _byte_position(data, data.find(b"\x00"))
-            raise _Skip(f"NUL byte at line {line}, column {column}: a binary file?", line, column,
-                        "encoding-invalid")
-        return text, bom_found
+        return reading.read(candidate, max_size=self.config.max_file_size, template=self.template)
 
 
 def _suppressions(doc: Document) -> tuple[tuple[int, int, frozenset[str]], ...]:
     return tuple(suppressions(doc)) if "designdoc-disable" in doc.text else ()
-
-
-def _byte_position(data: bytes, index: int) -> tuple[int, int]:
-    before = data[:index]
-    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
-    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-    column = len(before[line_start:].decode("utf-8", "replace")) + 1
-    if line == 1 and data.startswith(codecs.BOM_UTF8):
-        column -= 1
-    return line, column
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a directory")):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
-@contextlib.contextmanager
-def _budget(seconds: float) -> Iterator[None]:
-    """Raise _OverBudget when the block runs longer than `seconds` (main thread only)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _OverBudget()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -368,7 +368,7 @@ class Checker:
     def _project_phase(self, result: CheckResult, facts: dict[Path, DocFacts], project: Project,
                        candidates: Sequence[Candidate], rules: Sequence[Rule] | None = None) -> None:
         """Run the project rules once per doc over the run's facts; add their findings and notes."""
-        paths = list(dict.fromkeys(c.root or c.path for c in candidates))  # walked folders, named files: what git reads
+        paths = sorted({os.path.dirname(c.path) or "." for c in candidates})  # the docs' folders: no stat per doc
         base = self.base
         for key, fact in facts.items():
             project.know_anchors(key, fact.anchors, fact.path)

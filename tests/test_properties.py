@@ -321,3 +321,23 @@ def test_display_is_relpath_when_inside_the_working_directory(parts: list[str]) 
     relative = os.path.relpath(path)
     expected = str(path) if relative.startswith("..") else relative
     assert display(path) == Path(expected).as_posix()
+
+
+# ---- plain text skips the patterns that cannot match, and gives what they would
+
+
+_INLINE_BITS = st.sampled_from(["a", "b", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\x1c", "\u3000", "é", "*", "**",
+                                "_", "__", "~", "~~", "\\", "\\*", "\\~", "`", "``", "[", "]", "(", ")", "](", "<",
+                                ">", "<b>", "<!--", "-->", "!", "#"])
+
+
+@given(st.lists(_INLINE_BITS, max_size=30).map("".join))
+def test_plain_text_is_the_pattern_pipeline(source: str) -> None:
+    from designdoc import inline
+
+    text = inline._CODE_SPAN.sub(lambda m: m.group(2).strip(), source)
+    text = inline._LINK.sub(lambda m: m.group("text"), text)
+    text = inline._HTML.sub("", text)
+    text = inline._EMPHASIS.sub("", text)
+    text = inline._ESCAPE.sub(r"\1", text)
+    assert inline.plain_text(source) == re.sub(r"\s+", " ", text).strip()

@@ -26,7 +26,6 @@ _LINK = re.compile(
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>(?!\^)[^\]]+)\]:\s*(?P<target><[^<>]*>|\S+)")  # `[^1]:` is a footnote
 _EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3}|~~)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +105,11 @@ def plain_text(source: str) -> str:
         text = _LINK.sub(lambda m: m.group("text"), text)
     if "<" in text:
         text = _HTML.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())  # runs of whitespace as one space, none at the ends (as \s+ would)
 
 
 _ASCII_NOT_KEPT = re.compile(r"[^a-z0-9 _-]")

@@ -20,8 +20,8 @@ from . import markdown
 from .frontmatter import FrontMatter
 from .inline import Link, links_in, plain_text, reference_definition, unique_slugs
 from .markdown import Block
-from .template import Template, TemplateSection, block_text, guidance_units, section_key, squeeze
-from .text import LineIndex, fingerprint, newline_of, split_lines
+from .template import Template, TemplateSection, block_text, guidance_units, section_key
+from .text import LineIndex, fingerprint, newline_of, split_lines, squeeze
 
 SIMILARITY = 0.85
 

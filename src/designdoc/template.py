@@ -27,7 +27,7 @@ from . import frontmatter, markdown
 from .errors import TemplateError
 from .inline import plain_text
 from .markdown import Block
-from .text import LineIndex, fingerprint, split_lines
+from .text import LineIndex, fingerprint, split_lines, squeeze
 
 REQUIREMENTS = ("list", "diagram", "non-goals", "alternatives", "acceptance-criteria",
                 "resolved-questions", "table", "code")
@@ -44,7 +44,6 @@ _OPTIONAL_COMMENT = re.compile(r"^<!--.{0,60}\boptional\b.{0,60}-->$", re.IGNORE
 _TITLE_WORDS = re.compile(r"\{.*\}|\bTODO\b|NNNN|\btitle\b|\byour\b|fill me in", re.IGNORECASE)
 _ITEM_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])(?:\s+\[[ xX]\])?\s*")
 _TOC_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[^\]]*\]\(#")
-_SPACES = re.compile(r"\s+")
 
 
 def section_key(heading: str) -> str:
@@ -426,11 +425,6 @@ def _literals(body: list[Block], lines: list[str]) -> tuple[str, ...]:
     found = (squeeze(m) for b in body if b.kind in _FRAGMENT_KINDS
              for m in _CURLY.findall(b.text if b.kind == "heading" else block_text(b, lines)))
     return tuple(dict.fromkeys(found))
-
-
-def squeeze(text: str) -> str:
-    """Return `text` with every run of whitespace as one space."""
-    return _SPACES.sub(" ", text).strip()
 
 
 def guidance_units(block: Block, lines: list[str]) -> list[tuple[Block, str]]:

@@ -31,6 +31,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def squeeze(text: str) -> str:
+    """Return `text` with every run of whitespace as one space, and none at its ends."""
+    return " ".join(text.split())  # as `\s+` → " " and strip(): both split on str.isspace()
+
+
 def line_starts(text: str) -> list[int]:
     """Return the offset at which each line starts."""
     return [0] + [m.end() for m in LINE_BREAK.finditer(text)]

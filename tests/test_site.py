@@ -275,9 +275,9 @@ def _spy_on_pagefind(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     started: list[Path] = []
     original = search.Pagefind.start
 
-    def start(self: search.Pagefind, pages: Path) -> None:
+    def start(self: search.Pagefind, pages: Path) -> str | None:
         started.append(Path(pages))
-        original(self, pages)
+        return original(self, pages)
 
     monkeypatch.setattr(search.Pagefind, "start", start)
     return started
@@ -422,6 +422,74 @@ def test_search_is_indexed_again_only_when_what_it_indexes_changed(tmp_path: Pat
     fresh = tmp_path / "fresh"
     build_site(docs, fresh)
     assert tree(out / "pagefind") == tree(fresh / "pagefind")
+
+
+# ---- a large site's index is several bundles, each made again only when one of its pages changed
+
+
+@pytest.fixture
+def small_bundles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two pages to a bundle: the basic fixture's five doc pages make three."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+
+
+def _bundles(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir() and p.name.startswith("shard-"))
+
+
+def _indexed_pages(bundle: Path) -> int:
+    return len(list((bundle / "fragment").glob("*.pf_fragment")))
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_a_large_site_is_indexed_in_bundles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    site = tmp_path / "site"
+    started = _spy_on_pagefind(monkeypatch)
+    assert build_site(docs, site).indexed
+    assert _bundles(site) == ["shard-0", "shard-1", "shard-2"]
+    assert not (site / "pagefind" / "pagefind-entry.json").exists()
+    assert sum(_indexed_pages(site / "pagefind" / bundle) for bundle in _bundles(site)) == 5
+    assert 'data-bundles="pagefind/shard-0 pagefind/shard-1 pagefind/shard-2"' in (site / "search.html").read_text()
+    assert len(started) == 3 and not any(folder.exists() for folder in started)  # the records, removed
+    build_site(docs, tmp_path / "pages", search=False)
+    assert build_site(docs, tmp_path / "pages").indexed  # from the written pages, a bundle at a time
+    assert tree(site / "pagefind") == tree(tmp_path / "pages" / "pagefind")
+    assert not list((tmp_path / "pages").glob(".pagefind-pages-*"))  # the folders of linked pages are gone
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_an_edit_makes_only_its_own_bundle_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out)
+    before = tree(out / "pagefind")
+    started = _spy_on_pagefind(monkeypatch)
+    queue = docs / "area/queue-v1.md"
+    queue.write_text(queue.read_text().replace("kept for history", "kept for quokkas"))
+    assert build_site(docs, out).indexed
+    shard = search.shard_of("area/queue-v1.html", 3)
+    assert [folder.name for folder in started] == [f".pagefind-pages-{shard}"]
+    after = tree(out / "pagefind")
+    changed = {name.split("/")[0] for name in set(before) | set(after) if before.get(name) != after.get(name)}
+    assert changed == {f"shard-{shard}"}
+    build_site(docs, tmp_path / "fresh")
+    assert after == tree(tmp_path / "fresh" / "pagefind")  # the same index as a first build's
+
+
+def test_the_bundles_follow_the_size_of_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    build_site(docs, out)
+    monkeypatch.setattr(search, "SHARD_PAGES", 2000)
+    assert build_site(docs, out).indexed
+    assert _bundles(out) == [] and (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert 'data-bundles="pagefind"' in (out / "search.html").read_text()
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    assert build_site(docs, out).indexed
+    assert _bundles(out) == ["shard-0", "shard-1"]
+    assert not (out / "pagefind" / "pagefind-entry.json").exists()
 
 
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:

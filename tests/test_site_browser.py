@@ -183,6 +183,34 @@ def test_search_through_serve_finds_a_word_only_in_a_body(watch: Watch, served: 
     assert watch.errors == []
 
 
+def test_search_merges_the_bundles_of_a_large_site(watch: Watch, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three pages to a bundle: the basic fixture's index is two, and the word is in the second."""
+    import functools
+    import http.server
+    import threading
+
+    from designdoc.site import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    docs = copy_fixture("basic", tmp_path)
+    build_site(docs, tmp_path / "site")
+    assert search.shard_of("rate-limiter.html", 2) == 1 and (tmp_path / "site/pagefind/shard-1").is_dir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            watch.page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search.html?q=zanzibarquartz")
+            result = watch.page.locator(".pagefind-ui__result-link").first
+            result.wait_for(timeout=20000)
+            assert result.inner_text() == "Rate limiter"
+            assert watch.page.locator(".pagefind-ui__filter-name", has_text="status").count() >= 1
+        finally:
+            httpd.shutdown()
+    assert watch.errors == []
+
+
 def test_live_reload_after_an_edit(watch: Watch, served: tuple[Served, Path]) -> None:
     server, project = served
     page = watch.page

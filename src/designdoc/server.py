@@ -36,7 +36,7 @@ from urllib.parse import unquote
 from .errors import DesignDocError, UsageError
 
 if TYPE_CHECKING:
-    from .site.search import Pagefind
+    from .site.search import SearchIndex
 
 LIVE_PREFIX = "/_designdoc-live/"
 LIVE_SCRIPT = Path(__file__).resolve().parent / "site" / "live.js"
@@ -115,7 +115,7 @@ class LiveSite:
         self.stopping = False
         self.watch: list[str] = []
         self._changed = threading.Event()
-        self._indexing: Pagefind | None = None  # the search index of the last build, still being made
+        self._indexing: SearchIndex | None = None  # the search index of the last build, still being made
         self._index_stale = False  # an index was dropped before it was in place: the next build makes one
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: set[asyncio.Future] = set()
@@ -205,7 +205,7 @@ class LiveSite:
         return json.dumps({"generation": self.generation, "error": self.error})
 
 
-def _finish_index(pending: Pagefind) -> None:
+def _finish_index(pending: SearchIndex) -> None:
     notes: list[str] = []
     pending.finish(notes)
     for note in notes:

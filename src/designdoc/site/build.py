@@ -24,6 +24,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -43,7 +44,7 @@ from ..template import Template
 from . import pages
 from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap, relative
 from .render import Rendered, pygments_css
-from .search import Pagefind
+from .search import SearchIndex, bundle_folder, shard_count, shard_of
 from .source import Extractor, Source, body_of, render_body, still_valid
 
 PACKAGE = Path(__file__).resolve().parent
@@ -63,7 +64,7 @@ class BuildResult:
     search: bool = False  # the site has a search index
     indexed: bool = False  # this build indexed the pages
     notes: list[str] = field(default_factory=list)  # one-line warnings
-    pending: Pagefind | None = field(default=None, repr=False)  # `index_later`: the running index, to `finish`
+    pending: SearchIndex | None = field(default=None, repr=False)  # `index_later`: the running index, to `finish`
 
 
 # --------------------------------------------------------------------------- gather
@@ -151,10 +152,11 @@ def build(targets: Sequence[str], output: Path, *, config: Config, template: Tem
     previous = _load_manifest(output)
     old_pages: dict = previous.get("pages", {})
     # a first build indexes every page: write each one's search record while the check runs
-    records = _Records() if search and not old_pages and not index_later else None
+    candidates = candidates_of(targets, config, output)
+    records = _Records(len(candidates)) if search and not old_pages and not index_later else None
     try:
         site = gather(targets, config=config, template=template, output=output, today=today, jobs=jobs,
-                      candidates=candidates_of(targets, config, output), records=records, progress=progress,
+                      candidates=candidates, records=records, progress=progress,
                       unchanged={page: record["text"] for page, record in old_pages.items()})
         return _Builder(site, output, previous, template, jobs, records, progress).run(
             search=search, index_later=index_later, reindex=reindex)
@@ -194,19 +196,21 @@ class _Records:
     """The search records of a first build's pages, written to a temporary folder as the check returns each doc.
 
     pagefind can index them as soon as the check ends, if every page went in as it is
-    finally written: at the page it has on the site, with the body the page shows.
-    Otherwise (a walked file that was no doc moved a page or a link, a body came from the
-    cache unrendered) the build indexes the written pages instead.
+    finally written: at the page it has on the site, with the body the page shows, in the
+    bundle the final count of pages gives it.  Otherwise (a walked file that was no doc
+    moved a page or a link, a body came from the cache unrendered) the build indexes the
+    written pages instead.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pages: int) -> None:
         self._folder: tempfile.TemporaryDirectory | None = None
+        self.count = shard_count(pages)  # bundles, if every walked file is a doc
         self.pages: set[str] = set()
         self.valid = True
 
     @property
     def folder(self) -> Path:
-        """Return the folder of records (pages of their own, at their pages' paths)."""
+        """Return the folder of records (pages of their own, at their pages' paths, in one folder per bundle)."""
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="designdoc-search-")
         return Path(self._folder.name)
@@ -217,14 +221,16 @@ class _Records:
             self.valid = False
         if not self.valid:
             return
-        path = self.folder / page
+        path = self.folder / str(shard_of(page, self.count)) / page
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(search_record(source), "utf-8")
         self.pages.add(page)
 
-    def complete(self, pages_: set[str]) -> bool:
-        """Return True when the records are exactly the site's doc pages, as they are written."""
-        return self.valid and bool(self.pages) and self.pages == pages_
+    def jobs(self, pages_: set[str]) -> list[tuple[int, Path]] | None:
+        """Return the index's jobs (bundle, folder of records) when the records are exactly the site's doc pages."""
+        if not (self.valid and self.pages and self.pages == pages_ and shard_count(len(pages_)) == self.count):
+            return None
+        return [(shard, self.folder / str(shard)) for shard in sorted({shard_of(p, self.count) for p in pages_})]
 
     def invalidate(self) -> None:
         """Say that the pages are not all as their records."""
@@ -253,33 +259,38 @@ class _Builder:
         self.result = BuildResult()
         self.files: set[str] = set()
         self.page_records: dict[str, dict] = {}
-        self.changed_index = False  # a page was added, removed, or changed in what search indexes
+        self.changed_pages: set[str] = set()  # pages added, removed, or changed in what search indexes
 
     def run(self, *, search: bool, index_later: bool = False, reindex: bool = False) -> BuildResult:
         """Render and write what is due; return what was done."""
         entries = [e for e in self.site.catalog.entries if e.path in self.site.sources]
         due, contexts = self._plan(entries)
         rendered = self._rendered(due)
+        count = shard_count(len(self.page_records))
+        bundles = sorted({shard_of(page, count) for page in self.page_records})  # those holding a page
         indexing = None
-        records = self.records
-        if search and records is not None and records.complete(set(self.page_records)):
-            indexing = Pagefind(self.output)
-            indexing.start(records.folder)  # runs while the pages are written
+        jobs = self.records.jobs(set(self.page_records)) if search and self.records is not None else None
+        if jobs is not None:
+            indexing = SearchIndex(self.output, count, jobs)
+            indexing.start()  # runs while the pages are written
         try:
             self._write_doc_pages(due, contexts, rendered)
             self._write_static()
             self._write_page("index.html", "catalog.html", pages.catalog_context(self.site))
             self._write_page("dashboard.html", "dashboard.html", pages.dashboard_context(self.site))
-            self._write_page("search.html", "search.html", {"page": "search.html", "root": "", "search": search})
+            self._write_page("search.html", "search.html", {"page": "search.html", "root": "", "search": search,
+                                                            "bundles": [bundle_folder(b, count) for b in bundles]})
             self._copy_assets()
             self._remove_stale()
         except BaseException:
             if indexing is not None:
                 indexing.stop()
             raise
-        if indexing is None and search and (self.changed_index or reindex or not (self.output / SEARCH_DIR).is_dir()):
-            indexing = Pagefind(self.output)
-            indexing.start(self.output)
+        if indexing is None and search:
+            shards = self._shards_to_index(count, bundles, reindex)
+            if shards:
+                indexing = self._index(count, shards, [b for b in bundles if b not in shards])
+                indexing.start()
         if indexing is not None and index_later:
             self.result.search, self.result.pending = True, indexing
         elif indexing is not None:
@@ -330,15 +341,54 @@ class _Builder:
             # what search indexes of the page: a page whose findings or backlinks changed needs no new index
             indexed = _hash([pages.indexed_context(self.site.sources[entry.path]), rendered.html])
             if self.old_pages.get(page, {}).get("indexed") != indexed:
-                self.changed_index = True
+                self.changed_pages.add(page)
             self.page_records[page].update(page=page, links=[list(link) for link in rendered.links],
                                            assets=[dest for dest, _ in rendered.assets], indexed=indexed)
             html = render_page("doc.html", {**context, "body": rendered.html, "toc": rendered.toc,
                                             "mermaid": rendered.mermaid})
             self._write(page, html.encode("utf-8"))
             self.result.rendered += 1
-        if set(self.old_pages) - set(self.page_records):
-            self.changed_index = True
+        self.changed_pages |= set(self.old_pages) - set(self.page_records)
+
+    # ---- search
+
+    def _shards_to_index(self, count: int, bundles: list[int], reindex: bool) -> set[int]:
+        """Return the bundles to make again: those holding a page added, removed or changed in what search indexes.
+
+        Every bundle is made again when their number changed, or one was left empty.
+        """
+        live = self.output / SEARCH_DIR
+        before = {shard_of(page, count) for page in self.old_pages}
+        if reindex or not live.is_dir() or self.previous.get("search_shards", 1) != count or before != set(bundles):
+            return set(bundles)
+        due = {shard_of(page, count) for page in self.changed_pages}
+        if count > 1:
+            due |= {shard for shard in bundles if not (live / f"shard-{shard}").is_dir()}
+        return due
+
+    def _index(self, count: int, shards: set[int], keep: list[int]) -> SearchIndex:
+        """Return the index run for `shards` over the written pages: the site itself, or one folder per bundle."""
+        for leftover in self.output.glob(f".{SEARCH_DIR}-pages-*"):  # an interrupted run's: never index them
+            shutil.rmtree(leftover, ignore_errors=True)
+        if count == 1:
+            return SearchIndex(self.output, 1, [(0, self.output)])
+        jobs = [(shard, self._bundle_pages(shard, count)) for shard in sorted(shards)]
+        return SearchIndex(self.output, count, jobs, keep=keep, scratch=[folder for _, folder in jobs])
+
+    def _bundle_pages(self, shard: int, count: int) -> Path:
+        """Return a folder holding the written doc pages of one bundle (hard links; copies where links fail)."""
+        folder = self.output / f".{SEARCH_DIR}-pages-{shard}"
+        shutil.rmtree(folder, ignore_errors=True)
+        for page in sorted(self.page_records):
+            if shard_of(page, count) != shard:
+                continue
+            target = folder / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.output / page, target)
+            except OSError:
+                shutil.copyfile(self.output / page, target)
+        return folder
 
     def _rendered(self, due: list[Entry]) -> list[Rendered]:
         """Return the due docs' rendered bodies: the workers', else rendered now (in a pool when many)."""
@@ -406,7 +456,8 @@ class _Builder:
 
     def _write_manifest(self) -> None:
         manifest = {"format": MANIFEST_FORMAT, "fingerprint": fingerprint(), "pages": self.page_records,
-                    "assets": self.assets, "files": sorted(self.files)}
+                    "assets": self.assets, "files": sorted(self.files),
+                    "search_shards": shard_count(len(self.page_records))}
         self._write(MANIFEST, (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode(),
                     only_if_changed=True, track=False)
 

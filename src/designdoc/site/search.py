@@ -29,6 +29,7 @@ import struct
 import subprocess
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from .links import SEARCH_DIR
@@ -51,66 +52,147 @@ def executable() -> str | None:
         return shutil.which("pagefind")
 
 
+SHARD_PAGES = 2000  # pages per bundle: pagefind's time and memory grow faster than the pages (bench/site.py)
+PARALLEL = 2  # pagefind processes at once: one keeps about 1.4 cores busy
+
+
+def shard_count(pages: int) -> int:
+    """Return how many bundles the index of `pages` pages is split into."""
+    return max(1, -(-pages // SHARD_PAGES))
+
+
+def shard_of(page: str, count: int) -> int:
+    """Return the bundle a page is indexed in: fixed by its path, so an edit re-indexes one bundle."""
+    if count == 1:
+        return 0
+    return int.from_bytes(hashlib.sha256(page.encode("utf-8", "surrogatepass")).digest()[:4], "big") % count
+
+
+def bundle_folder(shard: int, count: int) -> str:
+    """Return a bundle's folder in the site: the search folder itself when there is one bundle."""
+    return SEARCH_DIR if count == 1 else f"{SEARCH_DIR}/shard-{shard}"
+
+
 class Pagefind:
-    """One pagefind run in the background: `start` it on a folder of pages, `finish` it into the site.
+    """One pagefind process: `start` it on a folder of pages (their URLs are their paths below it), then `wait`."""
 
-    `stop` may come from another thread while `finish` waits (the preview server drops an
-    index that a newer build makes obsolete): the run then ends without an index or a note.
-    """
-
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.fresh = output / f".{SEARCH_DIR}.new"
-        self.error: str | None = None
-        self._ended = False  # finished or stopped: nothing more to do
-        self.indexed = False  # the index is in place
+    def __init__(self, bundle: Path) -> None:
+        self.bundle = bundle
         self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()
-        self._lock = threading.Lock()
 
-    def start(self, pages: Path) -> None:
-        """Index the pages under `pages` (their URLs are their paths below it)."""
+    def start(self, pages: Path) -> str | None:
+        """Start indexing `pages` into the bundle folder; return why it could not start, or None."""
         binary = executable()
         if binary is None:
-            self.error = "the pagefind binary is missing (install 'pagefind[bin]')"
-            return
-        shutil.rmtree(self.fresh, ignore_errors=True)
+            return "the pagefind binary is missing (install 'pagefind[bin]')"
         try:
-            self._process = subprocess.Popen([binary, "--site", str(pages), "--output-path", str(self.fresh),
+            self._process = subprocess.Popen([binary, "--site", str(pages), "--output-path", str(self.bundle),
                                               "--silent"], stdin=subprocess.DEVNULL, stdout=self._log,
                                              stderr=subprocess.STDOUT)
         except OSError as error:
-            self.error = f"pagefind failed ({error})"
+            return f"pagefind failed ({error})"
+        return None
+
+    def wait(self) -> str | None:
+        """Wait for pagefind; return why it failed, or None."""
+        process = self._process
+        if process is None:
+            return "pagefind did not start"
+        try:
+            code = process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return f"pagefind took more than {TIMEOUT} s"
+        finally:
+            self._log.seek(0)
+            last = self._log.read().decode("utf-8", "replace").strip().splitlines()
+            self._log.close()
+        return f"pagefind exited {code}" + (f" ({last[-1]})" if last else "") if code else None
+
+    def kill(self) -> None:
+        """Stop pagefind if it runs."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if not self._log.closed:
+            self._log.close()
+
+
+class SearchIndex:
+    """The site's search index made in the background: `start` it, then `finish` it into the site (or `stop` it).
+
+    The index is `count` bundles (one for most sites; see `shard_count`); `jobs` says which
+    are made again and from which folder of pages, `keep` which the last index had and stay
+    as they are: they move into the new index, which replaces the old one in a single rename.  `stop` may
+    come from another thread while `finish` waits (the preview server drops an index that
+    a newer build makes obsolete): the run then ends without an index or a note.
+    """
+
+    def __init__(self, output: Path, count: int, jobs: list[tuple[int, Path]], *, keep: Sequence[int] = (),
+                 scratch: Sequence[Path] = ()) -> None:
+        self.output, self.count = output, count
+        self.fresh = output / f".{SEARCH_DIR}.new"
+        self.error: str | None = None
+        self.indexed = False  # the index is in place
+        self._pending = list(jobs)
+        self._running: list[Pagefind] = []
+        self._keep = list(keep)
+        self._scratch = list(scratch)  # folders of pages made for the jobs: removed at the end
+        self._ended = False  # finished or stopped: nothing more to do
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the first pagefind runs."""
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        with self._lock:
+            self._launch()
+
+    def _launch(self) -> None:
+        while self._pending and len(self._running) < PARALLEL and self.error is None and not self._ended:
+            shard, pages = self._pending.pop(0)
+            run = Pagefind(self.fresh if self.count == 1 else self.fresh / f"shard-{shard}")
+            self.error = run.start(pages)
+            self._running.append(run)
 
     def finish(self, notes: list[str]) -> bool:
-        """Wait for pagefind and swap its index into the site; False (and a note) when it failed."""
-        process = self._process
-        code = None
-        if process is not None:
-            try:
-                code = process.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                self.error = f"pagefind took more than {TIMEOUT} s"
+        """Wait for every run and put the index in place; False (and a note) when it failed."""
+        while True:
+            with self._lock:
+                if self._ended:
+                    return False  # stopped while pagefind ran
+                if not self._running:
+                    break
+                run = self._running[0]
+            error = run.wait()  # a `stop` now kills it
+            with self._lock:
+                if self._ended:
+                    return False
+                self._running.remove(run)
+                self.error = self.error or error
+                if self.error is None:
+                    try:
+                        canonicalise(run.bundle)
+                    except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as problem:
+                        notes.append(f"search index built, but not reproducibly: {problem}")
+                self._launch()
         with self._lock:  # a `stop` now waits until the index is in place or dropped
             if self._ended:
-                return False  # stopped while pagefind ran
-            self._ended, self._process = True, None
-            if code:
-                self._log.seek(0)
-                last = self._log.read().decode("utf-8", "replace").strip().splitlines()
-                self.error = f"pagefind exited {code}" + (f" ({last[-1]})" if last else "")
-            self._log.close()
+                return False
+            self._ended = True
+            self._remove_scratch()
             if self.error is not None:
                 notes.append(f"search index not built: {self.error}")
                 shutil.rmtree(self.fresh, ignore_errors=True)
                 return False
-            try:
-                canonicalise(self.fresh)
-            except (IndexFormatError, OSError, ValueError, KeyError, IndexError) as error:
-                notes.append(f"search index built, but not reproducibly: {error}")
-            _swap(self.fresh, self.output / SEARCH_DIR)
+            final = self.output / SEARCH_DIR
+            if not all((final / f"shard-{shard}").is_dir() for shard in self._keep):
+                notes.append("search index not built: a bundle of the last index is gone (the next build makes it)")
+                shutil.rmtree(self.fresh, ignore_errors=True)
+                return False
+            for shard in self._keep:  # the bundles not made again move into the new index
+                os.replace(final / f"shard-{shard}", self.fresh / f"shard-{shard}")
+            _swap(self.fresh, final)
             self.indexed = True
             return True
 
@@ -120,13 +202,15 @@ class Pagefind:
             if self._ended:
                 return
             self._ended = True
-            process, self._process = self._process, None
-            if process is not None:
-                process.kill()
-                process.wait()
-                shutil.rmtree(self.fresh, ignore_errors=True)
-            if not self._log.closed:
-                self._log.close()
+            running, self._running, self._pending = self._running, [], []
+            for run in running:
+                run.kill()
+            shutil.rmtree(self.fresh, ignore_errors=True)
+            self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        for folder in self._scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(fresh: Path, final: Path) -> None:

@@ -24,16 +24,22 @@
     explain("Full-text search needs the site to be served over HTTP (designdoc serve, or any static host).");
     return;
   }
+  /* A large site's index is several bundles (pagefind/shard-0, shard-1, …): the first one
+     runs the search and merges the others' results. */
+  var bundles = (box.getAttribute("data-bundles") || "pagefind").split(" ").filter(Boolean);
+  var first = bundles[0] + "/";
   var css = document.createElement("link");
   css.rel = "stylesheet";
-  css.href = "pagefind/pagefind-ui.css";
+  css.href = first + "pagefind-ui.css";
   document.head.appendChild(css);
   var script = document.createElement("script");
-  script.src = "pagefind/pagefind-ui.js";
+  script.src = first + "pagefind-ui.js";
   script.onload = function () {
     /* global PagefindUI */
     var base = new URL(".", location.href).pathname;
-    var ui = new PagefindUI({ element: "#dd-search", bundlePath: base + "pagefind/", baseUrl: base, showSubResults: true, showImages: false });
+    var others = bundles.slice(1).map(function (bundle) { return { bundlePath: base + bundle + "/" }; });
+    var ui = new PagefindUI({ element: "#dd-search", bundlePath: base + first, mergeIndex: others, baseUrl: base,
+                              showSubResults: true, showImages: false });
     if (query) ui.triggerSearch(query);
   };
   script.onerror = function () { explain("The search index is missing."); };

@@ -263,6 +263,8 @@ class _Builder:
 
     def run(self, *, search: bool, index_later: bool = False, reindex: bool = False) -> BuildResult:
         """Render and write what is due; return what was done."""
+        for leftover in self.output.glob(f".{SEARCH_DIR}-pages-*"):  # an interrupted index's: never publish them
+            shutil.rmtree(leftover, ignore_errors=True)
         entries = [e for e in self.site.catalog.entries if e.path in self.site.sources]
         due, contexts = self._plan(entries)
         rendered = self._rendered(due)
@@ -368,8 +370,6 @@ class _Builder:
 
     def _index(self, count: int, shards: set[int], keep: list[int]) -> SearchIndex:
         """Return the index run for `shards` over the written pages: the site itself, or one folder per bundle."""
-        for leftover in self.output.glob(f".{SEARCH_DIR}-pages-*"):  # an interrupted run's: never index them
-            shutil.rmtree(leftover, ignore_errors=True)
         if count == 1:
             return SearchIndex(self.output, 1, [(0, self.output)])
         jobs = [(shard, self._bundle_pages(shard, count)) for shard in sorted(shards)]

@@ -14,6 +14,10 @@ the same input, so after pagefind has run the filter values are sorted, the file
 by a hash of what they hold, and the two files that name them (`pagefind.<lang>_<hash>.pf_meta`
 and `pagefind-entry.json`) rewritten to match.  The browser code only follows the names.
 
+A site of more than `SHARD_PAGES` pages gets its index in bundles (`pagefind/shard-N/`,
+a page's bundle fixed by a hash of its path), which the search page merges: pagefind's
+time and memory grow faster than the pages, and an edit then makes one bundle again.
+
 The index is written beside the site and swapped in when complete, so a page being
 served never sees half an index.
 """
@@ -104,19 +108,18 @@ class Pagefind:
         except subprocess.TimeoutExpired:
             self.kill()
             return f"pagefind took more than {TIMEOUT} s"
-        finally:
+        with self._log:
+            if not code:
+                return None
             self._log.seek(0)
             last = self._log.read().decode("utf-8", "replace").strip().splitlines()
-            self._log.close()
-        return f"pagefind exited {code}" + (f" ({last[-1]})" if last else "") if code else None
+        return f"pagefind exited {code}" + (f" ({last[-1]})" if last else "")
 
     def kill(self) -> None:
         """Stop pagefind if it runs."""
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
-        if not self._log.closed:
-            self._log.close()
 
 
 class SearchIndex:

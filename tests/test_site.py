@@ -477,6 +477,23 @@ def test_an_edit_makes_only_its_own_bundle_again(tmp_path: Path, monkeypatch: py
     assert after == tree(tmp_path / "fresh" / "pagefind")  # the same index as a first build's
 
 
+@pytest.mark.usefixtures("small_bundles")
+def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out)
+    whole = tree(out / "pagefind")
+    shutil.rmtree(out / "pagefind" / "shard-1")
+    (out / ".pagefind-pages-7").mkdir()  # as an interrupted index leaves it
+    (out / ".pagefind-pages-7" / "x.html").write_text("<html><body data-pagefind-body>x</body></html>")
+    started = _spy_on_pagefind(monkeypatch)
+    assert build_site(docs, out).indexed  # nothing changed but the bundle that went missing
+    assert [folder.name for folder in started] == [".pagefind-pages-1"]
+    assert tree(out / "pagefind") == whole
+    assert not list(out.glob(".pagefind-pages-*"))
+
+
 def test_the_bundles_follow_the_size_of_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = copy_fixture("basic", tmp_path)
     out = tmp_path / "site"

@@ -494,6 +494,27 @@ def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(tmp_path: Path
     assert not list(out.glob(".pagefind-pages-*"))
 
 
+def test_an_index_that_failed_is_made_whole_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out)
+    draft = docs / "area/draft-idea.md"
+    draft.write_text(draft.read_text().replace("An idea being written.", "An idea about quokkas."))
+    with monkeypatch.context() as missing:
+        missing.setattr(search, "executable", lambda: None)
+        failed = build_site(docs, out)
+    assert not failed.indexed and any("pagefind binary is missing" in note for note in failed.notes)
+    again = build_site(docs, out)  # nothing changed since: the index still lacks the quokkas
+    assert again.indexed
+    fresh = tmp_path / "fresh"
+    build_site(docs, fresh)
+    assert tree(out / "pagefind") == tree(fresh / "pagefind")
+    for doc in docs.rglob("*.md"):
+        doc.unlink()
+    emptied = build_site(docs, out)
+    assert emptied.pages == 0 and not (out / "pagefind").exists()  # no index of docs that are gone
+
+
 def test_the_bundles_follow_the_size_of_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = copy_fixture("basic", tmp_path)
     out = tmp_path / "site"

@@ -301,7 +301,10 @@ class _Builder:
             self.result.search = self.result.indexed = indexing.finish(self.result.notes)
         elif search:
             self.result.search = True
-        self._write_manifest()
+            if not bundles:  # no doc left: no index of docs that are gone
+                shutil.rmtree(self.output / SEARCH_DIR, ignore_errors=True)
+        failed = indexing is not None and not index_later and not self.result.indexed
+        self._write_manifest(0 if failed else count)  # after a failed index, the next build makes all of it
         self.result.pages = len(entries)
         return self.result
 
@@ -454,10 +457,9 @@ class _Builder:
                 self.result.removed += 1
                 _prune(path.parent, self.output)
 
-    def _write_manifest(self) -> None:
+    def _write_manifest(self, search_shards: int) -> None:
         manifest = {"format": MANIFEST_FORMAT, "fingerprint": fingerprint(), "pages": self.page_records,
-                    "assets": self.assets, "files": sorted(self.files),
-                    "search_shards": shard_count(len(self.page_records))}
+                    "assets": self.assets, "files": sorted(self.files), "search_shards": search_shards}
         self._write(MANIFEST, (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode(),
                     only_if_changed=True, track=False)
 

@@ -125,11 +125,12 @@ class Pagefind:
 class SearchIndex:
     """The site's search index made in the background: `start` it, then `finish` it into the site (or `stop` it).
 
-    The index is `count` bundles (one for most sites; see `shard_count`); `jobs` says which
-    are made again and from which folder of pages, `keep` which the last index had and stay
-    as they are: they move into the new index, which replaces the old one in a single rename.  `stop` may
-    come from another thread while `finish` waits (the preview server drops an index that
-    a newer build makes obsolete): the run then ends without an index or a note.
+    The index is `count` bundles (one for most sites; see `shard_count`).  `jobs` says which
+    are made again, and from which folder of pages; `keep` says which of the last index's
+    stay as they are: they move into the new index, which replaces the old one in a single
+    rename.  `stop` may come from another thread while `finish` waits (the preview server
+    drops an index that a newer build makes obsolete): the run then ends without an index
+    or a note.
     """
 
     def __init__(self, output: Path, count: int, jobs: list[tuple[int, Path]], *, keep: Sequence[int] = (),

@@ -515,6 +515,27 @@ def test_an_index_that_failed_is_made_whole_by_the_next_build(tmp_path: Path, mo
     assert emptied.pages == 0 and not (out / "pagefind").exists()  # no index of docs that are gone
 
 
+@pytest.mark.usefixtures("small_bundles")
+def test_a_stopped_index_has_its_bundles_made_by_the_next_build(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the preview server does: a newer build stops the index of the last one before it is in place."""
+    docs = copy_fixture("basic", tmp_path)
+    out = tmp_path / "site"
+    build_site(docs, out)
+    queue = docs / "area/queue-v1.md"
+    queue.write_text(queue.read_text().replace("kept for history", "kept for quokkas"))
+    stopped = build_site(docs, out, index_later=True).pending
+    assert stopped is not None
+    stopped.stop()
+    shard = search.shard_of("area/queue-v1.html", 3)
+    assert stopped.shards == {shard} and not stopped.indexed
+    started = _spy_on_pagefind(monkeypatch)
+    assert build_site(docs, out, reindex=stopped.shards).indexed  # no page changed since
+    assert [folder.name for folder in started] == [f".pagefind-pages-{shard}"]
+    build_site(docs, tmp_path / "fresh")
+    assert tree(out / "pagefind") == tree(tmp_path / "fresh" / "pagefind")
+
+
 def test_the_bundles_follow_the_size_of_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = copy_fixture("basic", tmp_path)
     out = tmp_path / "site"

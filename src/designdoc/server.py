@@ -116,7 +116,7 @@ class LiveSite:
         self.watch: list[str] = []
         self._changed = threading.Event()
         self._indexing: SearchIndex | None = None  # the search index of the last build, still being made
-        self._index_stale = False  # an index was dropped before it was in place: the next build makes one
+        self._index_stale: set[int] = set()  # bundles of indexes dropped before they were in place: made next
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: set[asyncio.Future] = set()
 
@@ -148,7 +148,7 @@ class LiveSite:
         for note in result.notes:
             _say(f"designdoc: warning: {note}")
         if result.pending is not None:
-            self._indexing, self._index_stale = result.pending, False
+            self._indexing, self._index_stale = result.pending, set()  # it makes the stale bundles too
             threading.Thread(target=_finish_index, args=(result.pending,), name="search-index", daemon=True).start()
         self.error = None
         self.generation += 1
@@ -160,7 +160,8 @@ class LiveSite:
         pending, self._indexing = self._indexing, None
         if pending is not None:
             pending.stop()
-            self._index_stale = self._index_stale or not pending.indexed
+            if not pending.indexed:
+                self._index_stale |= pending.shards
 
     def _failed(self, message: str) -> str:
         self.error = message

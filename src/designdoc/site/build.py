@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -138,13 +139,14 @@ def _inside(path: str, folder: str) -> bool:
 
 def build(targets: Sequence[str], output: Path, *, config: Config, template: Template, today: object | None = None,
           jobs: int | None = None, search: bool = True, index_later: bool = False,
-          reindex: bool = False, progress: Progress | None = None) -> BuildResult:
+          reindex: bool | AbstractSet[int] = False, progress: Progress | None = None) -> BuildResult:
     """Build (or bring up to date) the site for the docs under `targets` in `output`.
 
     With `index_later` the search index, when one is due, is left running in
     `BuildResult.pending` for the caller to `finish` (or `stop`): the preview server
-    reloads pages without waiting for it.  `reindex` indexes even if no page changed (the
-    last index was stopped before it was in place).  `progress` hears ("check", done,
+    reloads pages without waiting for it.  `reindex` makes bundles of the index again even
+    if none of their pages changed: these (`SearchIndex.shards` of an index that was
+    stopped before it was in place), or with True all of them.  `progress` hears ("check", done,
     total) for each file checked, then ("index", 0, 1) while the build waits for pagefind.
     """
     output = Path(output)
@@ -261,7 +263,8 @@ class _Builder:
         self.page_records: dict[str, dict] = {}
         self.changed_pages: set[str] = set()  # pages added, removed, or changed in what search indexes
 
-    def run(self, *, search: bool, index_later: bool = False, reindex: bool = False) -> BuildResult:
+    def run(self, *, search: bool, index_later: bool = False, reindex: bool | AbstractSet[int] = False
+            ) -> BuildResult:
         """Render and write what is due; return what was done."""
         for leftover in self.output.glob(f".{SEARCH_DIR}-pages-*"):  # an interrupted index's: never publish them
             shutil.rmtree(leftover, ignore_errors=True)
@@ -357,16 +360,17 @@ class _Builder:
 
     # ---- search
 
-    def _shards_to_index(self, count: int, bundles: list[int], reindex: bool) -> set[int]:
+    def _shards_to_index(self, count: int, bundles: list[int], reindex: bool | AbstractSet[int]) -> set[int]:
         """Return the bundles to make again: those holding a page added, removed or changed in what search indexes.
 
         Every bundle is made again when their number changed, or one was left empty.
         """
         live = self.output / SEARCH_DIR
         before = {shard_of(page, count) for page in self.old_pages}
-        if reindex or not live.is_dir() or self.previous.get("search_shards", 1) != count or before != set(bundles):
+        if reindex is True or not live.is_dir() or self.previous.get("search_shards", 1) != count \
+                or before != set(bundles):
             return set(bundles)
-        due = {shard_of(page, count) for page in self.changed_pages}
+        due = {shard_of(page, count) for page in self.changed_pages} | (set(reindex or ()) & set(bundles))
         if count > 1:
             due |= {shard for shard in bundles if not (live / f"shard-{shard}").is_dir()}
         return due

@@ -139,6 +139,7 @@ class SearchIndex:
         self.fresh = output / f".{SEARCH_DIR}.new"
         self.error: str | None = None
         self.indexed = False  # the index is in place
+        self.shards = frozenset(shard for shard, _ in jobs)  # the bundles this run makes
         self._pending = list(jobs)
         self._running: list[Pagefind] = []
         self._keep = list(keep)

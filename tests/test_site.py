@@ -608,6 +608,9 @@ def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: py
     err = capsys.readouterr().err
     assert "checked and rendered 240/240 files" in err and "indexing the pages for search" in err
     assert err.rstrip().splitlines()[-1].lstrip(" \r").startswith("Built 200 doc pages")  # the line was cleared
+    monkeypatch.setattr(search, "SHARD_PAGES", 100)
+    assert main(["build", "docs", "-o", "site3"]) == 0
+    assert "indexing the pages for search (2/2 bundles)" in capsys.readouterr().err
     monkeypatch.setenv("CI", "true")
     assert main(["build", "docs", "-o", "site2", "--no-search"]) == 0
     assert "checked and rendered" not in capsys.readouterr().err

@@ -210,7 +210,7 @@ def build_stages(line: ProgressLine):  # noqa: ANN202 - the build's progress cal
         if stage == "check" and total >= PROGRESS_FROM and (done % 50 == 0 or done == total):
             line.show(f"designdoc: checked and rendered {done}/{total} files")
         elif stage == "index":
-            line.show("designdoc: indexing the pages for search")
+            line.show("designdoc: indexing the pages for search" + (f" ({done}/{total} bundles)" if total > 1 else ""))
 
     return show
 

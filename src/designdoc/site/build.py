@@ -49,7 +49,7 @@ from .search import SearchIndex, bundle_folder, shard_count, shard_of
 from .source import Extractor, Source, body_of, render_body, still_valid
 
 PACKAGE = Path(__file__).resolve().parent
-Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index"
+Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index" per bundle
 MANIFEST_FORMAT = 2
 PARALLEL_FROM = 48  # pages to render after the check; fewer are rendered in this process (a worker costs ~50 ms)
 
@@ -147,7 +147,8 @@ def build(targets: Sequence[str], output: Path, *, config: Config, template: Tem
     reloads pages without waiting for it.  `reindex` makes bundles of the index again even
     if none of their pages changed: these (`SearchIndex.shards` of an index that was
     stopped before it was in place), or with True all of them.  `progress` hears ("check", done,
-    total) for each file checked, then ("index", 0, 1) while the build waits for pagefind.
+    total) for each file checked, then ("index", made, total) for the bundles of the search
+    index while the build waits for pagefind.
     """
     output = Path(output)
     _check_output(output, docs_root(targets))
@@ -299,9 +300,11 @@ class _Builder:
         if indexing is not None and index_later:
             self.result.search, self.result.pending = True, indexing
         elif indexing is not None:
-            if self.progress is not None:
-                self.progress("index", 0, 1)
-            self.result.search = self.result.indexed = indexing.finish(self.result.notes)
+            progress = self.progress
+            if progress is not None:
+                progress("index", 0, len(indexing.shards))
+            self.result.search = self.result.indexed = indexing.finish(
+                self.result.notes, (lambda made, total: progress("index", made, total)) if progress else None)
         elif search:
             self.result.search = True
             if not bundles:  # no doc left: no index of docs that are gone

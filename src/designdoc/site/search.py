@@ -33,7 +33,7 @@ import struct
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .links import SEARCH_DIR
@@ -160,8 +160,12 @@ class SearchIndex:
             self.error = run.start(pages)
             self._running.append(run)
 
-    def finish(self, notes: list[str]) -> bool:
-        """Wait for every run and put the index in place; False (and a note) when it failed."""
+    def finish(self, notes: list[str], progress: Callable[[int, int], None] | None = None) -> bool:
+        """Wait for every run and put the index in place; False (and a note) when it failed.
+
+        `progress` hears (bundles made, bundles to make) as each run ends.
+        """
+        made = 0
         while True:
             with self._lock:
                 if self._ended:
@@ -175,6 +179,9 @@ class SearchIndex:
                     return False
                 self._running.remove(run)
                 self.error = self.error or error
+                made += 1
+                if progress is not None:
+                    progress(made, len(self.shards))
                 if self.error is None:
                     try:
                         canonicalise(run.bundle)

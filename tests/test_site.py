@@ -441,6 +441,13 @@ def _indexed_pages(bundle: Path) -> int:
     return len(list((bundle / "fragment").glob("*.pf_fragment")))
 
 
+def _new_words_in_queue_v1(docs: Path) -> int:
+    """Change words of one doc's body; return the bundle its page is in (of three)."""
+    queue = docs / "area/queue-v1.md"
+    queue.write_text(queue.read_text().replace("kept for history", "kept for quokkas"))
+    return search.shard_of("area/queue-v1.html", 3)
+
+
 @pytest.mark.usefixtures("small_bundles")
 def test_a_large_site_is_indexed_in_bundles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = copy_fixture("basic", tmp_path)
@@ -460,15 +467,11 @@ def test_a_large_site_is_indexed_in_bundles(tmp_path: Path, monkeypatch: pytest.
 
 @pytest.mark.usefixtures("small_bundles")
 def test_an_edit_makes_only_its_own_bundle_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = copy_fixture("basic", tmp_path)
-    out = tmp_path / "site"
-    build_site(docs, out)
+    docs, out = built_fixture("basic", tmp_path)
     before = tree(out / "pagefind")
     started = _spy_on_pagefind(monkeypatch)
-    queue = docs / "area/queue-v1.md"
-    queue.write_text(queue.read_text().replace("kept for history", "kept for quokkas"))
+    shard = _new_words_in_queue_v1(docs)
     assert build_site(docs, out).indexed
-    shard = search.shard_of("area/queue-v1.html", 3)
     assert [folder.name for folder in started] == [f".pagefind-pages-{shard}"]
     after = tree(out / "pagefind")
     changed = {name.split("/")[0] for name in set(before) | set(after) if before.get(name) != after.get(name)}
@@ -480,9 +483,7 @@ def test_an_edit_makes_only_its_own_bundle_again(tmp_path: Path, monkeypatch: py
 @pytest.mark.usefixtures("small_bundles")
 def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = copy_fixture("basic", tmp_path)
-    out = tmp_path / "site"
-    build_site(docs, out)
+    docs, out = built_fixture("basic", tmp_path)
     whole = tree(out / "pagefind")
     shutil.rmtree(out / "pagefind" / "shard-1")
     (out / ".pagefind-pages-7").mkdir()  # as an interrupted index leaves it
@@ -495,9 +496,7 @@ def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(tmp_path: Path
 
 
 def test_an_index_that_failed_is_made_whole_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = copy_fixture("basic", tmp_path)
-    out = tmp_path / "site"
-    build_site(docs, out)
+    docs, out = built_fixture("basic", tmp_path)
     draft = docs / "area/draft-idea.md"
     draft.write_text(draft.read_text().replace("An idea being written.", "An idea about quokkas."))
     with monkeypatch.context() as missing:
@@ -519,15 +518,11 @@ def test_an_index_that_failed_is_made_whole_by_the_next_build(tmp_path: Path, mo
 def test_a_stopped_index_has_its_bundles_made_by_the_next_build(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """As the preview server does: a newer build stops the index of the last one before it is in place."""
-    docs = copy_fixture("basic", tmp_path)
-    out = tmp_path / "site"
-    build_site(docs, out)
-    queue = docs / "area/queue-v1.md"
-    queue.write_text(queue.read_text().replace("kept for history", "kept for quokkas"))
+    docs, out = built_fixture("basic", tmp_path)
+    shard = _new_words_in_queue_v1(docs)
     stopped = build_site(docs, out, index_later=True).pending
     assert stopped is not None
     stopped.stop()
-    shard = search.shard_of("area/queue-v1.html", 3)
     assert stopped.shards == {shard} and not stopped.indexed
     started = _spy_on_pagefind(monkeypatch)
     assert build_site(docs, out, reindex=stopped.shards).indexed  # no page changed since

@@ -205,6 +205,7 @@ def test_search_merges_the_bundles_of_a_large_site(watch: Watch, tmp_path: Path,
             result = watch.page.locator(".pagefind-ui__result-link").first
             result.wait_for(timeout=20000)
             assert result.inner_text() == "Rate limiter"
+            assert result.get_attribute("href") == "/rate-limiter.html"  # the page, not the bundle's scratch copy
             assert watch.page.locator(".pagefind-ui__filter-name", has_text="status").count() >= 1
         finally:
             httpd.shutdown()

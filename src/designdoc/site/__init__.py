@@ -4,7 +4,9 @@
     render.py   Markdown → sanitised HTML (markdown-it-py, Pygments, nh3), headings, TOC
     charts.py   inline SVG bar charts for the dashboard
     pages.py    the data each page template receives (catalog, dashboard, doc pages)
-    search.py   the pagefind index, made byte-for-byte reproducible
+    source.py   what the check's workers keep of each doc for its page (entry, rendered body)
+    search.py   the pagefind index, in bundles on large sites, made byte-for-byte reproducible
+    theme.py    the page templates, the static files, and a fingerprint of the site code
     build.py    gather → render → write, incrementally (a manifest of input hashes), then search
 
 Nothing here is imported by `designdoc check`: jinja2, pygments and nh3 load only

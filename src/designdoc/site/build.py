@@ -30,11 +30,8 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
 from .. import catalog as catalog_module
 from ..catalog import Entry
 from ..config import Config
@@ -43,12 +40,12 @@ from ..errors import UsageError
 from ..runner import Candidate, Checker, Project, discover, display
 from ..template import Template
 from . import pages
-from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap, relative
+from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap
 from .render import Rendered, pygments_css
 from .search import SearchIndex, bundle_folder, shard_count, shard_of
 from .source import Extractor, Source, body_of, render_body, still_valid
+from .theme import PACKAGE, fingerprint, render_page, search_record, static_files
 
-PACKAGE = Path(__file__).resolve().parent
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index" per bundle
 MANIFEST_FORMAT = 2
 PARALLEL_FROM = 48  # pages to render after the check; fewer are rendered in this process (a worker costs ~50 ms)
@@ -524,56 +521,3 @@ def _render_in_worker(job: tuple[str, Source]) -> Rendered:
 def _render_job(job: tuple[str, Source], sitemap: SiteMap, section_levels: int) -> Rendered:
     path, source = job
     return render_body(path, body_of(source), source.body_line, source.title_line, section_levels, sitemap)
-
-
-def search_record(source: Source) -> str:
-    """Return what pagefind indexes of a doc's page, as a page of its own (the same words, filters and title)."""
-    return render_page("search_record.html", {**pages.indexed_context(source), "body": source.rendered.html})
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.filters["page_href"] = lambda page, here: relative(here, page)
-    return env
-
-
-def render_page(template_name: str, context: dict) -> str:
-    """Render one page template (autoescaped, undefined names are errors)."""
-    from markupsafe import Markup
-
-    if "body" in context:
-        context = {**context, "body": Markup(context["body"])}  # sanitised by render.py
-    return _environment().get_template(template_name).render(**context)
-
-
-def static_files() -> list[Path]:
-    """Return the site's static files (CSS, JS, vendored Mermaid and its licence)."""
-    return [p for p in (PACKAGE / "static").rglob("*") if p.is_file() and not p.name.startswith(".")]
-
-
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """Return a hash of the site code, templates, static files and renderer versions.
-
-    A build by other code renders every page again.
-    """
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    for name in ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "jinja2"):
-        digest.update(f"{name}={_version(name)}".encode())
-    return digest.hexdigest()
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"

@@ -1,5 +1,5 @@
 """`python -m designdoc`: the same as the `designdoc` command."""
 
-from .cli import main
+from designdoc.cli import main
 
 raise SystemExit(main())

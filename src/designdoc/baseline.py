@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .diagnostics import Diagnostic
-from .errors import UsageError
+from designdoc.diagnostics import Diagnostic
+from designdoc.errors import UsageError
 
 VERSION = 1
 _LINE_NUMBER = re.compile(r"\b(lines?) \d+(?:, column \d+)?")
@@ -81,7 +81,7 @@ def dumps(diagnostics: Iterable[Diagnostic], root: Path | None = None) -> str:
 
 def write(path: Path, diagnostics: Iterable[Diagnostic]) -> None:
     """Write the baseline of these diagnostics to `path` (atomically; WriteError on failure)."""
-    from . import writer
+    from designdoc import writer
 
     data = dumps(diagnostics, Path(path).parent).encode("utf-8")
     if Path(path).exists():

@@ -44,7 +44,7 @@ import re
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from .markdown import Block, Body, Item
+from designdoc.markdown import Block, Body, Item
 
 _MAX_DEPTH = 8  # markdown-it's maxNesting is 20 levels; a list nests 2 levels, a quote 1
 _MAX_TABLE_CELLS = 0x10000  # markdown-it stops a table once it would invent this many cells

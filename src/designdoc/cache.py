@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from designdoc import __version__
 
 FORMAT = 3
 # everything a cached result is made of, and nothing else

@@ -20,16 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from . import gitdates
-from .config import Config
-from .diagnostics import Diagnostic, Severity
-from .document import Document
-from .gitdates import GitDates
-from .inline import plain_text
-from .lifecycle import STATUSES
-from .runner import Candidate, Checker, CheckResult, Project, discover, display
-from .schema import parse_date, parse_version
-from .template import Template
+from designdoc import gitdates
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Severity
+from designdoc.document import Document
+from designdoc.gitdates import GitDates
+from designdoc.inline import plain_text
+from designdoc.lifecycle import STATUSES
+from designdoc.runner import Candidate, Checker, CheckResult, Project, discover, display
+from designdoc.schema import parse_date, parse_version
+from designdoc.template import Template
 
 FIELDS = ("path", "title", "status", "version", "owners", "last_updated", "age_days", "tags", "errors",
           "warnings", "last_commit")

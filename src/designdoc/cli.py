@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import DesignDocError, UsageError
+from designdoc import __version__
+from designdoc.errors import DesignDocError, UsageError
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -53,7 +53,7 @@ def cli() -> None:
 
 
 def _split(values: Sequence[str]) -> list[str]:
-    from .rules import by_slug
+    from designdoc.rules import by_slug
 
     slugs = [s.strip() for value in values for s in value.split(",") if s.strip()]
     for slug in slugs:
@@ -63,21 +63,21 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 def _setup(config_file: str | None, template: str | None):  # noqa: ANN202
-    from . import config as config_module
-    from .runner import load_template
+    from designdoc import config as config_module
+    from designdoc.runner import load_template
 
     config = config_module.load(explicit=Path(config_file) if config_file else None)
     return config, load_template(config, template)
 
 
 def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
-    from .cli_tools import complete_rules
+    from designdoc.cli_tools import complete_rules
 
     return complete_rules(ctx, param, incomplete)
 
 
 def _complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
-    from .cli_tools import complete_statuses
+    from designdoc.cli_tools import complete_statuses
 
     return complete_statuses(ctx, param, incomplete)
 
@@ -112,10 +112,10 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
           jobs: int | None = None, no_cache: bool = False,
           baseline_file: str | None = None, update_baseline: str | None = None) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
-    from . import baseline
-    from .diagnostics import Severity
-    from .linter import select as select_rules
-    from .runner import Checker, discover
+    from designdoc import baseline
+    from designdoc.diagnostics import Severity
+    from designdoc.linter import select as select_rules
+    from designdoc.runner import Checker, discover
 
     if fix and diff:
         raise UsageError("--fix and --diff cannot be used together")
@@ -132,7 +132,7 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
         candidates = _as_walked(candidates, config)
     checker = Checker(config, tmpl, rules=rules, base=base)
     if fix or diff:
-        from .fixer import fix_files
+        from designdoc.fixer import fix_files
 
         result = fix_files(checker, candidates, write=fix, diff=diff, jobs=jobs, cache=not no_cache,
                            progress=_progress(len(candidates)))
@@ -147,7 +147,7 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
     else:
         extract = None
         if fmt == "sarif":  # its fixes need the texts as checked: their hashes, to read them again
-            from .fixer import TextHashes
+            from designdoc.fixer import TextHashes
 
             extract = TextHashes()
         result = checker.run(candidates, jobs=jobs, cache=not no_cache, progress=_progress(len(candidates)),
@@ -235,13 +235,13 @@ def _progress(total: int):  # noqa: ANN202 - a callback or None
 
 def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noqa: ANN001
     """Return the report in the asked format."""
-    from . import report
+    from designdoc import report
 
     if fmt == "json":
         return report.format_json(diagnostics, result.files)
     if fmt == "sarif":
-        from .fixer import texts_as_checked
-        from .sarif import format_sarif
+        from designdoc.fixer import texts_as_checked
+        from designdoc.sarif import format_sarif
 
         return format_sarif(diagnostics, texts_as_checked(diagnostics, getattr(result, "extracted", ())))
     if fmt == "github":
@@ -254,7 +254,7 @@ def _as_walked(candidates, config):  # noqa: ANN001,ANN202
     """Treat named files as met in a walk: non-docs and `exclude`d files are skipped silently."""
     import dataclasses
 
-    from .discovery import excluded
+    from designdoc.discovery import excluded
 
     return [dataclasses.replace(c, named=False) for c in candidates
             if not (c.named and excluded(c.path, c.path.parent, config))]
@@ -271,7 +271,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _checker(config_file: str | None = None, template: str | None = None):  # noqa: ANN202
-    from .runner import Checker
+    from designdoc.runner import Checker
 
     config, tmpl = _setup(config_file, template)
     return Checker(config, tmpl)
@@ -287,8 +287,8 @@ def _checker(config_file: str | None = None, template: str | None = None):  # no
 def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, ...], template: str | None,
         config_file: str | None) -> int:
     """Write a new doc from the template; print its path."""
-    from .operations import new_doc
-    from .runner import display
+    from designdoc.operations import new_doc
+    from designdoc.runner import display
 
     checker = _checker(config_file, template)
     path = new_doc(title, checker.config, checker.template, directory=Path(directory) if directory else None,
@@ -304,7 +304,7 @@ def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, .
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | None) -> int:
     """Move DOC to NEW_STATUS, if the lifecycle and its gates allow it."""
-    from .operations import change_status
+    from designdoc.operations import change_status
 
     written = change_status(Path(doc), new_status, [Path(p) for p in by], _checker(config_file))
     if written:
@@ -320,7 +320,7 @@ def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | No
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 def bump(doc: str, part: str, config_file: str | None) -> int:
     """Bump DOC's version (semver) and set its dates to today."""
-    from .operations import bump as bump_version
+    from designdoc.operations import bump as bump_version
 
     click.echo(f"{doc}: version {bump_version(Path(doc), part, _checker(config_file))}")
     return 0
@@ -329,7 +329,7 @@ def bump(doc: str, part: str, config_file: str | None) -> int:
 @cli.command("rules")
 def rules_command() -> int:
     """List every rule with its default severity and whether it can fix."""
-    from .rules import ALL_RULES
+    from designdoc.rules import ALL_RULES
 
     width = max(len(r.slug) for r in ALL_RULES)
     click.echo(f"{'rule':<{width}}  {'default':<12}  fix  summary")
@@ -342,7 +342,7 @@ def rules_command() -> int:
 @click.argument("slug", shell_complete=_complete_rules)
 def rule_command(slug: str) -> int:
     """Show one rule's documentation."""
-    from .rules import by_slug
+    from designdoc.rules import by_slug
 
     found = by_slug(slug)
     if found is None:
@@ -353,11 +353,11 @@ def rule_command(slug: str) -> int:
     return 0
 
 
-from . import cli_template  # noqa: E402,F401
+from designdoc import cli_template  # noqa: E402,F401
 
 
-from . import cli_tools  # noqa: E402,F401
+from designdoc import cli_tools  # noqa: E402,F401
 
 
-from . import cli_catalog  # noqa: E402,F401  (registers list, index, graph)
-from . import cli_site  # noqa: E402,F401
+from designdoc import cli_catalog  # noqa: E402,F401  (registers list, index, graph)
+from designdoc import cli_site  # noqa: E402,F401

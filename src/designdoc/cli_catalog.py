@@ -11,16 +11,16 @@ from pathlib import Path
 
 import click
 
-from . import writer
-from .cli import _setup, cli
-from .errors import UsageError, WriteError
+from designdoc import writer
+from designdoc.cli import _setup, cli
+from designdoc.errors import UsageError, WriteError
 
 LIST_FORMATS = ("table", "json", "csv")
 GRAPH_FORMATS = ("mermaid", "dot", "json")
 
 
 def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | None):  # noqa: ANN202
-    from . import catalog
+    from designdoc import catalog
 
     config, tmpl = _setup(config_file, template)
     targets = list(paths) or list(config.paths) or ["."]
@@ -51,7 +51,7 @@ def _common(function):  # noqa: ANN001, ANN202
 def list_command(paths: tuple[str, ...], config_file: str | None, template: str | None, statuses: tuple[str, ...],
                  owner: str | None, tag: str | None, stale: int | None, sort_by: str, fmt: str) -> int:
     """List design docs with status, owners, dates, tags and findings."""
-    from . import catalog
+    from designdoc import catalog
 
     if sort_by not in catalog.FIELDS:
         raise UsageError(f"--sort: unknown field {sort_by!r} (expected one of: {', '.join(catalog.FIELDS)})")
@@ -63,7 +63,7 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
     if not loaded.git.available and loaded.entries:
         click.echo(f"designdoc: note: no commit dates ({loaded.git.reason}); last_commit is empty", err=True)
     elif loaded.git.shallow:
-        from .gitdates import SHALLOW_NOTE
+        from designdoc.gitdates import SHALLOW_NOTE
 
         click.echo(f"designdoc: warning: {SHALLOW_NOTE}", err=True)
     if fmt == "json":
@@ -83,7 +83,7 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
 def index_command(paths: tuple[str, ...], config_file: str | None, template: str | None, output: str | None,
                   check_only: bool) -> int:
     """Write a Markdown catalog, one table per status, between index markers in FILE."""
-    from . import catalog
+    from designdoc import catalog
 
     if check_only and output is None:
         raise UsageError("--check needs --output FILE")
@@ -122,7 +122,7 @@ def _decode(data: bytes, output: str) -> tuple[str, bool]:
 
 
 def _newline(text: str | None) -> str:
-    from .text import newline_of
+    from designdoc.text import newline_of
 
     return newline_of(text) if text else "\n"
 
@@ -132,7 +132,7 @@ def _newline(text: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="mermaid", show_default=True)
 def graph_command(paths: tuple[str, ...], config_file: str | None, template: str | None, fmt: str) -> int:
     """Print the supersede relations and doc-to-doc links as a graph."""
-    from . import catalog
+    from designdoc import catalog
 
     loaded = _catalog(paths, config_file, template)
     render = {"mermaid": catalog.graph_mermaid, "dot": catalog.graph_dot, "json": catalog.graph_json}[fmt]

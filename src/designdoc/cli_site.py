@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli import ProgressLine, _setup, build_stages, cli, on_terminal
+from designdoc.cli import ProgressLine, _setup, build_stages, cli, on_terminal
 
 
 def _common(function):
@@ -30,7 +30,7 @@ def _common(function):
 def build_command(paths: tuple[str, ...], config_file: str | None, template: str | None, output: str,
                   jobs: int | None, no_search: bool) -> int:
     """Publish the docs as a static site: catalog, dashboard, one page per doc, search."""
-    from .site.build import build
+    from designdoc.site.build import build
 
     config, tmpl = _setup(config_file, template)
     targets = list(paths) or list(config.paths) or ["."]
@@ -61,7 +61,7 @@ def build_command(paths: tuple[str, ...], config_file: str | None, template: str
 def serve_command(paths: tuple[str, ...], config_file: str | None, template: str | None, port: int,
                   host: str) -> int:
     """Preview the site: build it, serve it, rebuild and reload open pages on every save."""
-    from .server import serve
+    from designdoc.server import serve
 
     targets = list(paths) or None
     return serve(targets, host=host, port=port, config_file=config_file, template=template)

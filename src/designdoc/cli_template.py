@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli import cli
+from designdoc.cli import cli
 
 _PREVIEW = 70  # characters of guidance shown per section in the text format
 
@@ -28,9 +28,9 @@ def template_group() -> None:
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 def show(template: str | None, fmt: str, config_file: str | None) -> int:
     """Show what template T (default: the configured one, else the built-in) asks of a doc."""
-    from . import config as config_module
-    from .runner import load_template
-    from .template import contract
+    from designdoc import config as config_module
+    from designdoc.runner import load_template
+    from designdoc.template import contract
 
     config = config_module.load(explicit=Path(config_file) if config_file else None)
     data = contract(load_template(config, template))

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-from .cli import cli
-from .errors import DesignDocError, UsageError, WriteError
+from designdoc.cli import cli
+from designdoc.errors import DesignDocError, UsageError, WriteError
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -21,7 +21,7 @@ SHELLS = ("bash", "zsh", "fish")
 @cli.command("lsp")
 def lsp_command() -> int:
     """Run the language server on stdin/stdout (for editors)."""
-    from .lsp import serve  # pygls loads only here: `check` must stay quick to start
+    from designdoc.lsp import serve  # pygls loads only here: `check` must stay quick to start
 
     serve()
     return 0
@@ -31,9 +31,9 @@ def lsp_command() -> int:
 @click.option("--template", metavar="T", help="Start from this team template file (sets `template =`).")
 def init_command(template: str | None) -> int:
     """Write designdoc.toml with every default, create the docs folder, print hook and CI snippets."""
-    from . import template as template_module
-    from .config import Config
-    from .project_init import CONFIG_NAME, ci_snippet, config_text, precommit_snippet
+    from designdoc import template as template_module
+    from designdoc.config import Config
+    from designdoc.project_init import CONFIG_NAME, ci_snippet, config_text, precommit_snippet
 
     target = Path(CONFIG_NAME)
     _refuse_existing(target)
@@ -84,7 +84,7 @@ def completion_command(shell: str) -> int:
 
 def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Complete rule slugs, also after commas (`--select section-missing,sec<TAB>`)."""
-    from .rules import ALL_RULES
+    from designdoc.rules import ALL_RULES
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
@@ -95,8 +95,8 @@ def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) 
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Complete lifecycle statuses (the configured vocabulary, if any)."""
-    from . import config as config_module
-    from .lifecycle import STATUSES, TRANSITIONS
+    from designdoc import config as config_module
+    from designdoc.lifecycle import STATUSES, TRANSITIONS
 
     try:
         vocabulary = config_module.load().statuses or STATUSES
@@ -116,12 +116,12 @@ def _reachable_from(status: str, transitions: dict[str, frozenset[str]]) -> str:
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 def schema_command(what: str, template: str | None, config_file: str | None) -> int:
     """Print the JSON Schema (2020-12) of the front matter or of the config file."""
-    from . import json_schema
+    from designdoc import json_schema
 
     if what == "config":
         schema = json_schema.config_schema()
     else:
-        from .cli import _setup
+        from designdoc.cli import _setup
 
         config, tmpl = _setup(config_file, template)
         schema = json_schema.frontmatter_schema(tmpl, config)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Severity
-from .errors import ConfigError, TemplateError
+from designdoc.diagnostics import Severity
+from designdoc.errors import ConfigError, TemplateError
 
 CONFIG_NAMES = ("designdoc.toml", "pyproject.toml")
 STRICT_STATUSES = ("review", "approved", "implemented", "deprecated", "superseded")
@@ -157,7 +157,7 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
 def _sections(value: Any, where: str) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: sections: expected a table of section names")
-    from .template import section_rules_from
+    from designdoc.template import section_rules_from
 
     try:
         section_rules_from(value, where)  # validates option names and requirement words
@@ -167,7 +167,7 @@ def _sections(value: Any, where: str) -> dict[str, dict[str, Any]]:
 
 
 def _rules(value: Any, where: str) -> dict[str, RuleConfig]:
-    from .rules import by_slug
+    from designdoc.rules import by_slug
 
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: rules: expected a table of rule slugs")

@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .errors import UsageError
-from .template import Template
+from designdoc.config import Config
+from designdoc.errors import UsageError
+from designdoc.template import Template
 
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
 SKIP_DIRS = frozenset(("node_modules", "__pycache__"))

@@ -15,13 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from . import frontmatter as fm_module
-from . import markdown
-from .frontmatter import FrontMatter
-from .inline import Link, links_in, plain_text, reference_definition, unique_slugs
-from .markdown import Block
-from .template import Template, TemplateSection, block_text, guidance_units, section_key
-from .text import LineIndex, fingerprint, newline_of, split_lines, squeeze
+from designdoc import frontmatter as fm_module
+from designdoc import markdown
+from designdoc.frontmatter import FrontMatter
+from designdoc.inline import Link, links_in, plain_text, reference_definition, unique_slugs
+from designdoc.markdown import Block
+from designdoc.template import Template, TemplateSection, block_text, guidance_units, section_key
+from designdoc.text import LineIndex, fingerprint, newline_of, split_lines, squeeze
 
 SIMILARITY = 0.85
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 
-from .diagnostics import Edit
-from .document import Document
-from .frontmatter import Node
-from .schema import looks_numeric
+from designdoc.diagnostics import Edit
+from designdoc.document import Document
+from designdoc.frontmatter import Node
+from designdoc.schema import looks_numeric
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_./@(][^:#\n]*[^:\s]|[A-Za-z0-9]")
 _YAML_WORDS = re.compile(r"(?i)y|n|yes|no|true|false|on|off|null|~")

@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import document as document_module
-from . import writer
-from .diagnostics import Diagnostic, Edit, Fix
-from .document import Document
-from .errors import WriteError
-from .linter import lint
-from .text import text_hash
+from designdoc import document as document_module
+from designdoc import writer
+from designdoc.diagnostics import Diagnostic, Edit, Fix
+from designdoc.document import Document
+from designdoc.errors import WriteError
+from designdoc.linter import lint
+from designdoc.text import text_hash
 
 MAX_ROUNDS = 10
 
@@ -244,8 +244,8 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     supersede relation) edits the other doc first, whose own fixes then run on the result.
     After writing, the tree is checked again, so the report says what the files now hold.
     """
-    from .rules._project import cross_file_edits, is_project_rule
-    from .runner import Project
+    from designdoc.rules._project import cross_file_edits, is_project_rule
+    from designdoc.runner import Project
 
     result = checker.run(candidates, extract=TextHashes(), jobs=jobs, cache=cache, progress=progress)
     checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]

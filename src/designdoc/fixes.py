@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import Edit, Fix
-from .document import Document
-from .template import TemplateField, TemplateSection
+from designdoc.diagnostics import Edit, Fix
+from designdoc.document import Document
+from designdoc.template import TemplateField, TemplateSection
 
 
 def missing_field_fix(doc: Document, spec: TemplateField) -> Fix | None:

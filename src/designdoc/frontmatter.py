@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .text import LineIndex
+from designdoc.text import LineIndex
 
 try:  # libyaml is ~7x faster; the pure-Python parser gives the same events
     _Loader: type = yaml.CSafeLoader

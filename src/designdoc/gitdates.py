@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from designdoc.errors import UsageError
 
 TIMEOUT = 120  # seconds for the one `git log`; a larger history is reported as unavailable
 SHALLOW_NOTE = ("shallow clone: commit dates are those of the oldest fetched commit for older files "

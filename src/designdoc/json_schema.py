@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .config import Config
-from .diagnostics import Severity
-from .lifecycle import STATUSES
-from .rules import ALL_RULES, Rule
-from .schema import DESIGN_DOC, EMAIL_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS
-from .template import REQUIREMENTS, SectionRules, Template, TemplateField
+from designdoc.config import Config
+from designdoc.diagnostics import Severity
+from designdoc.lifecycle import STATUSES
+from designdoc.rules import ALL_RULES, Rule
+from designdoc.schema import DESIGN_DOC, EMAIL_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS
+from designdoc.template import REQUIREMENTS, SectionRules, Template, TemplateField
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)

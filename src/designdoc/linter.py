@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .config import Config
-from .diagnostics import Diagnostic, Severity
-from .document import Document
-from .rules import ALL_RULES, COMPLETENESS, Context, Rule
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Severity
+from designdoc.document import Document
+from designdoc.rules import ALL_RULES, COMPLETENESS, Context, Rule
 
 _SUPPRESS = re.compile(r"<!--\s*designdoc-disable(?P<next>-next-line)?\s+(?P<slugs>[\w\-, ]+?)\s*-->")
 

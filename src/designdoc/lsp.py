@@ -28,15 +28,15 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from . import __version__
-from . import config as config_module
-from .config import Config
-from .diagnostics import Diagnostic, Edit, Severity
-from .document import Document
-from .document import parse as parse_document
-from .errors import DesignDocError
-from .rules import Rule, by_slug
-from .template import Template
+from designdoc import __version__
+from designdoc import config as config_module
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Edit, Severity
+from designdoc.document import Document
+from designdoc.document import parse as parse_document
+from designdoc.errors import DesignDocError
+from designdoc.rules import Rule, by_slug
+from designdoc.template import Template
 
 LOG = logging.getLogger("designdoc.lsp")
 SOURCE = "designdoc"
@@ -119,7 +119,7 @@ class Analyzer:
 
     def setup(self, folder: Path) -> tuple[Config, Template]:
         """Return the config and template for files in `folder` (DesignDocError when unusable)."""
-        from .runner import load_template
+        from designdoc.runner import load_template
 
         config = config_module.load(start=folder)
         template_path = Path(config.template) if config.template else None
@@ -137,8 +137,8 @@ class Analyzer:
     def analyze(self, path: Path, text: str, *, version: int | None = None,
                 encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
         """Check a buffer's text; (None, []) when the file is no design doc."""
-        from .linter import lint, select
-        from .runner import Checker, Project, display, today
+        from designdoc.linter import lint, select
+        from designdoc.runner import Checker, Project, display, today
 
         config, template = self.setup(path.parent)
         bom = text.startswith("\ufeff")
@@ -157,7 +157,7 @@ class Analyzer:
     @staticmethod
     def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:
         """Return True for a design doc: as in a folder walk (its doc_type), or a file under `paths`."""
-        from .discovery import looks_like_doc
+        from designdoc.discovery import looks_like_doc
 
         if looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
             return True
@@ -312,9 +312,9 @@ class DesignDocServer(LanguageServer):
 
     def fix_all(self, uri: str) -> types.CodeAction | None:
         """Return a source action applying every fix, as `check --fix` would, to the buffer."""
-        from .fixer import fix_text
-        from .linter import lint, select
-        from .runner import Project, today
+        from designdoc.fixer import fix_text
+        from designdoc.linter import lint, select
+        from designdoc.runner import Project, today
 
         state = self.states.get(uri)
         if state is None or not any(d.fix for d in state.diagnostics):

@@ -16,19 +16,19 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import document as document_module
-from . import writer
-from .config import Config
-from .diagnostics import Diagnostic, Edit, Severity
-from .document import Document
-from .edits import add_list_item, replace_list, set_footer, set_scalar
-from .errors import LifecycleError, UsageError, WriteError
-from .fixer import apply_edits
-from .lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
-from .linter import lint
-from .runner import Checker, Project, display
-from .schema import parse_version
-from .template import Template
+from designdoc import document as document_module
+from designdoc import writer
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Edit, Severity
+from designdoc.document import Document
+from designdoc.edits import add_list_item, replace_list, set_footer, set_scalar
+from designdoc.errors import LifecycleError, UsageError, WriteError
+from designdoc.fixer import apply_edits
+from designdoc.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
+from designdoc.linter import lint
+from designdoc.runner import Checker, Project, display
+from designdoc.schema import parse_version
+from designdoc.template import Template
 
 PARTS = ("major", "minor", "patch")
 

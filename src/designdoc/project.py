@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
-from .discovery import Candidate, real_path, walk
-from .inline import plain_text, unique_slugs
+from designdoc.config import Config
+from designdoc.discovery import Candidate, real_path, walk
+from designdoc.inline import plain_text, unique_slugs
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from .config import Config
+from designdoc.config import Config
 
 CONFIG_NAME = "designdoc.toml"
 

@@ -17,9 +17,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import document as document_module
-from .discovery import _UNSUPPORTED_BOMS, Candidate, display, head, looks_like_doc
-from .template import Template
+from designdoc import document as document_module
+from designdoc.discovery import _UNSUPPORTED_BOMS, Candidate, display, head, looks_like_doc
+from designdoc.template import Template
 
 
 class Skip(Exception):

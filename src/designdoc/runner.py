@@ -27,22 +27,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import cache as cache_module
-from . import document as document_module
-from . import gitdates, reading
-from . import template as template_module
-from .cache import Cache
-from .config import Config
-from .diagnostics import Diagnostic, Severity
-from .discovery import Candidate, discover, display, looks_like_doc, real_path, unique_files
-from .document import Document
-from .errors import TemplateError, UsageError
-from .gitdates import GitDates
-from .linter import lint, select, suppressions
-from .project import Project
-from .rules import Rule
-from .rules._project import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
-from .template import Template, section_rules_from
+from designdoc import cache as cache_module
+from designdoc import document as document_module
+from designdoc import gitdates, reading
+from designdoc import template as template_module
+from designdoc.cache import Cache
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Severity
+from designdoc.discovery import Candidate, discover, display, looks_like_doc, real_path, unique_files
+from designdoc.document import Document
+from designdoc.errors import TemplateError, UsageError
+from designdoc.gitdates import GitDates
+from designdoc.linter import lint, select, suppressions
+from designdoc.project import Project
+from designdoc.rules import Rule
+from designdoc.rules._project import DocFacts, ProjectContext, ProjectFacts, facts_of, is_project_rule, status_in
+from designdoc.template import Template, section_rules_from
 
 # a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
 __all__ = ["CachedExtract", "Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display",

@@ -22,10 +22,10 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
-from . import __version__
-from .diagnostics import Diagnostic, Edit, Fix, Severity
-from .rules import ALL_RULES, COMPLETENESS, Rule
-from .text import LineIndex
+from designdoc import __version__
+from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.rules import ALL_RULES, COMPLETENESS, Rule
+from designdoc.text import LineIndex
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .errors import DesignDocError, UsageError
+from designdoc.errors import DesignDocError, UsageError
 
 if TYPE_CHECKING:
-    from .site.search import SearchIndex
+    from designdoc.site.search import SearchIndex
 
 LIVE_PREFIX = "/_designdoc-live/"
 LIVE_SCRIPT = Path(__file__).resolve().parent / "site" / "live.js"
@@ -126,9 +126,9 @@ class LiveSite:
         After the first good build, pages reload as soon as they are written: the search
         index is finished in a thread, and dropped if a newer build comes first.
         """
-        from . import config as config_module
-        from .runner import load_template
-        from .site.build import build
+        from designdoc import config as config_module
+        from designdoc.runner import load_template
+        from designdoc.site.build import build
 
         self.drop_index()
         if not self.watch:  # until a config is read: the targets (or the current folder) and the config file named
@@ -359,7 +359,7 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
 
 def _first_build(live: LiveSite) -> str | None:
     """Build the site before serving it, with a progress line on a terminal (a large tree takes a while)."""
-    from .cli import ProgressLine, build_stages, on_terminal
+    from designdoc.cli import ProgressLine, build_stages, on_terminal
 
     line = ProgressLine() if on_terminal() else None
     try:

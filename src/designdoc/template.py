@@ -23,11 +23,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from . import frontmatter, markdown
-from .errors import TemplateError
-from .inline import plain_text
-from .markdown import Block
-from .text import LineIndex, fingerprint, split_lines, squeeze
+from designdoc import frontmatter, markdown
+from designdoc.errors import TemplateError
+from designdoc.inline import plain_text
+from designdoc.markdown import Block
+from designdoc.text import LineIndex, fingerprint, split_lines, squeeze
 
 REQUIREMENTS = ("list", "diagram", "non-goals", "alternatives", "acceptance-criteria",
                 "resolved-questions", "table", "code")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import content, crossdoc, frontmatter, links, structure, text
-from ._registry import COMPLETENESS, Context, Rule
+from designdoc.rules import content, crossdoc, frontmatter, links, structure, text
+from designdoc.rules._registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     frontmatter.frontmatter_missing,

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..config import Config
-from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..document import Document
-from ..frontmatter import parse as parse_front_matter
-from ..schema import parse_date
-from ..text import LineIndex, split_lines
-from ._registry import rule
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.document import Document
+from designdoc.frontmatter import parse as parse_front_matter
+from designdoc.schema import parse_date
+from designdoc.text import LineIndex, split_lines
+from designdoc.rules._registry import rule
 
 SUPERSEDES, SUPERSEDED_BY = "supersedes", "superseded_by"
 _PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..config import Config
-from ..diagnostics import Diagnostic, Fix, Severity
-from ..document import Document
-from ..errors import ConfigError
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic, Fix, Severity
+from designdoc.document import Document
+from designdoc.errors import ConfigError
 
 COMPLETENESS = "completeness"  # warning while a doc is a draft, error from review on
 O = TypeVar("O")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
-from ..frontmatter import Field, Node
-from ..lifecycle import APPROVED_ON, STATUSES
-from ..schema import (DESIGN_DOC, EMAIL_FIELDS, LIST_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS, is_email,
+from designdoc.diagnostics import Diagnostic, Severity
+from designdoc.frontmatter import Field, Node
+from designdoc.lifecycle import APPROVED_ON, STATUSES
+from designdoc.schema import (DESIGN_DOC, EMAIL_FIELDS, LIST_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS, is_email,
                       is_placeholder_email, looks_numeric, parse_date, parse_version)
-from ..template import _PLACEHOLDER
-from ._registry import Context, rule
+from designdoc.template import _PLACEHOLDER
+from designdoc.rules._registry import Context, rule
 
 
 def _schema(ctx: Context) -> bool:
@@ -133,7 +133,7 @@ def field_missing(ctx: Context) -> Iterator[Diagnostic]:
     for spec in ctx.template.fields:
         if spec.name in front.fields or spec.name in optional:
             continue
-        from ..fixes import missing_field_fix
+        from designdoc.fixes import missing_field_fix
 
         yield ctx.report(f"Missing required field {spec.name!r}", line=front.start_line,
                          fix=missing_field_fix(ctx.doc, spec), subject=spec.name)

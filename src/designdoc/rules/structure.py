@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..document import Section
-from ..fixes import footer_text, insert_section_fix
-from ..inline import plain_text
-from ..schema import parse_date
-from ..template import section_key
-from ._registry import COMPLETENESS, Context, rule
+from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.document import Section
+from designdoc.fixes import footer_text, insert_section_fix
+from designdoc.inline import plain_text
+from designdoc.schema import parse_date
+from designdoc.template import section_key
+from designdoc.rules._registry import COMPLETENESS, Context, rule
 
 
 @rule("title-missing", severity=Severity.ERROR)

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..inline import code_spans, mask, mask_code
-from ..text import LineIndex
-from ._registry import COMPLETENESS, Context, rule
+from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.inline import code_spans, mask, mask_code
+from designdoc.text import LineIndex
+from designdoc.rules._registry import COMPLETENESS, Context, rule
 
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")

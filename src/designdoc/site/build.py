@@ -32,19 +32,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import catalog as catalog_module
-from ..catalog import Entry
-from ..config import Config
-from ..diagnostics import Diagnostic
-from ..errors import UsageError
-from ..runner import Candidate, Checker, Project, discover, display
-from ..template import Template
-from . import pages
-from .links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap
-from .render import Rendered, pygments_css
-from .search import SearchIndex, bundle_folder, shard_count, shard_of
-from .source import Extractor, Source, body_of, render_body, still_valid
-from .theme import PACKAGE, fingerprint, render_page, search_record, static_files
+from designdoc import catalog as catalog_module
+from designdoc.catalog import Entry
+from designdoc.config import Config
+from designdoc.diagnostics import Diagnostic
+from designdoc.errors import UsageError
+from designdoc.runner import Candidate, Checker, Project, discover, display
+from designdoc.template import Template
+from designdoc.site import pages
+from designdoc.site.links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap
+from designdoc.site.render import Rendered, pygments_css
+from designdoc.site.search import SearchIndex, bundle_folder, shard_count, shard_of
+from designdoc.site.source import Extractor, Source, body_of, render_body, still_valid
+from designdoc.site.theme import PACKAGE, fingerprint, render_page, search_record, static_files
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index" per bundle
 MANIFEST_FORMAT = 2

@@ -15,11 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
-from ..catalog import Catalog, Entry
-from ..diagnostics import Diagnostic
-from .charts import Bar, bar_chart
-from .links import SiteMap, relative, root_of
-from .source import Source
+from designdoc.catalog import Catalog, Entry
+from designdoc.diagnostics import Diagnostic
+from designdoc.site.charts import Bar, bar_chart
+from designdoc.site.links import SiteMap, relative, root_of
+from designdoc.site.source import Source
 
 STALE_STATUSES = ("draft", "review")  # as the `stale` rule: only open docs go stale
 BANNERS = {

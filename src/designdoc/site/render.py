@@ -32,8 +32,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from ..inline import plain_text, unique_slugs
-from .links import Target
+from designdoc.inline import plain_text, unique_slugs
+from designdoc.site.links import Target
 
 TOC_DEPTH = 3  # h2 and h3 in the table of contents
 MAX_HIGHLIGHT = 200_000  # characters; a bigger code block is shown plain

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .links import SEARCH_DIR
+from designdoc.site.links import SEARCH_DIR
 
 SIGNATURE = b"pagefind_dcd"
 TIMEOUT = 900  # seconds

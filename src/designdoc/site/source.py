@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Entry, entry_of, resolve_references, written_references
-from ..document import Document, decode
-from ..errors import UsageError
-from ..project import Project
-from ..text import split_lines, text_hash
-from . import render as render_module
-from .links import SiteMap
-from .render import Rendered
+from designdoc.catalog import Entry, entry_of, resolve_references, written_references
+from designdoc.document import Document, decode
+from designdoc.errors import UsageError
+from designdoc.project import Project
+from designdoc.text import split_lines, text_hash
+from designdoc.site import render as render_module
+from designdoc.site.links import SiteMap
+from designdoc.site.render import Rendered
 
 
 @dataclass(frozen=True, slots=True)

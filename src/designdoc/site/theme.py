@@ -13,10 +13,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from . import pages
-from .links import relative
-from .source import Source
+from designdoc import __version__
+from designdoc.site import pages
+from designdoc.site.links import relative
+from designdoc.site.source import Source
 
 PACKAGE = Path(__file__).resolve().parent
 

@@ -17,9 +17,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from designdoc import config as config_module
-from designdoc.diagnostics import Diagnostic
-from designdoc.runner import Candidate, Checker, load_template
+from designdoc.config import load as config_module
+from designdoc.model.diagnostics import Diagnostic
+from designdoc.check.runner import Candidate, Checker, load_template
 
 MARKER = re.compile(
     r"(?:<!--\s*|#\s*)expect:\s*(?P<slug>[a-z][a-z0-9-]*)(?:\s+(?P<severity>error|warning|info))?"

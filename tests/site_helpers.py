@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import FIXTURES, TODAY
 
-from designdoc.config import Config
-from designdoc.runner import load_template
+from designdoc.config.load import Config
+from designdoc.check.runner import load_template
 from designdoc.site.build import BuildResult, build
 
 SITE_FIXTURES = FIXTURES / "site"

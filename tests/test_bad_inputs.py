@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designdoc import frontmatter
-from designdoc.cli import main
-from designdoc.text import split_lines
+from designdoc.parse import frontmatter
+from designdoc.cli.main import main
+from designdoc.model.text import split_lines
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "rate-limiter.md"
 # The example with its dates (last_updated, footer) set before the pinned today: it checks clean.
@@ -813,7 +813,7 @@ def test_doc_with_nothing_to_fix_is_not_rewritten(work: Path, capsys: pytest.Cap
 
 def test_doc_changed_between_check_and_fix_is_not_fixed(work: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from designdoc import fixer
+    from designdoc.operations import fix as fixer
 
     doc = write(work / "docs" / "doc.md", DAMAGED)
     edited = DAMAGED.replace("# Purpose", "# Purpose\n\nEdited while fixing.", 1)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import baseline
-from designdoc import config as config_module
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.errors import UsageError
-from designdoc.runner import Candidate, Checker, load_template
+from designdoc.check import baseline
+from designdoc.config import load as config_module
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.model.errors import UsageError
+from designdoc.check.runner import Candidate, Checker, load_template
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "event-bus-migration.md"
 

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designdoc import blockscan, markdown
-from designdoc.document import body_source as body_of  # the body exactly as `document.parse` cuts it
+from designdoc.parse import blockscan
+from designdoc.parse import body as markdown
+from designdoc.parse.document import body_source as body_of  # the body exactly as `document.parse` cuts it
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

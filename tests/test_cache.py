@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import cache
-from designdoc.cli import main
+from designdoc.check import cache
+from designdoc.parse import template as template_module
+from designdoc.cli.main import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -63,7 +64,7 @@ def test_settings_invalidate_the_cache(tree: Path, capsys: pytest.CaptureFixture
     if change == "config":
         (tree / "designdoc.toml").write_text('paths = ["docs"]\n[rules.purpose-too-long]\nmax_sentences = 1\n')
     elif change == "template":
-        template = (Path(cache.__file__).parent / "templates" / "design_doc.md").read_text("utf-8")
+        template = template_module.builtin_path().read_text("utf-8")
         (tree / "tpl.md").write_text(template.replace("## Appendix", "## Glossary"), "utf-8")
         (tree / "designdoc.toml").write_text('paths = ["docs"]\ntemplate = "tpl.md"\n')
     elif change == "version":
@@ -104,7 +105,7 @@ def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFix
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from designdoc import cli
+    from designdoc.cli import main as cli
 
     for copy in range(15, 60):  # 240 docs: past the threshold
         shutil.copytree(EXAMPLES, tree / "docs" / f"team{copy:02d}")
@@ -139,7 +140,7 @@ def test_a_run_leaves_the_collector_as_it_found_it(tree: Path, capsys: pytest.Ca
     """A warm run freezes what it loaded, and a long-lived process (serve, the LSP) gets it all back."""
     import gc
 
-    from designdoc import runner
+    from designdoc.check import runner
 
     report(capsys)  # fills the cache
     assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.cli import main
-from designdoc.lifecycle import STATUSES
+from designdoc.cli.main import main
+from designdoc.model.lifecycle import STATUSES
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "rate-limiter.md"
 DATE = "2025-05-20"

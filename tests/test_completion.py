@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.shell_completion import BashComplete
 
-from designdoc.cli import cli, main
-from designdoc.lifecycle import STATUSES
+from designdoc.cli.main import cli, main
+from designdoc.model.lifecycle import STATUSES
 from designdoc.rules import ALL_RULES
 
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import config as config_module
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.document import decode, parse
-from designdoc.fixer import apply_edits
-from designdoc.linter import lint
+from designdoc.config import load as config_module
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.parse.document import decode, parse
+from designdoc.operations.fix import apply_edits
+from designdoc.check.linter import lint
 from designdoc.rules import ALL_RULES
 from designdoc.rules import crossdoc
 from designdoc.rules.crossdoc import CrossFileFix, cross_file_edits, reference_to
-from designdoc.runner import Checker, discover, load_template
+from designdoc.check.runner import Checker, discover, load_template
 
 TREE = Path(__file__).parent / "fixtures" / "catalog"
 CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"
@@ -236,7 +236,7 @@ def test_ignored_project_rules_are_not_run(here: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", title="New"))
     config = config_module.from_table({})
-    from designdoc.linter import select
+    from designdoc.check.linter import select
 
     checker = Checker(config, load_template(config), rules=select(ignore=["supersede-asymmetric"]))
     candidates, _ = discover(["."], config)
@@ -258,7 +258,7 @@ def test_per_file_findings_are_the_same_with_and_without_the_project_phase(tmp_p
     shutil.copytree(TREE, tmp_path / "tree")
     monkeypatch.chdir(tmp_path / "tree")
     config = config_module.from_table({})
-    from designdoc.linter import select
+    from designdoc.check.linter import select
 
     candidates, _ = discover(["docs"], config)
     everything = Checker(config, load_template(config)).run(candidates).diagnostics

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import config as config_module
-from designdoc import gitdates
-from designdoc.cli import main
-from designdoc.diagnostics import Severity
-from designdoc.runner import Checker, discover, load_template
+from designdoc.config import load as config_module
+from designdoc.check import git as gitdates
+from designdoc.cli.main import main
+from designdoc.model.diagnostics import Severity
+from designdoc.check.runner import Checker, discover, load_template
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"
@@ -271,7 +271,7 @@ def test_a_new_doc_must_start_as_draft_or_review(branch: Path) -> None:
 
 
 def test_an_unknown_base_is_a_usage_error(branch: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from designdoc.errors import UsageError
+    from designdoc.model.errors import UsageError
 
     (branch / "docs" / "a.md").write_text(with_status(doc("2025-01-10"), "review"))
     with pytest.raises(UsageError, match="--base no-such-branch: "):

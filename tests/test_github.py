@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.cli import main
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.report import format_github, github_line
+from designdoc.cli.main import main
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.output.text import format_github, github_line
 
 ROOT = Path(__file__).parent.parent
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import config as config_module
-from designdoc.cli import main
-from designdoc.config import Config
+from designdoc.config import load as config_module
+from designdoc.cli.main import main
+from designdoc.config.load import Config
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "templates" / "rfc" / "template.md"
 

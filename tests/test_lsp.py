@@ -24,8 +24,8 @@ from lsprotocol import types
 from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.client import LanguageClient
 
-from designdoc.linter import select
-from designdoc.lsp import code_point_column, create_server, lsp_character
+from designdoc.check.linter import select
+from designdoc.lsp.server import code_point_column, create_server, lsp_character
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -220,9 +220,9 @@ def test_open_fix_and_see_the_diagnostic_go_over_stdio() -> None:
 
 
 def test_check_does_not_import_pygls() -> None:
-    code = ("import sys; from designdoc.cli import main;"
+    code = ("import sys; from designdoc.cli.main import main;"
             "main(['check', 'examples/rate-limiter.md', '--format', 'json']);"
-            "sys.exit('pygls' in sys.modules or 'designdoc.lsp' in sys.modules)")
+            "sys.exit('pygls' in sys.modules or 'designdoc.lsp.server' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
@@ -317,7 +317,7 @@ def test_fix_all_applies_every_fix_and_non_docs_get_no_diagnostics(tmp_path: Pat
 
 
 def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
-    from designdoc.lsp import Analyzer
+    from designdoc.lsp.server import Analyzer
 
     text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
     buffer, found = Analyzer().analyze(tmp_path / "doc.md", "\ufeff" + text, version=7)
@@ -329,7 +329,7 @@ def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
 
 
 def test_links_and_references_of_the_unsaved_buffer_are_checked(tmp_path: Path) -> None:
-    from designdoc.lsp import Analyzer
+    from designdoc.lsp.server import Analyzer
 
     text = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
     text = text.replace("## Appendix\n", "## Appendix\nSee [the plan](missing-plan.md) and [here](#nowhere).\n", 1)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.cli import main
+from designdoc.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"

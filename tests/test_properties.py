@@ -18,13 +18,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designdoc import document, template
-from designdoc.config import Config
-from designdoc.diagnostics import Diagnostic
-from designdoc.fixer import fix_text
-from designdoc.linter import lint
-from designdoc.runner import Project
-from designdoc.text import split_lines
+from designdoc.parse import document
+from designdoc.parse import template
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Diagnostic
+from designdoc.operations.fix import fix_text
+from designdoc.check.linter import lint
+from designdoc.check.runner import Project
+from designdoc.model.text import split_lines
 
 TODAY = dt.date(2025, 6, 1)
 TEMPLATE = template.builtin()
@@ -315,7 +316,7 @@ def test_relative_site_urls_are_relpath(from_dirs: list[str], to_dirs: list[str]
 
 @given(st.lists(st.sampled_from(["a", "b", ".", "..", "..a", "x y", ""]), min_size=1, max_size=5))
 def test_display_is_relpath_when_inside_the_working_directory(parts: list[str]) -> None:
-    from designdoc.discovery import display
+    from designdoc.files.discovery import display
 
     path = Path("/".join(parts)) if any(parts) else Path(".")
     relative = os.path.relpath(path)
@@ -333,7 +334,7 @@ _INLINE_BITS = st.sampled_from(["a", "b", " ", "  ", "\t", "\n", "\u00a0", "\u20
 
 @given(st.lists(_INLINE_BITS, max_size=30).map("".join))
 def test_plain_text_is_the_pattern_pipeline(source: str) -> None:
-    from designdoc import inline
+    from designdoc.parse import inline
 
     text = inline._CODE_SPAN.sub(lambda m: m.group(2).strip(), source)
     text = inline._LINK.sub(lambda m: m.group("text"), text)

@@ -8,7 +8,7 @@ import pytest
 
 from harness import check_fixture
 
-from designdoc.cli import main
+from designdoc.cli.main import main
 from designdoc.rules import ALL_RULES
 
 RULES_DIR = Path(__file__).parent / "fixtures" / "rules"

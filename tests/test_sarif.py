@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 
 from designdoc import __version__
-from designdoc.cli import main
-from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.fixer import apply_edits
+from designdoc.cli.main import main
+from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.operations.fix import apply_edits
 from designdoc.rules import ALL_RULES, COMPLETENESS
-from designdoc.sarif import format_sarif, level, sarif_log
+from designdoc.output.sarif import format_sarif, level, sarif_log
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
@@ -167,9 +167,9 @@ def test_the_schema_fixture_rejects_a_broken_log() -> None:
 
 
 def test_a_fix_keeps_only_texts_still_as_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
-    from designdoc.fixer import TextHashes, texts_as_checked
-    from designdoc.text import text_hash
+    from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+    from designdoc.operations.fix import TextHashes, texts_as_checked
+    from designdoc.model.text import text_hash
 
     monkeypatch.chdir(tmp_path)
     Path("same.md").write_text("as checked\n")

@@ -13,7 +13,7 @@ import pytest
 from serve_helpers import Served
 from site_helpers import copy_fixture
 
-from designdoc.server import content_type, is_loopback, resolve_request
+from designdoc.site.serve import content_type, is_loopback, resolve_request
 
 
 @pytest.fixture()
@@ -155,7 +155,7 @@ def _wait_until(condition: object, timeout: float = 60) -> None:
 
 
 def test_a_rebuild_reloads_before_its_search_index_is_done(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from designdoc.server import LiveSite
+    from designdoc.site.serve import LiveSite
 
     monkeypatch.chdir(project)
     live = LiveSite(None, project / "out" / "site")
@@ -173,7 +173,7 @@ def test_a_rebuild_reloads_before_its_search_index_is_done(project: Path, monkey
 
 def test_an_index_dropped_before_it_was_done_is_made_by_the_next_build(project: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from designdoc import server
+    from designdoc.site import serve as server
 
     monkeypatch.chdir(project)
     live = server.LiveSite(None, project / "out" / "site")
@@ -221,7 +221,8 @@ def test_the_first_build_shows_its_progress_on_a_terminal(tmp_path: Path, monkey
 
     from site_helpers import SITE_FIXTURES
 
-    from designdoc import cli, server
+    from designdoc.cli import main as cli
+    from designdoc.site import serve as server
 
     for copy in range(40):  # 240 files: past the threshold
         shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from site_helpers import SITE_FIXTURES, build_site, built_fixture, copy_fixture, tree
 
-from designdoc.cli import cli
-from designdoc.inline import unique_slugs
+from designdoc.cli.main import cli
+from designdoc.parse.inline import unique_slugs
 from designdoc.site import search
 from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import MANIFEST, SiteMap, page_paths
@@ -324,7 +324,7 @@ def test_a_large_tree_builds_in_workers_exactly_as_in_one_process(tmp_path: Path
 
 
 def test_a_rebuild_parses_only_the_edited_doc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from designdoc import document
+    from designdoc.parse import document
 
     docs = copy_fixture("basic", tmp_path)
     build_site(docs, tmp_path / "site", search=False)
@@ -547,7 +547,7 @@ def test_the_bundles_follow_the_size_of_the_site(tmp_path: Path, monkeypatch: py
 
 
 def test_output_folder_must_be_ours(tmp_path: Path) -> None:
-    from designdoc.errors import UsageError
+    from designdoc.model.errors import UsageError
 
     docs = copy_fixture("basic", tmp_path)
     other = tmp_path / "other"
@@ -592,7 +592,7 @@ def test_build_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from designdoc.cli import main
+    from designdoc.cli.main import main
 
     for copy in range(40):  # 200 docs and 40 walked files that are no doc: past the threshold
         shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")
@@ -612,10 +612,10 @@ def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: py
 
 
 def test_check_does_not_import_the_site_stack(tmp_path: Path) -> None:
-    code = ("import sys; from designdoc.cli import main; code = main(['check', 'examples']); "
+    code = ("import sys; from designdoc.cli.main import main; code = main(['check', 'examples']); "
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
             "('jinja2', 'starlette', 'uvicorn', 'pygments', 'nh3', 'watchfiles', 'markupsafe', 'pagefind', "
-            "'designdoc.site', 'designdoc.server') or m.startswith(('designdoc.site', 'designdoc.server'))); "
+            "'designdoc.site', 'designdoc.site.serve') or m.startswith(('designdoc.site', 'designdoc.site.serve'))); "
             "print('HEAVY', heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).parent.parent, check=False)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from designdoc import config as config_module
-from designdoc import template as template_module
-from designdoc.cli import main
-from designdoc.errors import ConfigError
-from designdoc.runner import Candidate, Checker, discover, load_template
+from designdoc.config import load as config_module
+from designdoc.parse import template as template_module
+from designdoc.cli.main import main
+from designdoc.model.errors import ConfigError
+from designdoc.check.runner import Candidate, Checker, discover, load_template
 
 TEMPLATES = Path(__file__).parent / "fixtures" / "templates"
 GUIDANCE = "section-placeholder"
@@ -137,7 +137,7 @@ def test_a_whole_block_placeholder_pattern_counts_once_at_its_opening_line(tmp_p
 
 
 def _only(slug: str):  # noqa: ANN202
-    from designdoc.linter import select
+    from designdoc.check.linter import select
 
     return select(select=[slug])
 

@@ -1,5 +1,5 @@
 """`python -m designdoc`: the same as the `designdoc` command."""
 
-from designdoc.cli import main
+from designdoc.cli.main import main
 
 raise SystemExit(main())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from designdoc.rules import content, crossdoc, frontmatter, links, structure, text
-from designdoc.rules._registry import COMPLETENESS, Context, Rule
+from designdoc.rules import content, crossdoc, links, structure
+from designdoc.rules import fields as frontmatter
+from designdoc.rules import prose as text
+from designdoc.rules.registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     frontmatter.frontmatter_missing,

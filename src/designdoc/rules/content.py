@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.document import Section
-from designdoc.inline import mask
-from designdoc.lifecycle import APPROVED_ON
-from designdoc.markdown import Block
-from designdoc.rules._registry import Context, rule
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.parse.document import Section
+from designdoc.parse.inline import mask
+from designdoc.model.lifecycle import APPROVED_ON
+from designdoc.parse.body import Block
+from designdoc.rules.registry import Context, rule
 
 _ABBREVIATIONS = frozenset(
     "eg ie etc vs cf al approx fig no nos dr mr mrs ms st inc ltd jr sr resp incl esp viz ca min max".split())

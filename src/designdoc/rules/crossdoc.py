@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.lifecycle import INITIAL, STATUSES, allowed
-from designdoc.rules._project import (PROJECT_SCOPE, SUPERSEDED_BY, SUPERSEDES, CrossFileFix, ProjectContext,  # noqa: F401
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.model.lifecycle import INITIAL, STATUSES, allowed
+from designdoc.rules.facts import (PROJECT_SCOPE, SUPERSEDED_BY, SUPERSEDES, CrossFileFix, ProjectContext,  # noqa: F401
                        RefItem, cross_file_edits, project_rule, reference_to)
 
 @project_rule("supersede-asymmetric", severity=Severity.ERROR, fixable=True)

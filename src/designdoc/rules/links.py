@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from designdoc.diagnostics import Diagnostic, Severity
-from designdoc.rules._project import ProjectContext, project_rule
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.rules.facts import ProjectContext, project_rule
 
 
 @project_rule("link-broken", severity=Severity.ERROR)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from designdoc.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.document import Section
-from designdoc.fixes import footer_text, insert_section_fix
-from designdoc.inline import plain_text
-from designdoc.schema import parse_date
-from designdoc.template import section_key
-from designdoc.rules._registry import COMPLETENESS, Context, rule
+from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.parse.document import Section
+from designdoc.edit.fixes import footer_text, insert_section_fix
+from designdoc.parse.inline import plain_text
+from designdoc.model.fields import parse_date
+from designdoc.parse.template import section_key
+from designdoc.rules.registry import COMPLETENESS, Context, rule
 
 
 @rule("title-missing", severity=Severity.ERROR)

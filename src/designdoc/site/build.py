@@ -32,13 +32,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from designdoc import catalog as catalog_module
-from designdoc.catalog import Entry
-from designdoc.config import Config
-from designdoc.diagnostics import Diagnostic
-from designdoc.errors import UsageError
-from designdoc.runner import Candidate, Checker, Project, discover, display
-from designdoc.template import Template
+from designdoc.catalog import entries as catalog_module
+from designdoc.catalog.entries import Entry
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Diagnostic
+from designdoc.model.errors import UsageError
+from designdoc.check.runner import Candidate, Checker, Project, discover, display
+from designdoc.parse.template import Template
 from designdoc.site import pages
 from designdoc.site.links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap
 from designdoc.site.render import Rendered, pygments_css

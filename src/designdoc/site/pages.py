@@ -15,8 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
-from designdoc.catalog import Catalog, Entry
-from designdoc.diagnostics import Diagnostic
+from designdoc.catalog.entries import Catalog, Entry
+from designdoc.model.diagnostics import Diagnostic
 from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import SiteMap, relative, root_of
 from designdoc.site.source import Source

@@ -32,7 +32,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from designdoc.inline import plain_text, unique_slugs
+from designdoc.parse.inline import plain_text, unique_slugs
 from designdoc.site.links import Target
 
 TOC_DEPTH = 3  # h2 and h3 in the table of contents

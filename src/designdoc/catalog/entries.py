@@ -1,0 +1,429 @@
+"""The catalog: every doc of a tree with its status, owners, tags, age, findings and relations.
+
+A catalog is loaded once: one check run (`Checker.run(extract=…)`) gives each doc's
+entry, made where the doc is parsed, and the run's diagnostics; one `git log` gives the
+last commit dates.  A doc whose front matter is broken is still listed, with what could
+be read and its error count.
+The renderers (JSON, CSV, table, the Markdown index, Mermaid, DOT) are pure functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from designdoc.check import git as gitdates
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.parse.document import Document
+from designdoc.check.git import GitDates
+from designdoc.parse.inline import plain_text
+from designdoc.model.lifecycle import STATUSES
+from designdoc.check.runner import Candidate, Checker, CheckResult, Project, discover, display
+from designdoc.model.fields import parse_date, parse_version
+from designdoc.parse.template import Template
+
+FIELDS = ("path", "title", "status", "version", "owners", "last_updated", "age_days", "tags", "errors",
+          "warnings", "last_commit")
+INDEX_START, INDEX_END = "<!-- designdoc:index:start -->", "<!-- designdoc:index:end -->"
+NO_STATUS = "No valid status"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One doc of the catalog.  Unreadable values are None (or empty tuples)."""
+
+    path: str
+    title: str | None
+    status: str | None
+    version: str | None
+    owners: tuple[str, ...]
+    last_updated: str | None  # the field's text, as written
+    age_days: int | None  # days since last_updated (a valid date only)
+    tags: tuple[str, ...]
+    errors: int
+    warnings: int
+    last_commit: str | None  # YYYY-MM-DD of the last commit touching the doc
+    supersedes: tuple[str, ...] = ()  # paths of the docs it names, as resolved
+    superseded_by: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # paths of the docs of the catalog its body links to
+
+    def row(self) -> dict[str, object]:
+        """Return the entry as a JSON object with the keys of `FIELDS`."""
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name in FIELDS for value in (getattr(self, name),)}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A relation of the graph: `source` supersedes or links to `target`."""
+
+    source: str
+    target: str
+    kind: str  # "supersedes" | "links"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The entries of a tree, sorted by path, and what is known about their git dates."""
+
+    entries: tuple[Entry, ...]
+    git: GitDates
+    statuses: tuple[str, ...] = STATUSES
+
+    def select(self, *, statuses: Sequence[str] = (), owner: str | None = None, tag: str | None = None,
+               stale: int | None = None) -> list[Entry]:
+        """Return the entries matching every given filter (statuses: any of them)."""
+        found = []
+        for entry in self.entries:
+            if statuses and entry.status not in statuses:
+                continue
+            if owner is not None and not any(_same_owner(o, owner) for o in entry.owners):
+                continue
+            if tag is not None and tag.casefold() not in (t.casefold() for t in entry.tags):
+                continue
+            if stale is not None and (entry.age_days is None or entry.age_days <= stale):
+                continue
+            found.append(entry)
+        return found
+
+    def sort(self, entries: Iterable[Entry], field: str = "path") -> list[Entry]:
+        """Return `entries` ordered by one field (statuses in lifecycle order; blanks last)."""
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        ranks = {status: n for n, status in enumerate(self.statuses)}
+
+        def key(entry: Entry) -> tuple:
+            value = getattr(entry, field)
+            if field == "status":
+                value = ranks.get(value, len(ranks)) if value is not None else None
+            elif field == "version":
+                value = _version_key(value)
+            elif isinstance(value, tuple):
+                value = ", ".join(value).casefold() or None
+            elif isinstance(value, str):
+                value = value.casefold()
+            return (value is None, value if value is not None else 0, entry.path)
+
+        return sorted(entries, key=key)
+
+    def edges(self) -> list[Edge]:
+        """Return the supersede relations (stated on either side) and doc-to-doc links, sorted."""
+        found: set[Edge] = set()
+        for entry in self.entries:
+            found.update(Edge(entry.path, other, "supersedes") for other in entry.supersedes)
+            found.update(Edge(other, entry.path, "supersedes") for other in entry.superseded_by)
+            found.update(Edge(entry.path, other, "links") for other in entry.links)
+        paths = {entry.path for entry in self.entries}  # a doc outside the catalog is no node
+        return sorted((e for e in found if e.source in paths and e.target in paths),
+                      key=lambda e: (e.source, e.target, e.kind))
+
+
+def load(targets: Sequence[str], *, config: Config, template: Template, today: dt.date | None = None) -> Catalog:
+    """Check the docs under `targets` once and return their catalog.
+
+    Each doc's entry is made where the doc is parsed (in the check's workers, too), so no
+    Document is kept: memory stays flat however large the tree.
+    """
+    candidates, _ = discover(targets, config)
+    checker = Checker(config, template, today_=today)
+    project = Project.of(config, candidates)
+    result = checker.run(candidates, extract=lambda doc: entry_of(doc, checker.today, project, config.root))
+    return finish(list(result.extracted), result, candidates, config)  # type: ignore[arg-type]
+
+
+def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candidate], config: Config) -> Catalog:
+    """Return the catalog of a run's entries, adding what only the whole run knows and sorting.
+
+    The whole run knows each doc's findings, its commit date and which of its links name
+    docs of the catalog.  The site makes its entries with `entry_of` in its own extract.
+    """
+    git = result.git if result.git is not None else gitdates.load(c.path for c in candidates)
+    counts = _counts(result.diagnostics)
+    paths = {entry.path for entry in entries}
+    finished = []
+    for entry in entries:
+        errors, warnings = counts.get(entry.path, (0, 0))
+        committed = git.last_commit(entry.path)
+        finished.append(dataclasses.replace(
+            entry, errors=errors, warnings=warnings, last_commit=committed.isoformat() if committed else None,
+            links=tuple(link for link in entry.links if link in paths)))
+    finished += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
+    return Catalog(tuple(sorted(finished, key=lambda e: e.path)), git, config.statuses or STATUSES)
+
+
+def _counts(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, tuple[int, int]] = {}
+    for d in diagnostics:
+        errors, warnings = counts.get(d.path, (0, 0))
+        counts[d.path] = (errors + (d.severity == Severity.ERROR), warnings + (d.severity == Severity.WARNING))
+    return counts
+
+
+def _unreadable(diagnostics: Iterable[Diagnostic], parsed: set[str]) -> set[str]:
+    """Return the docs that could not be parsed at all (unreadable, not UTF-8, over a limit)."""
+    return {d.path for d in diagnostics if d.path not in parsed and d.severity == Severity.ERROR
+            and d.rule in ("file-skipped", "encoding-invalid")}
+
+
+def _unread(path: str, counts: dict[str, tuple[int, int]]) -> Entry:
+    errors, warnings = counts.get(path, (0, 0))
+    return Entry(path, None, None, None, (), None, None, (), errors, warnings, None)
+
+
+def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None) -> Entry:
+    """Return a doc's entry from its front matter, read even when a problem was found in it.
+
+    Findings, the commit date and which links name docs of the catalog are filled in by `finish`.
+    """
+    fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
+    updated = _scalar(fields, "last_updated")
+    date = parse_date(updated)
+    title = _scalar(fields, "title")
+    if title is None and doc.title_heading is not None:
+        title = plain_text(doc.title_heading.text) or None
+    return Entry(doc.path, title, _scalar(fields, "status"), _scalar(fields, "version"), _list(fields, "owners"),
+                 updated, (today - date).days if date else None, _list(fields, "tags"), 0, 0, None,
+                 _references(doc, fields, "supersedes", project), _references(doc, fields, "superseded_by", project),
+                 _links(doc, root))
+
+
+def _scalar(fields: dict, key: str) -> str | None:
+    item = fields.get(key)
+    if item is None or item.node.kind != "scalar" or item.node.value is None:
+        return None
+    return str(item.node.value).strip() or None
+
+
+def _list(fields: dict, key: str) -> tuple[str, ...]:
+    item = fields.get(key)
+    if item is None:
+        return ()
+    return tuple(str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None)
+
+
+def _references(doc: Document, fields: dict, key: str, project: Project) -> tuple[str, ...]:
+    return resolve_references(doc.path, _list(fields, key), project)
+
+
+def written_references(doc: Document) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a doc's `supersedes` and `superseded_by` entries as written (before resolving)."""
+    fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
+    return _list(fields, "supersedes"), _list(fields, "superseded_by")
+
+
+def resolve_references(path: str, refs: Sequence[str], project: Project) -> tuple[str, ...]:
+    """Return the paths of the docs that references written in the doc at `path` name (unresolved ones left out)."""
+    found = []
+    for ref in refs:
+        target = project.resolve_reference(path, ref)
+        if target is not None:
+            found.append(display(Path(os.path.normpath(target))))
+    return tuple(dict.fromkeys(found))
+
+
+def _links(doc: Document, root: Path | None) -> tuple[str, ...]:
+    """Return the Markdown files the body links to (relative or root-relative links), itself left out."""
+    found = []
+    for link in doc.links:
+        target = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+        if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+            continue
+        if target.startswith("/"):
+            if root is None:
+                continue
+            shown = display(Path(os.path.normpath(root / target.lstrip("/"))))
+        else:
+            shown = Path(os.path.normpath(os.path.join(os.path.dirname(doc.path), target))).as_posix()
+        if shown != doc.path:
+            found.append(shown)
+    return tuple(sorted(set(found)))
+
+
+def _same_owner(owner: str, wanted: str) -> bool:
+    text = owner.strip().casefold()
+    email = text[text.find("<") + 1:text.rfind(">")] if "<" in text and text.endswith(">") else text
+    return wanted.strip().casefold() in (text, email)
+
+
+def _version_key(value: str | None) -> object:
+    version = parse_version(value)
+    return (0, version) if version is not None else (1, value) if value is not None else None
+
+
+# --------------------------------------------------------------------------- list formats
+
+
+def to_json(entries: Sequence[Entry]) -> str:
+    """Return the entries as a JSON array of objects (the keys of `FIELDS`)."""
+    return json.dumps([e.row() for e in entries], indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(entries: Sequence[Entry]) -> str:
+    """Return the entries as CSV with a header row; list values are joined with ';'."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for entry in entries:
+        writer.writerow(_cell(v, ";") for v in entry.row().values())
+    return out.getvalue()
+
+
+def _cell(value: object, joiner: str = ", ") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return joiner.join(value)
+    return str(value)
+
+
+# (field, header, narrowest width a long cell is cut to); the path is cut last
+_TABLE = (("path", "PATH", 16), ("title", "TITLE", 24), ("status", "STATUS", 11), ("version", "VERSION", 7),
+          ("owners", "OWNERS", 14), ("last_updated", "UPDATED", 10), ("age_days", "AGE", 3),
+          ("tags", "TAGS", 10), ("errors", "ERR", 3), ("warnings", "WARN", 4), ("last_commit", "COMMIT", 10))
+_DROP_ORDER = ("tags", "last_commit", "version", "warnings", "age_days", "owners", "last_updated", "title")
+_SHRINK_ORDER = ("title", "owners", "tags", "path")
+_NUMERIC = frozenset(("age_days", "errors", "warnings"))
+
+
+def to_table(entries: Sequence[Entry], width: int) -> str:
+    """Return plain aligned columns that fit in `width`: columns dropped, then long cells cut with '…'."""
+    columns = list(_TABLE)
+    rows = [[c[1] for c in columns]] + [[_cell(e.row()[c[0]]) for c in columns] for e in entries]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    for name in _DROP_ORDER:  # least useful first, while even the narrowest layout is too wide
+        narrowest = [min(w, c[2]) if c[0] in _SHRINK_ORDER else w for c, w in zip(columns, widths, strict=True)]
+        if sum(narrowest) + 2 * (len(columns) - 1) <= width:
+            break
+        drop = next(i for i, c in enumerate(columns) if c[0] == name)
+        for table in (columns, widths, *rows):
+            del table[drop]
+    _shrink(columns, widths, width)
+    return "".join("  ".join(_fit(text, widths[i], columns[i][0] in _NUMERIC) for i, text in enumerate(row)).rstrip()
+                   + "\n" for row in rows)
+
+
+def _shrink(columns: list, widths: list[int], width: int) -> None:
+    """Narrow the long text columns until a row fits: the one with most room to spare first, the path last."""
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    while excess > 0:
+        spare = [(c[0] != "path", widths[i] - c[2], i) for i, c in enumerate(columns)
+                 if c[0] in _SHRINK_ORDER and widths[i] > c[2]]
+        if not spare:
+            return
+        _, _, i = max(spare)
+        widths[i] -= 1
+        excess -= 1
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    if len(text) > width:
+        text = text[:max(width - 1, 0)] + "…"
+    return text.rjust(width) if right else text.ljust(width)
+
+
+# --------------------------------------------------------------------------- the Markdown index
+
+
+def index_block(catalog: Catalog, output: Path, newline: str = "\n") -> str:
+    """Return the index between its markers: one table per status, in lifecycle order.
+
+    Titles link to the docs relative to `output`; rows are sorted by title, then path.
+    """
+    groups: dict[str, list[Entry]] = {}
+    for entry in catalog.entries:
+        status = entry.status if entry.status in catalog.statuses else NO_STATUS
+        groups.setdefault(status, []).append(entry)
+    lines = [INDEX_START, ""]
+    for status in (*catalog.statuses, NO_STATUS):
+        rows = sorted(groups.get(status, ()), key=lambda e: ((e.title or e.path).casefold(), e.path))
+        if not rows:
+            continue
+        lines += [f"### {status[:1].upper()}{status[1:]} ({len(rows)})", "",
+                  "| Title | Owners | Last updated |", "| --- | --- | --- |"]
+        lines += [_index_row(e, output) for e in rows]
+        lines.append("")
+    if not groups:
+        lines += ["No design docs found.", ""]
+    lines.append(INDEX_END)
+    return newline.join(lines)
+
+
+def _index_row(entry: Entry, output: Path) -> str:
+    target = os.path.relpath(os.path.abspath(entry.path), os.path.dirname(os.path.abspath(output)))
+    link = f"[{_escape(entry.title or entry.path)}]({quote(Path(target).as_posix())})"
+    return f"| {link} | {_escape(', '.join(entry.owners))} | {_escape(entry.last_updated or '')} |"
+
+
+def _escape(text: str) -> str:
+    """Return text safe in a table cell and in link text (Markdown punctuation escaped)."""
+    text = " ".join(text.split())
+    for char in "\\`*[]<|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def merge_index(existing: str | None, block: str, newline: str) -> str:
+    """Return the file text with the block between the markers replaced (or appended).
+
+    Everything outside the markers is kept byte for byte.  A file without markers gets the
+    block after one blank line; ValueError when only one marker is there or they are reversed.
+    """
+    if existing is None or existing == "":
+        return block + newline
+    start, end = existing.find(INDEX_START), existing.find(INDEX_END)
+    if start == -1 and end == -1:
+        if existing.endswith(newline * 2):
+            lead = ""
+        else:
+            lead = newline if existing.endswith(("\n", "\r")) else newline * 2
+        return existing + lead + block + newline
+    if start == -1 or end == -1 or end < start:
+        raise ValueError(f"needs both {INDEX_START} and {INDEX_END}, in that order")
+    return existing[:start] + block + existing[end + len(INDEX_END):]
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+def graph_json(catalog: Catalog) -> str:
+    """Return the graph as JSON: `nodes` (path, title, status) and `edges` (source, target, kind)."""
+    nodes = [{"path": e.path, "title": e.title, "status": e.status} for e in catalog.entries]
+    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in catalog.edges()]
+    return json.dumps({"nodes": nodes, "edges": edges}, indent=2, ensure_ascii=False) + "\n"
+
+
+def graph_mermaid(catalog: Catalog) -> str:
+    """Return the graph as a Mermaid flowchart (supersedes: solid arrows; links: dotted)."""
+    ids = {e.path: f"d{n}" for n, e in enumerate(catalog.entries, 1)}
+    lines = ["flowchart LR"]
+    for entry in catalog.entries:
+        label = (entry.title or entry.path).replace('"', "#quot;")
+        lines.append(f'  {ids[entry.path]}["{label}"]')
+    for edge in catalog.edges():
+        arrow = "-->|supersedes|" if edge.kind == "supersedes" else "-.->|links to|"
+        lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
+    return "\n".join(lines) + "\n"
+
+
+def graph_dot(catalog: Catalog) -> str:
+    """Return the graph in Graphviz DOT (supersedes: solid edges; links: dashed)."""
+    lines = ["digraph designdocs {", "  rankdir=LR;", "  node [shape=box];"]
+    for entry in catalog.entries:
+        lines.append(f"  {_dot(entry.path)} [label={_dot(entry.title or entry.path)}];")
+    for edge in catalog.edges():
+        style = ' [label="supersedes"]' if edge.kind == "supersedes" else ' [label="links to", style=dashed]'
+        lines.append(f"  {_dot(edge.source)} -> {_dot(edge.target)}{style};")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _dot(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'

@@ -1,0 +1,280 @@
+"""What git knows about the docs: last commit dates, and status history since a base revision.
+
+One `git log --format=%x1e%cI --name-only -z` lists every commit with the files it
+touched (131 ms for 200 files, against ~3 s for one `git log -1` per file).
+Commits only: uncommitted edits do not count.  A rename counts as touching the new
+name.  Outside a work tree, or with no `git` on PATH, the result is empty and says
+why; in a shallow clone every file last touched before the cut gets the cut's date,
+so the result is flagged `shallow` and callers warn once.
+
+`status_history` serves `check --base REV`: for every doc changed since the merge-base
+of REV and HEAD, the status it had at the merge-base and after each commit touching it
+(renames followed), from a fixed number of git calls (merge-base, diff, ls-files, log,
+one `cat-file --batch` for every version read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from designdoc.model.errors import UsageError
+
+TIMEOUT = 120  # seconds for the one `git log`; a larger history is reported as unavailable
+SHALLOW_NOTE = ("shallow clone: commit dates are those of the oldest fetched commit for older files "
+                "(fetch the full history: git fetch --unshallow)")
+
+
+@dataclass(frozen=True)
+class GitDates:
+    """Last commit dates by absolute path, and whether they can be trusted."""
+
+    dates: Mapping[str, dt.date] = field(default_factory=dict)
+    available: bool = False
+    shallow: bool = False
+    reason: str = ""  # why the dates are unavailable ("not a git repository", …)
+
+    def last_commit(self, path: str | os.PathLike[str]) -> dt.date | None:
+        """Return the calendar date (committer's time zone) of the last commit touching `path`."""
+        if not self.dates:
+            return None
+        found = self.dates.get(os.path.abspath(path))
+        if found is None:  # reached through a symlink, or a path spelled another way
+            found = self.dates.get(os.path.realpath(path))
+        return found
+
+
+def load(paths: Iterable[str | os.PathLike[str]]) -> GitDates:
+    """Return the last commit date of every committed file under `paths` (files or folders)."""
+    tree = _work_tree(paths)
+    if isinstance(tree, str):
+        return GitDates(reason=tree)
+    top, shallow, specs = tree
+    out = _git(["--literal-pathspecs", "log", "--no-show-signature", "--format=%x1e%cI", "--name-only", "-z",
+                "--", *specs], cwd=top)
+    if isinstance(out, str):
+        return GitDates(reason=out)
+    return GitDates(parse_log(out, top), True, shallow)
+
+
+def parse_log(out: bytes, top: str) -> dict[str, dt.date]:
+    """Return {absolute path: date of its newest commit} from `git log --format=%x1e%cI --name-only -z`."""
+    newest: dict[str, dt.datetime] = {}
+    for record in out.split(b"\x1e"):
+        if not record:
+            continue
+        parts = record.split(b"\x00")
+        try:
+            when = dt.datetime.fromisoformat(parts[0].decode("ascii").strip())
+        except ValueError:
+            continue
+        for number, raw in enumerate(parts[1:]):
+            name = raw[1:] if number == 0 and raw.startswith(b"\n") else raw  # the format's own line break
+            if not name:
+                continue
+            path = os.path.join(top, os.fsdecode(name))
+            if path not in newest or when > newest[path]:
+                newest[path] = when
+    return {path: when.date() for path, when in newest.items()}
+
+
+def _work_tree(paths: Iterable[str | os.PathLike[str]]) -> tuple[str, bool, list[str]] | str:
+    """Return (work-tree root, shallow?, pathspecs of `paths`), or why there is none."""
+    folders = _folders(paths)
+    if not folders:
+        return "no files"
+    probe = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], cwd=folders[0])
+    if isinstance(probe, str):
+        return probe
+    lines = probe.decode("utf-8", "surrogateescape").splitlines()
+    specs = _pathspecs(folders, lines[0]) if len(lines) >= 2 else []
+    if not specs:
+        return "not a git work tree"
+    return lines[0], lines[1].strip() == "true", specs
+
+
+def _folders(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Return the smallest set of absolute folders covering `paths`, in a stable order."""
+    found: set[str] = set()
+    for path in paths:
+        absolute = os.path.abspath(path)
+        found.add(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+    ordered = sorted(found)
+    kept: list[str] = []
+    for folder in ordered:
+        if not kept or not (folder == kept[-1] or folder.startswith(kept[-1].rstrip(os.sep) + os.sep)):
+            kept.append(folder)
+    return kept
+
+
+def _pathspecs(folders: list[str], top: str) -> list[str]:
+    """Return `folders` relative to the work tree `top` (those outside it are left out)."""
+    real_top = os.path.realpath(top)
+    specs = []
+    for folder in folders:
+        relative = os.path.relpath(os.path.realpath(folder), real_top)
+        if relative != ".." and not relative.startswith(".." + os.sep):
+            specs.append(Path(relative).as_posix())
+    return specs
+
+
+def _git(arguments: list[str], *, cwd: str, stdin: bytes | None = None) -> bytes | str:
+    """Run git; return its stdout, or a one-line reason it could not run."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, env=env, timeout=TIMEOUT,
+                              check=False, input=stdin)
+    except FileNotFoundError:
+        return "git is not installed"
+    except subprocess.TimeoutExpired:
+        return f"git log took over {TIMEOUT} s"
+    except OSError as error:
+        return f"git cannot run ({error.strerror or error})"
+    if done.returncode != 0:
+        return "not a git repository" if b"not a git repository" in done.stderr else \
+            (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"])[-1]
+    return done.stdout
+
+
+# --------------------------------------------------------------------------- status history
+
+Step = tuple[str, "str | None"]  # (where: "the merge-base" / "commit 1a2b3c4", status read there)
+
+
+@dataclass(frozen=True)
+class StatusHistory:
+    """The statuses of the docs changed since a merge-base, oldest first, by absolute path."""
+
+    steps: Mapping[str, tuple[Step, ...]] = field(default_factory=dict)
+    new: frozenset[str] = frozenset()  # docs that did not exist at the merge-base
+    available: bool = False
+    shallow: bool = False
+    reason: str = ""
+
+    def of(self, path: str | os.PathLike[str]) -> tuple[tuple[Step, ...], bool] | None:
+        """Return (committed steps, new since the merge-base?) of a doc, None when it did not change."""
+        for key in (os.path.abspath(path), os.path.realpath(path)):
+            if key in self.steps:
+                return self.steps[key], key in self.new
+        return None
+
+
+def status_history(paths: Iterable[str | os.PathLike[str]], rev: str,
+                   status_of: Callable[[bytes], str | None]) -> StatusHistory:
+    """Return the status history since the merge-base of `rev` and HEAD of the docs under `paths`.
+
+    `status_of` reads the status from one version of a doc.  UsageError for an unknown `rev`.
+    """
+    tree = _work_tree(paths)
+    if isinstance(tree, str):
+        return StatusHistory(reason=tree)
+    top, shallow, specs = tree
+    if shallow:
+        return StatusHistory(available=True, shallow=True)
+    if rev.startswith("-"):
+        raise UsageError(f"--base {rev}: not a revision")
+    base = _git(["merge-base", rev, "HEAD"], cwd=top)
+    if isinstance(base, str) or not base.strip():
+        why = "no common ancestor with HEAD" if not isinstance(base, str) or base == "git failed" else base
+        raise UsageError(f"--base {rev}: {why.removeprefix('fatal: ')}")
+    commit = base.decode("ascii").strip()
+    try:
+        origins = _changed_since(top, commit, specs)
+        events = _commits_touching(top, commit, specs)
+        plan: list[tuple[str, str, str]] = []  # (doc, where, version to read)
+        for name, old in origins.items():
+            if old is not None:
+                plan.append((name, "the merge-base", f"{commit}:{old}"))
+            plan += [(name, f"commit {sha[:7]}", f"{sha}:{then}") for sha, then in events.get(name, ())]
+        statuses = _read_statuses(top, [version for _, _, version in plan], status_of)
+    except _GitFailed as failed:
+        return StatusHistory(reason=str(failed))
+    steps: dict[str, list[Step]] = {os.path.join(top, name): [] for name in origins}
+    for (name, where, _), status in zip(plan, statuses, strict=True):
+        steps[os.path.join(top, name)].append((where, status))
+    new = frozenset(os.path.join(top, name) for name, old in origins.items() if old is None)
+    return StatusHistory({path: tuple(found) for path, found in steps.items()}, new, True)
+
+
+class _GitFailed(Exception):
+    pass
+
+
+def _run(arguments: list[str], top: str, stdin: bytes | None = None) -> bytes:
+    out = _git(["--literal-pathspecs", *arguments], cwd=top, stdin=stdin)
+    if isinstance(out, str):
+        raise _GitFailed(out)
+    return out
+
+
+def _changed_since(top: str, base: str, specs: list[str]) -> dict[str, str | None]:
+    """Return {path now: its path at `base`, None when new} for files that differ from `base`."""
+    origins: dict[str, str | None] = {}
+    diff = _run(["diff", "--name-status", "-M", "-z", base, "--", *specs], top)
+    for kind, old, new in _name_status(diff.split(b"\x00")):
+        if kind in ("A", "C"):  # a copy is a new doc too
+            origins[new] = None
+        elif kind != "D":
+            origins[new] = old
+    untracked = _run(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs], top)
+    origins.update((os.fsdecode(name), None) for name in untracked.split(b"\x00") if name)
+    return origins
+
+
+def _commits_touching(top: str, base: str, specs: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Return {path at HEAD: [(commit, its path then)]} for the commits since `base`, oldest first."""
+    log = _run(["log", "--no-show-signature", "--format=%x1e%H", "--name-status", "-M", "-z", "--reverse",
+                "--topo-order", f"{base}..HEAD", "--", *specs], top)
+    events: dict[str, list[tuple[str, str]]] = {}
+    for record in log.split(b"\x1e"):
+        tokens = record.split(b"\x00")
+        sha = tokens[0].decode("ascii", "replace").strip()
+        for kind, old, new in _name_status([t.lstrip(b"\n") for t in tokens[1:]]):
+            if kind == "D":
+                events.pop(old, None)
+                continue
+            if kind in ("A", "C"):  # (re)created: a history of its own
+                earlier = []
+            else:  # a rename carries the old name's history along
+                earlier = events.pop(old, [])
+            events[new] = [*earlier, (sha, new)]
+    return events
+
+
+def _name_status(tokens: list[bytes]) -> Iterable[tuple[str, str, str]]:
+    """Yield (kind letter, old path, new path) from `--name-status -z` tokens."""
+    at = 0
+    while at < len(tokens):
+        kind = tokens[at].decode("ascii", "replace")
+        if not kind:
+            at += 1
+            continue
+        if kind[0] in "RC" and at + 2 < len(tokens):
+            yield kind[0], os.fsdecode(tokens[at + 1]), os.fsdecode(tokens[at + 2])
+            at += 3
+        elif at + 1 < len(tokens):
+            yield kind[0], os.fsdecode(tokens[at + 1]), os.fsdecode(tokens[at + 1])
+            at += 2
+        else:
+            return
+
+
+def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], str | None]) -> list[str | None]:
+    """Return the status of each `commit:path` version, read with one `git cat-file --batch`."""
+    wanted = [v for v in versions if "\n" not in v]
+    out = _run(["cat-file", "--batch"], top, "".join(f"{v}\n" for v in wanted).encode("utf-8", "surrogateescape"))
+    found: dict[str, str | None] = {}
+    at = 0
+    for version in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[version] = status_of(out[at:at + size])
+            at += size + 1
+    return [found.get(v) for v in versions]

@@ -1,0 +1,460 @@
+"""Check each doc once, and run the cross-document rules over their facts.
+
+With `discovery.py`, `reading.py` and `project.py`, the only part of the check
+path that touches files.  Reading is defensive (`reading.py`): a FIFO is never
+opened, a symlink is resolved before it is followed, a file over the size limit
+is never read, and every failure is a `file-skipped` or `encoding-invalid`
+diagnostic, never an exception.
+
+A run has two phases.  The per-file loop parses and lints each file once and
+keeps a small `DocFacts` record of each doc; then the project rules (see
+`rules/crossdoc.py`) run once per doc over those facts, so no Document needs to
+stay in memory for them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import datetime as dt
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from designdoc.check import cache as cache_module
+from designdoc.parse import document as document_module
+from designdoc.check import git as gitdates
+from designdoc.files import reading
+from designdoc.parse import template as template_module
+from designdoc.check.cache import Cache
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.files.discovery import Candidate, discover, display, looks_like_doc, real_path, unique_files
+from designdoc.parse.document import Document
+from designdoc.model.errors import TemplateError, UsageError
+from designdoc.check.git import GitDates
+from designdoc.check.linter import lint, select, suppressions
+from designdoc.check.workspace import Project
+from designdoc.rules import Rule
+from designdoc.rules.facts import (CrossFileFix, DocFacts, LinkFact, ProjectContext, ProjectFacts, RefItem, RefList, facts_of,
+                                   is_project_rule, status_in)
+from designdoc.parse.template import Template, section_rules_from
+
+# a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
+__all__ = ["CachedExtract", "Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display",
+           "load_template", "today"]
+
+def today() -> dt.date:
+    """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
+    pinned = os.environ.get("DESIGNDOC_TODAY")
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"DESIGNDOC_TODAY={pinned!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def load_template(config: Config, override: str | None = None) -> Template:
+    """Return the template the config (or `--template`) names, else the built-in one."""
+    name = override or config.template
+    rules = section_rules_from(config.sections, str(config.source or "configuration"))
+    if name is None:
+        base = template_module.builtin()
+        if not rules and not config.optional_sections:
+            return base
+        return template_module.derive(base.source, name=base.name, schema=base.schema,
+                                      section_rules={**template_module.builtin_rules()[1], **rules},
+                                      optional_sections=config.optional_sections)
+    path = Path(name)
+    if not path.is_absolute() and override is None and config.root is not None:
+        path = config.root / path
+    if not path.is_file():
+        raise TemplateError(f"{name}: template file not found")
+    return template_module.load(path, schema=config.schema, section_rules=rules,
+                                optional_sections=config.optional_sections)
+
+
+@dataclass
+class CheckResult:
+    """What a check run found."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    notes: list[str] = field(default_factory=list)  # one-line warnings about the run itself (shallow clone)
+    git: GitDates | None = None  # the git dates, when a rule needed them
+    extracted: list[object] = field(default_factory=list)  # `run(extract=…)`'s results, in order
+
+
+GIT_RULES = frozenset(("last-updated-behind-commit", "status-transition-illegal"))
+PARALLEL_FROM = 48  # files: below this a pool's start-up costs more than it saves (bench/)
+WORKER_GC_THRESHOLD = 20_000  # allocations between young collections in a worker (Python's default: 700)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What the per-file phase found in one file: its diagnostics and its facts (None if skipped)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    facts: DocFacts | None
+    extra: object = None  # what `run(extract=…)` took from the Document (cached as `(tag, value)`: CachedExtract)
+
+
+# every class a cached FileResult is made of: the cache loads these and plain values, nothing else
+CACHED_RECORDS = (FileResult, Diagnostic, Severity, Fix, Edit, DocFacts, RefList, RefItem, LinkFact, CrossFileFix)
+
+
+class CachedExtract(Protocol):
+    """An extract whose results can live in the check cache beside the file's findings.
+
+    The cache holds `for_cache(value)` under `cache_tag` (which names the kind of value and
+    its format); a hit gives back `from_cache(stored)`, so what depends on other files or
+    on the run (resolved references, a render) can be left out and made again.
+    """
+
+    cache_tag: str
+
+    def __call__(self, doc: Document) -> object: ...
+    def for_cache(self, value: Any) -> object: ...
+    def from_cache(self, stored: Any) -> object: ...
+
+
+_POOL_STATE: tuple[Checker, Project, Cache | None, Callable[[Document], object] | None] | None = None
+
+
+def _check_in_worker(candidate: Candidate) -> tuple[tuple[FileResult, None] | None, bytes | None]:
+    """Check one file in a pool worker (the checker comes from the forked parent); no Document back."""
+    checker, project, store, extract = _POOL_STATE  # type: ignore[misc]
+    outcome, key = checker._check(candidate, project, store, extract)
+    return (None if outcome is None else (outcome[0], None)), key
+
+
+def _cache_tag(extract: Callable[[Document], object] | None) -> str | None:
+    return getattr(extract, "cache_tag", None)
+
+
+def _from_cache(hit: FileResult, extract: Callable[[Document], object] | None) -> FileResult | None:
+    """Return a cached result as this run needs it; None when it lacks this run's extract."""
+    if extract is None:
+        return hit
+    tag = _cache_tag(extract)
+    if tag is None or not (isinstance(hit.extra, tuple) and len(hit.extra) == 2 and hit.extra[0] == tag):
+        return None
+    return dataclasses.replace(hit, extra=extract.from_cache(hit.extra[1]))  # type: ignore[attr-defined]
+
+
+def _for_cache(result: FileResult, extract: Callable[[Document], object] | None) -> FileResult:
+    """Return a result as the cache keeps it: its extract's value in cached form, tagged, or none."""
+    if result.extra is None:
+        return result
+    tag = _cache_tag(extract)
+    if tag is None:
+        return dataclasses.replace(result, extra=None)
+    return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
+
+
+_FREEZE_LOCK = threading.Lock()
+_freezes = 0  # nested `_frozen_heap` scopes open in this process
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Freeze the objects alive now for the scope: the cycle collector no longer scans them.
+
+    A run freezes what it loaded (the cache) so that the collections its allocations
+    trigger stay short, and again before forking its workers, so that they do not touch
+    (and copy) the pages they share with the parent.  Scopes nest: the heap thaws when the
+    outermost one ends, so a long-lived process (`serve`, the LSP) keeps nothing frozen.
+    """
+    global _freezes
+    with _FREEZE_LOCK:
+        gc.freeze()
+        _freezes += 1
+    try:
+        yield
+    finally:
+        with _FREEZE_LOCK:
+            _freezes -= 1
+            if not _freezes:
+                gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector for the scope (it resumes only if it was running)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _worker_gc() -> None:
+    """Collect young objects less often in a worker: parsing makes many, nearly none in cycles (bench/)."""
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _workers(count: int, jobs: int | None) -> int:
+    """Return how many processes to check `count` files with."""
+    if jobs is not None:
+        return max(1, jobs)
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, count // (PARALLEL_FROM // 2)))
+
+
+def _signature(candidate: Candidate) -> tuple[int, ...] | None:
+    """Return what says a plain file is unchanged (times, size, inode), None for anything else."""
+    if candidate.real is None:
+        return None
+    try:
+        info = os.stat(candidate.real)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+
+
+class Checker:
+    """Check files with one config and template; reusable across runs (LSP, serve)."""
+
+    def __init__(self, config: Config, template: Template, *, rules: Sequence[Rule] | None = None,
+                 today_: dt.date | None = None, base: str | None = None) -> None:
+        self.config = config
+        self.template = template
+        self.rules = tuple(rules) if rules is not None else select()
+        self.today = today_ or today()
+        self.base = base  # `check --base REV`: status moves since the merge-base of REV and HEAD
+        # project rules need the whole run: they run after the per-file loop, over DocFacts
+        self.file_rules = tuple(r for r in self.rules if not is_project_rule(r.slug))
+        self.project_rules = tuple(r for r in self.rules if is_project_rule(r.slug)
+                                   and config.rule(r.slug).severity is not Severity.OFF)
+
+    def run(self, candidates: Sequence[Candidate], *, progress: Callable[[], None] | None = None,
+            jobs: int | None = None, cache: bool = True,
+            extract: Callable[[Document], object] | None = None,
+            on_extract: Callable[[object], None] | None = None) -> CheckResult:
+        """Check every candidate, then run the project rules.
+
+        Files are checked in a process pool when there are enough of them (`jobs` overrides
+        the size; 1 is serial) and results merge in candidate order, so the report is the same
+        either way.  With `cache`, a file whose bytes are unchanged since the last run is not
+        parsed again.  No Document outlives its file's check: `extract` is called with
+        each parsed Document where it is parsed (a worker, too) and its results come back in
+        `CheckResult.extracted`, in order: a caller gets what it needs of every doc and no
+        Document is kept.  It bypasses the cache unless it is a `CachedExtract`.  `on_extract` is
+        called with each of them as it arrives, in order, while later files are still being
+        checked (the site feeds its search index this way).
+        """
+        project = Project.of(self.config, candidates)
+        unique = unique_files(candidates)
+        with contextlib.ExitStack() as scope:
+            # The cache's many objects make no garbage, but would trigger collections as they
+            # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
+            with _collector_paused():
+                store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
+                scope.enter_context(_frozen_heap())
+            return self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
+
+    def _run(self, candidates: Sequence[Candidate], unique: list[Candidate], project: Project, store: Cache | None,
+             progress: Callable[[], None] | None, jobs: int | None, extract: Callable[[Document], object] | None,
+             on_extract: Callable[[object], None] | None) -> CheckResult:
+        found: list[Diagnostic] = []
+        facts: dict[Path, DocFacts] = {}
+        files = 0
+        extracted: list[object] = []
+        for candidate, outcome in self._outcomes(unique, project, store, jobs, extract):
+            if progress is not None:
+                progress()
+            if outcome is None:
+                continue
+            files += 1
+            checked, _ = outcome
+            found += checked.diagnostics
+            if extract is not None and checked.extra is not None:
+                extracted.append(checked.extra)
+                if on_extract is not None:
+                    on_extract(extracted[-1])
+            if checked.facts is not None:
+                facts[candidate.real or real_path(candidate.path)] = checked.facts
+        if store is not None:
+            store.save()
+        result = CheckResult(found, files, extracted=extracted)
+        if facts and self.project_rules:
+            self._project_phase(result, facts, project, candidates)
+        found.sort(key=Diagnostic.sort_key)
+        return result
+
+    def _open_cache(self) -> Cache:
+        slugs = tuple(r.slug for r in self.rules)
+        key = cache_module.fingerprint(repr(self.config), self.template.source, self.template.name,
+                                       self.template.schema, slugs, self.today.isoformat(),
+                                       os.environ.get("DESIGNDOC_NO_BLOCKSCAN"))
+        return Cache.open(self.config.root, key, CACHED_RECORDS)
+
+    def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None,
+                  jobs: int | None, extract: Callable[[Document], object] | None = None,
+                  ) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
+        """Yield each candidate with its outcome, in order; in a process pool when it pays.
+
+        With a filled cache, unchanged files are answered here first (a read and a hash), so
+        only the changed ones go to the workers.
+        """
+        hits = {} if store is None or not store.entries else self._cache_hits(candidates, store, extract)
+        pending = [c for i, c in enumerate(candidates) if i not in hits]
+        workers = _workers(len(pending), jobs)
+        if workers < 2:
+            for i, candidate in enumerate(candidates):
+                yield candidate, hits[i] if i in hits else self._check(candidate, project, store, extract)[0]
+            return
+        global _POOL_STATE
+        _POOL_STATE = (self, project, store, extract)  # inherited by the forked workers: nothing to pickle
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(64, len(pending) // (workers * 8)))
+        with _frozen_heap(), concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
+                                                                    initializer=_worker_gc) as pool:
+            computed = pool.map(_check_in_worker, pending, chunksize=chunk)
+            for i, candidate in enumerate(candidates):
+                if i in hits:
+                    yield candidate, hits[i]
+                    continue
+                outcome, key = next(computed)
+                if store is not None and key is not None and outcome is not None:
+                    store.put(display(candidate.path), key, _for_cache(outcome[0], extract), _signature(candidate))
+                yield candidate, outcome
+        _POOL_STATE = None
+
+    def _cache_hits(self, candidates: list[Candidate], store: Cache,
+                    extract: Callable[[Document], object] | None = None) -> dict[int, tuple[FileResult, None] | None]:
+        """Return {position: outcome} for the candidates the cache answers (None: not a doc).
+
+        A plain file whose stat signature is the one recorded with its bytes' digest is not
+        read again; any other file is read and hashed.
+        """
+        hits: dict[int, tuple[FileResult, None] | None] = {}
+        for i, candidate in enumerate(candidates):
+            shown = display(candidate.path)
+            signature = _signature(candidate)
+            key = store.known_digest(shown, signature)
+            if key is None:
+                try:
+                    data = self._read(candidate)
+                except reading.Skip:
+                    continue  # reported by the normal path
+                if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
+                    hits[i] = None
+                    continue
+                key = cache_module.digest(data)
+            found = store.get(shown, key, signature)
+            usable = _from_cache(found, extract) if found is not None else None
+            if usable is not None:
+                hits[i] = (usable, None)
+        return hits
+
+    def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
+        """Run the project rules without git for one parsed doc (an editor's unsaved buffer).
+
+        Other docs are read from disk as needed, once; the git-based rules are left out, since
+        they speak of commits, not of text being typed.
+        """
+        result = CheckResult([], 1)
+        rules = tuple(r for r in self.project_rules if r.slug not in GIT_RULES)
+        facts = {Path(doc.path).resolve(): facts_of(doc, _suppressions(doc))}
+        self._project_phase(result, facts, project, [Candidate(Path(doc.path), True, None)], rules=rules)
+        return sorted(result.diagnostics, key=Diagnostic.sort_key)
+
+    def _project_phase(self, result: CheckResult, facts: dict[Path, DocFacts], project: Project,
+                       candidates: Sequence[Candidate], rules: Sequence[Rule] | None = None) -> None:
+        """Run the project rules once per doc over the run's facts; add their findings and notes."""
+        paths = sorted({os.path.dirname(c.path) or "." for c in candidates})  # the docs' folders: no stat per doc
+        base = self.base
+        for key, fact in facts.items():
+            project.know_anchors(key, fact.anchors, fact.path)
+        whole = ProjectFacts(facts, resolve=project.resolve_reference, load=self._outside_facts,
+                             git=lambda: gitdates.load(paths), files=project,
+                             history=lambda: gitdates.status_history(paths, base, status_in) if base else None)
+        by_path = {f.path: f for f in facts.values()}
+        for rule in self.project_rules if rules is None else rules:
+            configured = self.config.rule(rule.slug)
+            options = rule.options(**configured.options) if rule.options else None
+            for key, fact in facts.items():
+                for d in rule.check(ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)):
+                    if not any(d.rule in slugs and first <= d.line <= last
+                               for first, last, slugs in by_path[d.path].suppressed):
+                        result.diagnostics.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
+        result.git = whole.loaded_git
+        result.notes += self._git_notes(result.git, whole.loaded_history)
+
+    def _git_notes(self, git: GitDates | None, history: gitdates.StatusHistory | None) -> list[str]:
+        """Return one warning per reason a git-based rule could not run (shallow clone, --base outside git)."""
+        notes = []
+        if history is not None and not history.available:
+            notes.append(f"--base {self.base}: {history.reason}; status-transition-illegal is off")
+        rules = (("last-updated-behind-commit", git), ("status-transition-illegal", history))
+        shallow = [slug for slug, loaded in rules if loaded is not None and loaded.shallow]
+        if shallow:
+            notes.append(f"shallow clone: {' and '.join(shallow)} off (fetch the full history: git fetch --unshallow)")
+        return notes
+
+    def _outside_facts(self, path: Path) -> DocFacts | None:
+        """Read, once, a doc that a reference names but the run does not hold (None if unreadable)."""
+        candidate = Candidate(path, True, None)
+        try:
+            data = self._read(candidate)
+            text, bom = reading.decode(data)
+            with reading.budget(self.config.time_budget):
+                return facts_of(document_module.parse(text, display(path), self.template, bom=bom))
+        except (reading.Skip, reading.OverBudget):
+            return None
+
+    def _check(self, candidate: Candidate, project: Project, store: Cache | None,
+               extract: Callable[[Document], object] | None = None,
+               ) -> tuple[tuple[FileResult, Document | None] | None, bytes | None]:
+        shown = display(candidate.path)
+        key = None
+        try:
+            data = self._read(candidate)
+            if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
+                return None, None
+            if store is not None:
+                key = cache_module.digest(data)
+                hit = store.get(shown, key)
+                usable = _from_cache(hit, extract) if hit is not None else None
+                if usable is not None:
+                    return (usable, None), key
+            text, bom = reading.decode(data)
+            with reading.budget(self.config.time_budget):
+                doc = document_module.parse(text, shown, self.template, bom=bom)
+                diagnostics = lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules)
+                facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
+        except reading.Skip as skip:
+            severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
+                else Severity.WARNING
+            return (FileResult((self._diagnostic(shown, skip, severity),), None), None), None
+        except reading.OverBudget:
+            reason = f"over the time budget of {self.config.time_budget:g} s, not checked"
+            return (FileResult((self._diagnostic(shown, reading.Skip(reason), Severity.ERROR),), None), None), None
+        result = FileResult(tuple(diagnostics), facts, extract(doc) if extract is not None else None)
+        if store is not None and key is not None:
+            store.put(shown, key, _for_cache(result, extract), _signature(candidate))
+        return (result, doc), key
+
+    def _diagnostic(self, shown: str, skip: reading.Skip, severity: Severity) -> Diagnostic:
+        configured = self.config.rule(skip.rule).severity
+        return Diagnostic(shown, skip.line, skip.column, skip.line, skip.column + 1, skip.rule,
+                          configured or severity, skip.reason)
+
+    def _read(self, candidate: Candidate) -> bytes:
+        return reading.read(candidate, max_size=self.config.max_file_size, template=self.template)
+
+
+def _suppressions(doc: Document) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    return tuple(suppressions(doc)) if "designdoc-disable" in doc.text else ()

@@ -1,0 +1,132 @@
+"""Commands that meet people where they work: `lsp`, `init`, `completion`, `schema`.
+
+They register on the `cli` group; `cli.py` imports this module at its end.
+Each reads its arguments, calls the library and prints, as `cli.py` does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from click.shell_completion import CompletionItem
+
+from designdoc.cli.main import cli
+from designdoc.model.errors import DesignDocError, UsageError, WriteError
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@cli.command("lsp")
+def lsp_command() -> int:
+    """Run the language server on stdin/stdout (for editors)."""
+    from designdoc.lsp.server import serve  # pygls loads only here: `check` must stay quick to start
+
+    serve()
+    return 0
+
+
+@cli.command("init")
+@click.option("--template", metavar="T", help="Start from this team template file (sets `template =`).")
+def init_command(template: str | None) -> int:
+    """Write designdoc.toml with every default, create the docs folder, print hook and CI snippets."""
+    from designdoc.parse import template as template_module
+    from designdoc.config.load import Config
+    from designdoc.config.starter import CONFIG_NAME, ci_snippet, config_text, precommit_snippet
+
+    target = Path(CONFIG_NAME)
+    _refuse_existing(target)
+    if template is not None:
+        template_module.load(Path(template))  # TemplateError (exit 2) when it cannot be used
+    docs = Config().new_dir
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(config_text(template=template))
+        Path(docs).mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError(f"{target}: already exists, not overwritten") from None
+    except OSError as error:
+        raise WriteError(f"{error.filename or target}: cannot write ({error.strerror})") from None
+    click.echo(f"Wrote {target} and created {docs}/.\n")
+    click.echo(precommit_snippet(docs))
+    click.echo(ci_snippet(docs), nl=False)
+    return 0
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists():
+        raise WriteError(f"{target}: already exists, not overwritten")
+    pyproject = Path("pyproject.toml")
+    if pyproject.is_file():
+        import tomllib
+
+        try:
+            table = tomllib.loads(pyproject.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return
+        if "designdoc" in table.get("tool", {}):
+            raise WriteError("pyproject.toml: already has a [tool.designdoc] configuration, nothing written")
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion_command(shell: str) -> int:
+    """Print the shell completion script (e.g. `eval "$(designdoc completion bash)"`)."""
+    from click.shell_completion import get_completion_class
+
+    completion = get_completion_class(shell)
+    if completion is None:  # pragma: no cover - click ships all three
+        raise UsageError(f"no completion for {shell}")
+    click.echo(completion(cli, {}, "designdoc", "_DESIGNDOC_COMPLETE").source())
+    return 0
+
+
+def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Complete rule slugs, also after commas (`--select section-missing,sec<TAB>`)."""
+    from designdoc.rules import ALL_RULES
+
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    chosen = set(done.split(",")) if done else set()
+    return [CompletionItem(prefix + r.slug, help=r.summary) for r in ALL_RULES
+            if r.slug.startswith(last) and r.slug not in chosen]
+
+
+def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Complete lifecycle statuses (the configured vocabulary, if any)."""
+    from designdoc.config import load as config_module
+    from designdoc.model.lifecycle import STATUSES, TRANSITIONS
+
+    try:
+        vocabulary = config_module.load().statuses or STATUSES
+    except DesignDocError:
+        vocabulary = STATUSES
+    return [CompletionItem(s, help=_reachable_from(s, TRANSITIONS)) for s in vocabulary if s.startswith(incomplete)]
+
+
+def _reachable_from(status: str, transitions: dict[str, frozenset[str]]) -> str:
+    sources = sorted(source for source, targets in transitions.items() if status in targets)
+    return f"from {', '.join(sources)}" if sources else "initial"
+
+
+@cli.command("schema")
+@click.argument("what", type=click.Choice(("frontmatter", "config")))
+@click.option("--template", metavar="T", help="The template (default: the configured one).")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def schema_command(what: str, template: str | None, config_file: str | None) -> int:
+    """Print the JSON Schema (2020-12) of the front matter or of the config file."""
+    from designdoc.output import jsonschema as json_schema
+
+    if what == "config":
+        schema = json_schema.config_schema()
+    else:
+        from designdoc.cli.main import _setup
+
+        config, tmpl = _setup(config_file, template)
+        schema = json_schema.frontmatter_schema(tmpl, config)
+    click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+__all__ = ["complete_rules", "complete_statuses"]

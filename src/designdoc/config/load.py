@@ -1,0 +1,192 @@
+"""Find, read and validate the configuration, once, into a frozen `Config`.
+
+The file is `designdoc.toml`, or the `[tool.designdoc]` table of
+`pyproject.toml`, in the working directory or the nearest folder above it
+(or one named with `--config`).  Every key is checked here against the
+defaults' types; an unknown key or a wrong type is a ConfigError naming the
+file and the key, so nothing downstream re-checks options.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from designdoc.model.diagnostics import Severity
+from designdoc.model.errors import ConfigError, TemplateError
+
+CONFIG_NAMES = ("designdoc.toml", "pyproject.toml")
+STRICT_STATUSES = ("review", "approved", "implemented", "deprecated", "superseded")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleConfig:
+    """A rule's configured severity (None: its default) and options."""
+
+    severity: Severity | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration.  `source` is the file it came from, if any."""
+
+    source: Path | None = None
+    root: Path | None = None  # the folder holding the config, else the git work-tree root
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    template: str | None = None
+    schema: str | None = None
+    rules: dict[str, RuleConfig] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    optional_sections: tuple[str, ...] = ()
+    optional_fields: tuple[str, ...] = ()
+    allowed_fields: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    stale_days: int = 90
+    strict_statuses: tuple[str, ...] = STRICT_STATUSES
+    completeness_default: str = "warning"
+    placeholder_patterns: tuple[str, ...] = ()
+    max_file_size: int = 10 * 1024 * 1024
+    time_budget: float = 10.0
+    new_dir: str = "docs/design"
+    new_numbering: bool = False
+    commit_grace_days: int = 1
+
+    def rule(self, slug: str) -> RuleConfig:
+        """Return the configuration of one rule (defaults when not configured)."""
+        return self.rules.get(slug, _DEFAULT_RULE)
+
+
+_DEFAULT_RULE = RuleConfig()
+_TUPLE_KEYS = {"paths", "exclude", "optional_sections", "optional_fields", "allowed_fields", "statuses",
+               "strict_statuses", "placeholder_patterns"}
+_KEYS = {f.name for f in fields(Config)} - {"source", "root"}
+
+
+def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Return the nearest config file at or above `start`, with its designdoc table."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                table = _read(candidate)
+                if name == "designdoc.toml":
+                    return candidate, table
+                tool = table.get("tool", {}).get("designdoc")
+                if tool is not None:
+                    return candidate, tool
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def load(start: Path | None = None, *, explicit: Path | None = None) -> Config:
+    """Find and validate the configuration; defaults when there is none."""
+    start = (start or Path.cwd()).resolve()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        table = _read(explicit)
+        if explicit.name == "pyproject.toml":
+            table = table.get("tool", {}).get("designdoc", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, table)
+    else:
+        found = find(start)
+    if found is None:
+        return Config(root=git_root(start))
+    path, table = found
+    return from_table(table, source=path)
+
+
+def git_root(start: Path) -> Path | None:
+    """Return the nearest folder at or above `start` that holds `.git`."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def from_table(table: dict[str, Any], *, source: Path | None = None) -> Config:
+    """Validate a designdoc table into a Config; ConfigError names the bad key."""
+    where = str(source) if source else "configuration"
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (expected one of: {', '.join(sorted(_KEYS))})")
+    values: dict[str, Any] = {}
+    defaults = Config()
+    for key, value in table.items():
+        if key == "rules":
+            values[key] = _rules(value, where)
+        elif key == "sections":
+            values[key] = _sections(value, where)
+        elif key in _TUPLE_KEYS:
+            values[key] = _strings(value, key, where)
+        else:
+            values[key] = _typed(value, getattr(defaults, key), key, where)
+    if values.get("completeness_default", "warning") not in ("warning", "error", "info"):
+        raise ConfigError(f"{where}: completeness_default: expected 'warning', 'error' or 'info'")
+    root = source.parent if source else None
+    return Config(source=source, root=root, **values)
+
+
+def _typed(value: Any, default: Any, key: str, where: str) -> Any:
+    expected = type(default) if default is not None else str
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: {key}: expected {expected.__name__}, got {value!r}")
+    return value
+
+
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _sections(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: sections: expected a table of section names")
+    from designdoc.parse.template import section_rules_from
+
+    try:
+        section_rules_from(value, where)  # validates option names and requirement words
+    except TemplateError as error:
+        raise ConfigError(str(error)) from None
+    return value
+
+
+def _rules(value: Any, where: str) -> dict[str, RuleConfig]:
+    from designdoc.rules import by_slug
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: rules: expected a table of rule slugs")
+    out = {}
+    for slug, options in value.items():
+        rule = by_slug(slug)
+        if rule is None:
+            raise ConfigError(f"{where}: rules.{slug}: unknown rule (see 'designdoc rules')")
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}: rules.{slug}: expected a table")
+        options = dict(options)
+        severity = None
+        if "severity" in options:
+            word = options.pop("severity")
+            try:
+                severity = Severity.parse(word) if isinstance(word, str) else None
+            except KeyError:
+                severity = None
+            if severity is None:
+                raise ConfigError(f"{where}: rules.{slug}.severity: expected off, info, warning or error, got {word!r}")
+        out[slug] = RuleConfig(severity, rule.validate_options(options, f"{where}: rules.{slug}"))
+    return out

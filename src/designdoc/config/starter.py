@@ -1,0 +1,132 @@
+"""What `designdoc init` writes and prints: a commented config, pre-commit and CI snippets.
+
+The config text is generated from the `Config` defaults, so a key added to
+`Config` shows up here with its default; its comment comes from `COMMENTS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from designdoc.config.load import Config
+
+CONFIG_NAME = "designdoc.toml"
+
+COMMENTS: dict[str, str] = {
+    "paths": "What `check`, `list` and `build` look at when given no paths (empty: the working directory).",
+    "exclude": "Glob patterns of files a folder walk skips, e.g. \"docs/design/archive/*\".",
+    "template": "The template docs are written from (default: the built-in design-doc template).",
+    "schema": "\"design_doc\" applies the design-doc value rules (status, semver, emails) to a team's template.",
+    "optional_sections": "Template sections a doc may leave out.",
+    "optional_fields": "Template front-matter keys a doc may leave out.",
+    "allowed_fields": "Extra front-matter keys that are not reported as unknown.",
+    "statuses": "The status vocabulary (empty: the built-in lifecycle, draft … withdrawn).",
+    "stale_days": "A doc whose last_updated is older than this many days is stale.",
+    "strict_statuses": "Statuses in which the completeness rules are errors.",
+    "completeness_default": "The completeness rules' severity in the other statuses: warning, error or info.",
+    "placeholder_patterns": "Regular expressions of placeholder text that todo-marker reports.",
+    "max_file_size": "Files over this many bytes are not read (file-skipped).",
+    "time_budget": "Seconds one file may take before it is skipped (file-skipped).",
+    "new_dir": "Where `designdoc new` writes docs.",
+    "new_numbering": "Prefix new docs with the next free four-digit number (0007-rate-limiter.md).",
+    "commit_grace_days": "last-updated-behind-commit allows the last commit to be this many days newer.",
+}
+_EXAMPLES = {"template": '"docs/templates/design.md"', "schema": '"design_doc"'}
+_TABLES = ("rules", "sections")
+_HIDDEN = ("source", "root")
+
+_TAIL = """
+# Per-rule severity (off, info, warning, error) and options; `designdoc rules` lists them.
+# [rules.stale]
+# severity = "off"
+# [rules.purpose-too-long]
+# max_sentences = 4
+
+# Per-section content rules of the template.
+# [sections."Testing and Verification"]
+# require = ["acceptance-criteria", "code"]
+"""
+
+
+def toml_value(value: object) -> str:
+    """Return a Python default as a TOML value (strings, numbers, booleans, arrays of those)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    # a JSON string is a valid TOML basic string (same escapes)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def config_text(*, template: str | None = None) -> str:
+    """Return a designdoc.toml with every setting at its default, each with a comment.
+
+    `paths` is set to the docs folder `new_dir` (the folder `init` creates), and
+    `template` to the given team template, if any.
+    """
+    defaults = Config()
+    lines = ["# designdoc configuration: every setting at its default (see the README).", ""]
+    for spec in dataclasses.fields(Config):
+        if spec.name in _HIDDEN or spec.name in _TABLES:
+            continue
+        value = getattr(defaults, spec.name)
+        if spec.name == "paths":
+            value = (defaults.new_dir,)
+        elif spec.name == "template" and template is not None:
+            value = template
+        lines.append(f"# {COMMENTS.get(spec.name, 'See the README.')}")
+        if value is None:
+            lines.append(f"# {spec.name} = {_EXAMPLES.get(spec.name, '...')}")
+        else:
+            lines.append(f"{spec.name} = {toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n" + _TAIL
+
+
+def precommit_snippet(docs: str) -> str:
+    """Return a .pre-commit-config.yaml entry running designdoc on changed docs."""
+    return f"""\
+# .pre-commit-config.yaml (designdoc installed in the environment; or use the
+# designdoc repository's hooks: designdoc-check, designdoc-fix, designdoc-index)
+repos:
+  - repo: local
+    hooks:
+      - id: designdoc-check
+        name: designdoc check
+        entry: designdoc check --only-docs
+        language: system
+        types: [markdown]
+        files: ^{docs}/
+"""
+
+
+def ci_snippet(docs: str) -> str:
+    """Return a GitHub Actions workflow checking the docs on pull requests."""
+    return f"""\
+# .github/workflows/design-docs.yml
+name: design docs
+on:
+  pull_request:
+permissions:
+  contents: read
+  security-events: write
+jobs:
+  designdoc:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # full history: last-updated-behind-commit reads commit dates
+      - uses: astral-sh/setup-uv@v6
+      - run: uv run designdoc check {docs}/ --format github
+      - if: always()
+        run: uv run designdoc check {docs}/ --format sarif -o designdoc.sarif || true
+      - if: always()
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: designdoc.sarif
+          category: designdoc
+"""

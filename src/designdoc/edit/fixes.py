@@ -1,0 +1,48 @@
+"""Fix builders shared by rules and by lifecycle edits: exact-span text edits.
+
+Every edit here touches only the text it means to change, writes the file's
+own line break, and leaves everything else byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from designdoc.model.diagnostics import Edit, Fix
+from designdoc.parse.document import Document
+from designdoc.parse.template import TemplateField, TemplateSection
+
+
+def missing_field_fix(doc: Document, spec: TemplateField) -> Fix | None:
+    """Return a fix inserting a missing field with the template's default, if it has one."""
+    front = doc.frontmatter
+    if spec.placeholder or spec.value is None or front is None or front.end_line is None:
+        return None
+    nl = doc.newline
+    if spec.kind == "list":
+        text = f"{spec.name}:{nl}  - {spec.value}{nl}"
+    else:
+        text = f"{spec.name}: {spec.value}{nl}"
+    return Fix(f"Add '{spec.name}: {spec.value}'", (Edit.insert(front.content_end, text),))
+
+
+def insert_section_fix(doc: Document, spec: TemplateSection, before_line: int | None) -> Fix:
+    """Return a fix inserting a section's heading and guidance before `before_line` (or at the end)."""
+    nl = doc.newline
+    heading = f"{'#' * spec.level} {spec.name}{nl}{nl}"
+    note = "".join(f"> {line}{nl}" for line in spec.guidance_text[0].split("\n")) + nl if spec.guidance_text else ""
+    if before_line is not None:
+        return Fix(f"Insert '{spec.name}'", (Edit.insert(doc.index.offset(before_line), heading + note),))
+    lead = "" if doc.text.endswith(("\n", "\r")) or not doc.text else nl
+    return Fix(f"Insert '{spec.name}'", (Edit.insert(len(doc.text), lead + nl + heading + note.rstrip("\r\n") + nl),))
+
+
+def footer_text(doc: Document, date: str, *, keep_note: bool) -> str | None:
+    """Return the template's footer line for `date`, with or without the draft note."""
+    footer = doc.template.footer
+    if footer is None:
+        return None
+    line = re.sub(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD", date, footer.example, count=1)
+    if footer.note and not keep_note:
+        line = line.replace(" " + footer.note, "").replace(footer.note, "")
+    return line

@@ -1,0 +1,246 @@
+"""Operations that write documents: `new`, `status`, `bump`.
+
+Each one reads what it changes once, computes the whole new text first (as
+exact-span edits), judges the result where a gate applies, and only then
+writes, through `writer` (atomic, mode kept, refused when the file changed
+underneath).  A refusal raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from designdoc.parse import document as document_module
+from designdoc.files import writer
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Diagnostic, Edit, Severity
+from designdoc.parse.document import Document
+from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
+from designdoc.model.errors import LifecycleError, UsageError, WriteError
+from designdoc.operations.fix import apply_edits
+from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
+from designdoc.check.linter import lint
+from designdoc.check.runner import Checker, Project, display
+from designdoc.model.fields import parse_version
+from designdoc.parse.template import Template
+
+PARTS = ("major", "minor", "patch")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A document read for writing: the bytes read and the parsed text."""
+
+    snapshot: writer.Snapshot
+    doc: Document
+
+    def encode(self, text: str) -> bytes:
+        """Return new text as bytes, with the BOM kept if the file had one."""
+        return (("\ufeff" if self.doc.bom else "") + text).encode("utf-8")
+
+
+def load(path: Path, template: Template) -> Loaded:
+    """Read and parse a document for an operation; errors name the file."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    try:
+        snap = writer.snapshot(path)
+    except WriteError as error:
+        raise UsageError(str(error)) from None
+    try:
+        text, bom = document_module.decode(snap.data)
+    except UnicodeDecodeError:
+        raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check {path}'") from None
+    doc = document_module.parse(text, display(path), template, bom=bom)
+    if doc.frontmatter is None:
+        raise LifecycleError(f"{path}: has no front matter, so it is no design doc this command can change")
+    if doc.frontmatter.fatal:
+        raise LifecycleError(f"{path}: the front matter cannot be read; run 'designdoc check {path}'")
+    return Loaded(snap, doc)
+
+
+def _errors(checker: Checker, doc: Document) -> list[Diagnostic]:
+    project = Project.of(checker.config, [Path(doc.path)])
+    found = lint(doc, config=checker.config, today=checker.today, project=project, rules=checker.rules)
+    return [d for d in found if d.severity >= Severity.ERROR]
+
+
+def _stamp(doc: Document, today: dt.date, *, keep_note: bool) -> list:
+    """Edits that set last_updated and the footer to today."""
+    return set_scalar(doc, "last_updated", today.isoformat(), raw=True) + \
+        set_footer(doc, today.isoformat(), keep_note=keep_note)
+
+
+def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> list[str]:
+    """Move a doc to status `new` (and name it in each successor for `superseded`).
+
+    Returns the paths written (empty when the doc already has that status).
+    Raises UsageError for an unknown status or a misused `--by`, and
+    LifecycleError (nothing written) for an illegal move or a failed gate.
+    """
+    if new not in STATUSES:
+        raise UsageError(f"unknown status {new!r} (expected one of: {', '.join(STATUSES)})")
+    if new == "superseded" and not by:
+        raise UsageError("status 'superseded' needs --by DOC naming the successor")
+    if by and new != "superseded":
+        raise UsageError("--by goes with the status 'superseded' only")
+    loaded = load(path, checker.template)
+    doc = loaded.doc
+    current = doc.field_text("status")
+    if current == new:
+        return []
+    if current not in STATUSES:
+        raise LifecycleError(f"{path}: the current status {current!r} is not a lifecycle status; fix it first")
+    if not allowed(current, new):
+        raise LifecycleError(f"{path}: cannot move from {current!r} to {new!r} (allowed: {legal_moves(current)})")
+    successors = [_successor(p, checker) for p in by]
+    edits = set_scalar(doc, "status", new) + _stamp(doc, checker.today, keep_note=new == "draft")
+    version = parse_version(doc.field_text("version"))
+    if new in APPROVED_ON and version is not None and version.compare("1.0.0") < 0:
+        edits += set_scalar(doc, "version", "1.0.0")
+    for successor in successors:
+        edits += _reference_edits(doc, "superseded_by", successor.doc, path)
+    text = apply_edits(doc.text, edits)
+    future = document_module.parse(text, doc.path, checker.template, bom=doc.bom)
+    if gated(new):
+        _gate(path, new, future, checker)
+    changes = [(loaded.snapshot, loaded.encode(text))]
+    for successor, successor_path in zip(successors, by):
+        extra = _reference_edits(successor.doc, "supersedes", doc, successor_path, other_path=path)
+        if extra:
+            changes.append((successor.snapshot, successor.encode(apply_edits(successor.doc.text, extra))))
+    return [str(p) for p in writer.write_all(changes)]
+
+
+def _successor(path: Path, checker: Checker) -> Loaded:
+    if not path.exists():
+        raise LifecycleError(f"{path}: the successor does not exist")
+    loaded = load(path, checker.template)
+    status = loaded.doc.field_text("status")
+    if checker.template.doc_type and loaded.doc.field_text("doc_type") != checker.template.doc_type:
+        raise LifecycleError(f"{path}: the successor is not a design doc (doc_type is not "
+                             f"{checker.template.doc_type!r})")
+    if status in (None, "draft"):
+        raise LifecycleError(f"{path}: the successor is still a draft; move it to review first")
+    return loaded
+
+
+def reference(from_path: Path, to_path: Path) -> str:
+    """Return how `from_path` names `to_path`: the bare stem in the same folder, else a relative path."""
+    if from_path.resolve().parent == to_path.resolve().parent:
+        return to_path.stem
+    return Path(os.path.relpath(to_path.resolve(), from_path.resolve().parent)).as_posix()
+
+
+def _reference_edits(doc: Document, key: str, other: Document, doc_path: Path, *,
+                     other_path: Path | None = None) -> list:
+    """Edits adding a reference to `other` under `key`, unless it is already there."""
+    target = Path(other_path or other.path)
+    ref = reference(doc_path, target)
+    item = doc.frontmatter.fields.get(key)
+    if item is not None:
+        names = {str(n.value).removesuffix(".md") for n in item.node.items() if n.value is not None}
+        if ref.removesuffix(".md") in names or target.stem in names:
+            return []
+    return add_list_item(doc, key, ref)
+
+
+def _gate(path: Path, new: str, future: Document, checker: Checker) -> None:
+    blocking = _errors(checker, future)
+    if blocking:
+        lines = "\n".join(f"  {d.path}:{d.line}:{d.column}: [{d.rule}] {d.message}" for d in blocking)
+        raise LifecycleError(f"{path}: cannot move to {new!r}: {len(blocking)} "
+                             f"error{'s' if len(blocking) != 1 else ''} would remain\n{lines}")
+
+
+def bump(path: Path, part: str, checker: Checker) -> str:
+    """Bump the doc's semantic version (`part`: major, minor, patch); return the new version."""
+    if part not in PARTS:
+        raise UsageError(f"unknown version part {part!r} (expected major, minor or patch)")
+    loaded = load(path, checker.template)
+    doc = loaded.doc
+    version = parse_version(doc.field_text("version"))
+    if version is None:
+        raise LifecycleError(f"{path}: version {doc.field_text('version')!r} is not a semantic version; fix it first")
+    bumped = str(getattr(version, f"bump_{part}")().replace(prerelease=None, build=None))
+    status = doc.field_text("status")
+    edits = set_scalar(doc, "version", bumped) + _stamp(doc, checker.today, keep_note=status == "draft")
+    writer.write_atomic(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))
+    return bumped
+
+
+def file_name(title: str) -> str:
+    """Return the file name for a title: lower case, accents stripped, other characters as `-`."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return (slug or "design-doc") + ".md"
+
+
+def next_number(folder: Path) -> int:
+    """Return the next free `NNNN-` number in a folder."""
+    numbers = [int(m.group(1)) for p in folder.glob("*.md") if (m := re.match(r"(\d{4})-", p.name))] \
+        if folder.is_dir() else []
+    return max(numbers, default=0) + 1
+
+
+def git_email() -> str | None:
+    """Return `git config user.email`, or None."""
+    try:
+        done = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def scaffold(title: str, template: Template, *, owner: str, tags: list[str], today: dt.date) -> str:
+    """Return the text of a new doc from the template, in the template's own shape."""
+    doc = document_module.parse(template.source, "new.md", template)
+    edits = []
+    if doc.frontmatter is not None and not doc.frontmatter.fatal:
+        fields = doc.frontmatter.fields
+        edits += set_scalar(doc, "title", title) if "title" in fields else []
+        if "owners" in fields:
+            edits += replace_list(doc, "owners", [owner])
+        for key, value in (("status", "draft"), ("version", "0.1.0")):
+            if key in fields:
+                edits += set_scalar(doc, key, value)
+        if "last_updated" in fields:
+            edits += set_scalar(doc, "last_updated", today.isoformat(), raw=True)
+        if tags and "tags" in fields:
+            edits += replace_list(doc, "tags", tags)
+    heading = doc.title_heading
+    if heading is not None:
+        start = doc.index.offset(heading.line)
+        edits.append(Edit(start, start + len(doc.lines[heading.line - 1]), "#" * heading.level + " " + title))
+    edits += set_footer(doc, today.isoformat(), keep_note=True)
+    return apply_edits(doc.text, edits)
+
+
+def new_doc(title: str, config: Config, template: Template, *, directory: Path | None, owner: str | None,
+            tags: list[str], today: dt.date) -> Path:
+    """Write a new doc from the template and return its path; refuse an existing file."""
+    if not title.strip():
+        raise UsageError("the title is empty")
+    owner = owner or git_email()
+    if not owner:
+        raise UsageError("no owner: pass --owner EMAIL (or set git config user.email)")
+    folder = directory or Path(config.root or Path.cwd()) / config.new_dir
+    name = file_name(title)
+    if config.new_numbering:
+        name = f"{next_number(folder):04d}-{name}"
+    path = folder / name
+    if path.exists() or path.is_symlink():
+        raise LifecycleError(f"{display(path)}: already exists, not overwritten")
+    text = scaffold(title, template, owner=owner, tags=tags, today=today)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(f"{display(folder)}: cannot create the folder ({error.strerror})") from None
+    writer.write_new(path, text.encode("utf-8"))
+    return path

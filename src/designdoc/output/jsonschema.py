@@ -1,0 +1,165 @@
+"""JSON Schemas (draft 2020-12) of a template's front matter and of the config file.
+
+Editors validate YAML front matter and TOML with JSON Schema (the YAML and
+TOML language servers, `taplo`), so these let authors see most mistakes
+before `designdoc check` runs.  A schema can say less than the rules: it knows
+no severities (unknown keys, a warning here, stay allowed), no cross-document
+facts and nothing of the body.  Values are checked as a YAML 1.2 reader sees
+them: dates are strings, `0.1` is a number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from designdoc.config.load import Config
+from designdoc.model.diagnostics import Severity
+from designdoc.model.lifecycle import STATUSES
+from designdoc.rules import ALL_RULES, Rule
+from designdoc.model.fields import DESIGN_DOC, EMAIL_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS
+from designdoc.parse.template import REQUIREMENTS, SectionRules, Template, TemplateField
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)
+SEMVER = (r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+          r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+          r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+# the same addresses schema.is_email accepts: `a@b.c` and `Name <a@b.c>`
+EMAIL = r"^[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+$"
+NAMED_EMAIL = r"^[^<>@]*<[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+>$"
+PLACEHOLDER_EMAIL = r"^<?[Tt][Oo][Dd][Oo]@|@(?:[^@]*\.)?example\.com>?$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+# -- front matter --------------------------------------------------------------------------------
+
+def frontmatter_schema(template: Template, config: Config) -> dict[str, Any]:
+    """Return the JSON Schema of a doc's front matter under `template` and `config`."""
+    design = template.schema == DESIGN_DOC
+    properties: dict[str, Any] = {}
+    for spec in template.fields:
+        properties[spec.name] = _design_field(spec.name, template, config) if design else _shaped(spec)
+    if design:
+        for name in OPTIONAL_FIELDS:
+            properties.setdefault(name, _design_field(name, template, config))
+    for name in config.allowed_fields:
+        properties.setdefault(name, {})
+    optional = set(config.optional_fields)
+    return {
+        "$schema": DIALECT,
+        "title": f"designdoc front matter: {template.name}",
+        "type": "object",
+        "properties": properties,
+        "required": [f.name for f in template.fields if f.name not in optional],
+    }
+
+
+def _email(*, placeholder_ok: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "anyOf": [{"format": "email", "pattern": EMAIL},
+                                                          {"pattern": NAMED_EMAIL}]}
+    if not placeholder_ok:
+        schema["not"] = {"pattern": PLACEHOLDER_EMAIL}
+    return schema
+
+
+def _design_field(name: str, template: Template, config: Config) -> dict[str, Any]:
+    """Return the schema of a field of the design-doc schema (schema.py, rules/frontmatter.py)."""
+    if name == "title":
+        title: dict[str, Any] = {"type": "string", "minLength": 1, "not": {"pattern": r"^TODO(?![A-Za-z0-9])"}}
+        if template.title_value:
+            title["not"] = {"anyOf": [title["not"], {"const": template.title_value}]}
+        return title
+    if name == "doc_type":
+        return {"type": "string", "const": template.doc_type} if template.doc_type else {"type": "string"}
+    if name == "status":
+        return {"type": "string", "enum": list(config.statuses or STATUSES)}
+    if name == "version":
+        return {"type": "string", "pattern": SEMVER, "description": "A semantic version, quoted if YAML would "
+                                                                    "read a number (\"0.1.0\")."}
+    if name == "last_updated":
+        return {"type": "string", "format": "date", "pattern": DATE}
+    if name in EMAIL_FIELDS:
+        return {"type": "array", "items": _email(), **({"minItems": 1} if name == "owners" else {})}
+    if name in REFERENCE_FIELDS:  # a single reference is a one-item list
+        return {"anyOf": [{"type": "string", "minLength": 1}, {**_STRINGS, "minItems": 1}]}
+    if name == "tags":
+        return dict(_STRINGS)
+    spec = template.field(name)
+    return _shaped(spec) if spec is not None else {}
+
+
+def _shaped(spec: TemplateField) -> dict[str, Any]:
+    """Return the schema a team template's field implies: its shape, and not its placeholder."""
+    shape: dict[str, Any] = {
+        "list": {"type": "array"},
+        "map": {"type": "object"},
+        "date": {"type": "string", "format": "date", "pattern": DATE},
+        "scalar": {"type": ["string", "number", "integer", "boolean"]},
+    }.get(spec.kind, {})
+    if spec.placeholder and spec.value is not None:
+        shape["not"] = {"contains": {"const": spec.value}} if spec.kind == "list" else {"const": spec.value}
+    return shape
+
+
+# -- config --------------------------------------------------------------------------------------
+
+_ENUMS = {"completeness_default": ["warning", "error", "info"], "schema": [DESIGN_DOC]}
+
+
+def config_schema() -> dict[str, Any]:
+    """Return the JSON Schema of designdoc.toml (and of `[tool.designdoc]` in pyproject.toml)."""
+    defaults = Config()
+    properties: dict[str, Any] = {}
+    for spec in dataclasses.fields(Config):
+        if spec.name in ("source", "root"):
+            continue
+        if spec.name == "rules":
+            properties["rules"] = _rules_schema()
+        elif spec.name == "sections":
+            properties["sections"] = _sections_schema()
+        else:
+            properties[spec.name] = _value_schema(getattr(defaults, spec.name))
+            if spec.name in _ENUMS:
+                properties[spec.name]["enum"] = _ENUMS[spec.name]
+    return {"$schema": DIALECT, "title": "designdoc configuration", "type": "object",
+            "properties": properties, "additionalProperties": False}
+
+
+def _value_schema(default: Any) -> dict[str, Any]:
+    """Return the schema of a value whose default is `default` (config._typed's rule: None is a str)."""
+    if isinstance(default, bool):
+        return {"type": "boolean", "default": default}
+    if isinstance(default, int):
+        return {"type": "integer", "default": default}
+    if isinstance(default, float):
+        return {"type": "number", "default": default}
+    if isinstance(default, tuple):
+        return {**_STRINGS, "default": list(default)}
+    return {"type": "string"} if default is None else {"type": "string", "default": default}
+
+
+def _rules_schema() -> dict[str, Any]:
+    severities = [s.label for s in Severity]
+    return {"type": "object", "additionalProperties": False,
+            "properties": {r.slug: _rule_schema(r, severities) for r in ALL_RULES}}
+
+
+def _rule_schema(rule: Rule, severities: list[str]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"severity": {"enum": severities}}
+    defaults = rule.default_options()
+    for option in dataclasses.fields(rule.options) if rule.options else ():
+        properties[option.name] = _value_schema(getattr(defaults, option.name))
+    return {"type": "object", "description": rule.summary, "properties": properties, "additionalProperties": False}
+
+
+def _sections_schema() -> dict[str, Any]:
+    """Return the schema of `[sections."Name"]` tables: one option per SectionRules field."""
+    known = {"max_sentences": {"type": "integer", "minimum": 1},
+             "require": {"type": "array", "items": {"enum": list(REQUIREMENTS)}}}
+    defaults = SectionRules()
+    options = {f.name: known.get(f.name) or _value_schema(getattr(defaults, f.name))
+               for f in dataclasses.fields(SectionRules)}
+    section = {"type": "object", "additionalProperties": False, "properties": options}
+    return {"type": "object", "additionalProperties": section}

@@ -1,0 +1,379 @@
+"""Parse a design document once into an immutable `Document`.
+
+Everything a rule may look at is here: the front matter (with positions), the
+optional title heading, the sections matched against the template (with their
+guidance blocks already told apart from their content), the footer, the lines
+that hold code.  Parsing never raises on bad input: problems are recorded and
+turned into diagnostics by the rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from designdoc.parse import frontmatter as fm_module
+from designdoc.parse import body as markdown
+from designdoc.parse.frontmatter import FrontMatter
+from designdoc.parse.inline import Link, links_in, plain_text, reference_definition, unique_slugs
+from designdoc.parse.body import Block
+from designdoc.parse.template import Template, TemplateSection, block_text, guidance_units, section_key
+from designdoc.model.text import LineIndex, fingerprint, newline_of, split_lines, squeeze
+
+SIMILARITY = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading at a section level and the blocks under it."""
+
+    name: str
+    key: str
+    level: int
+    line: int
+    end_line: int  # last line that belongs to the section (inclusive)
+    blocks: tuple[Block, ...]
+    guidance: tuple[Block, ...]  # what is still the template's guidance: blocks, or list items ("list_item")
+    index: int | None  # position in the template, None for an extra section
+    first: bool  # the first occurrence of its template section
+    spent: tuple[Block, ...] = ()  # blocks that are guidance through and through (a list: every item)
+    content: tuple[Block, ...] = ()  # the blocks that count as content: not comments, not guidance
+
+    @property
+    def subheadings(self) -> tuple[Block, ...]:
+        """Return the headings inside the section (its sub-sections), in order."""
+        return tuple(b for b in self.blocks if b.kind == "heading")
+
+
+@dataclass(frozen=True, slots=True)
+class DocFooter:
+    """The footer line and the `---` rule above it, if any."""
+
+    line: int
+    rule_line: int | None
+    text: str
+    date: str | None  # the date text the footer holds
+    date_column: int
+    note: bool  # the template's draft note is still there
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document.  Immutable; derived facts are computed once, lazily."""
+
+    path: str
+    text: str  # decoded, without the BOM
+    bom: bool
+    lines: list[str] = field(repr=False)
+    index: LineIndex = field(repr=False)
+    frontmatter: FrontMatter | None
+    body_line: int
+    blocks: tuple[Block, ...] = field(repr=False)
+    code_lines: frozenset[int] = field(repr=False)
+    title_heading: Block | None
+    sections: tuple[Section, ...]
+    preamble: tuple[Block, ...]
+    preamble_guidance: tuple[Block, ...]
+    footer: DocFooter | None
+    template: Template = field(repr=False)
+
+    @property
+    def newline(self) -> str:
+        """Return the document's line break."""
+        return newline_of(self.text)
+
+    @property
+    def last_line(self) -> int:
+        """Return the number of the last non-blank line (1 for an empty file)."""
+        for number in range(len(self.lines), 0, -1):
+            if self.lines[number - 1].strip():
+                return number
+        return 1
+
+    def section(self, index: int) -> Section | None:
+        """Return the first occurrence of the template's section `index`."""
+        return next((s for s in self.sections if s.index == index and s.first), None)
+
+    def text_of(self, block: Block) -> str:
+        """Return a block's source text (quote markers and comment delimiters removed)."""
+        return block_text(block, self.lines)
+
+    def field_text(self, key: str) -> str | None:
+        """Return a scalar field's raw text, or None when absent, unusable or not a scalar."""
+        if self.frontmatter is None:
+            return None
+        item = self.frontmatter.get(key)
+        if item is None or item.node.kind != "scalar" or item.node.value is None:
+            return None
+        return str(item.node.value)
+
+    @cached_property
+    def headings(self) -> tuple[tuple[int, int, str], ...]:
+        """Return every heading (line, level, plain text), nested ones included, in order."""
+        found = []
+        for block in self.blocks:
+            if block.kind == "heading":
+                found.append((block.line, block.level, plain_text(block.text)))
+            found += [(line, level, plain_text(text)) for line, level, text in block.nested_headings]
+        return tuple(sorted(found))
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Return the anchors a link may target: heading slugs and HTML ids."""
+        slugs = set(unique_slugs([text for _, _, text in self.headings]))
+        for line in self.lines:
+            if "=" in line and ("id" in line or "name" in line):
+                slugs.update(_html_ids(line))
+        return frozenset(slugs)
+
+    @cached_property
+    def prose_lines(self) -> tuple[int, ...]:
+        """Return the body lines that hold prose: headings, paragraphs, lists, quotes, tables.
+
+        Code (fenced or indented, at any depth) and raw HTML blocks are left out.
+        """
+        numbers: list[int] = []
+        for block in self.blocks:
+            if block.kind in _PROSE_KINDS:
+                numbers += [n for n in range(block.line, block.end_line + 1) if n not in self.code_lines]
+        if self.footer is not None:
+            numbers.append(self.footer.line)
+        return tuple(numbers)
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        """Return the body's links, images and reference definitions, outside code."""
+        found: list[Link] = []
+        for number in range(self.body_line, len(self.lines) + 1):
+            if number in self.code_lines:
+                continue
+            line = self.lines[number - 1]
+            if "](" in line:
+                found.extend(links_in(line, number))
+            elif "]:" in line:
+                definition = reference_definition(line, number)
+                if definition is not None:
+                    found.append(definition)
+        return tuple(found)
+
+
+_PROSE_KINDS = frozenset(("heading", "paragraph", "bullet_list", "ordered_list", "blockquote", "table"))
+
+
+def _is_comment(block: Block) -> bool:
+    return block.kind == "html" and block.text.lstrip().startswith("<!--") and block.text.rstrip().endswith("-->")
+
+
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+
+
+def _html_ids(text: str) -> set[str]:
+    return set(_HTML_ID.findall(text))
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Decode UTF-8 bytes (strict) and strip a BOM; UnicodeDecodeError propagates."""
+    text = data.decode("utf-8")
+    if text.startswith("\ufeff"):
+        return text[1:], True
+    return text, False
+
+
+def body_source(text: str) -> tuple[str, int]:
+    """Return a text's body (after its front matter, lines joined by `\\n`) and the body's first line."""
+    text = text.removeprefix("\ufeff")
+    lines = split_lines(text)
+    first = fm_module.body_line(fm_module.parse(text, lines, LineIndex(text)))
+    return "\n".join(lines[first - 1:]), first
+
+
+def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Document:
+    """Parse decoded text (without its BOM) into a Document."""
+    lines = split_lines(text)
+    index = LineIndex(text)
+    front = fm_module.parse(text, lines, index)
+    body_line = fm_module.body_line(front)
+    body = markdown.parse_body("\n".join(lines[body_line - 1:]), body_line)
+    blocks = list(body.blocks)
+    footer = _footer(blocks, lines, template)
+    if footer is not None:
+        cut = footer.rule_line or footer.line
+        blocks = [b for b in blocks if b.line < cut]
+    title = _title_heading(blocks, template)
+    sections, preamble = _sections(blocks, lines, template, title)
+    preamble_guidance = _preamble_guidance(preamble, title, lines, template)
+    return Document(path, text, bom, lines, index, front, body_line, tuple(blocks), body.code_lines, title,
+                    tuple(sections), tuple(preamble), preamble_guidance, footer, template)
+
+
+def _footer(blocks: list[Block], lines: list[str], template: Template) -> DocFooter | None:
+    """Find the footer: the last non-blank line, if it matches the template's footer."""
+    if template.footer is None:
+        return None
+    number = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), None)
+    if number is None:
+        return None
+    match = template.footer.pattern.fullmatch(lines[number - 1])
+    if match is None:
+        return None
+    rule_line = None
+    before = [b for b in blocks if b.end_line < number]
+    if before and before[-1].kind == "hr" and all(not lines[n - 1].strip() for n in range(before[-1].end_line + 1, number)):
+        rule_line = before[-1].line
+    return DocFooter(number, rule_line, lines[number - 1], match.group("date").strip(),
+                     match.start("date") + 1, bool(match.groupdict().get("note")))
+
+
+def _title_heading(blocks: list[Block], template: Template) -> Block | None:
+    """Return the first H1 before the first template section that is not itself a section."""
+    for block in blocks:
+        if block.kind != "heading" or block.level > template.section_levels:
+            continue
+        if template.find_section(section_key(block.text)) is not None:
+            return None
+        if block.level == 1:
+            return block
+    return None
+
+
+def _sections(blocks: list[Block], lines: list[str], template: Template,
+              title: Block | None) -> tuple[list[Section], list[Block]]:
+    heads = [i for i, b in enumerate(blocks)
+             if b.kind == "heading" and b.level <= template.section_levels and b is not title]
+    start = heads[0] if heads else len(blocks)
+    preamble = [b for b in blocks[:start] if b is not title]
+    seen: set[int] = set()
+    sections = []
+    for n, i in enumerate(heads):
+        head = blocks[i]
+        stop = heads[n + 1] if n + 1 < len(heads) else len(blocks)
+        body = tuple(blocks[i + 1:stop])
+        end_line = body[-1].end_line if body else head.end_line
+        key = section_key(head.text)
+        index = template.find_section(key)
+        spec = template.sections[index] if index is not None else None
+        guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
+        gone = {id(b) for b in spent}  # identity: equal-looking blocks may stand in two places
+        content = tuple(b for b in body if id(b) not in gone and not _is_comment(b))
+        sections.append(Section(plain_text(head.text), key, head.level, head.line, end_line, body, guidance,
+                                index, index is not None and index not in seen, spent, content))
+        if index is not None:
+            seen.add(index)
+    return sections, preamble
+
+
+def _section_guidance(body: tuple[Block, ...], lines: list[str],
+                      spec: TemplateSection) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+    """Return (the guidance units left in a section, the blocks that are wholly guidance)."""
+    if not spec.guidance and not spec.literals:
+        return (), ()
+    found: list[Block] = []
+    spent: list[Block] = []
+    for block in body:
+        units = guidance_units(block, lines)
+        hits = [unit for unit, text in units
+                if _is_guidance(text, spec.guidance, exact=block.kind == "heading")
+                or _has_literal(block, text, spec.literals)]
+        found += hits
+        if hits and len(hits) == len(units):
+            spent.append(block)
+    return tuple(found), tuple(spent)
+
+
+def _has_literal(block: Block, text: str, literals: tuple[str, ...]) -> bool:
+    """Return True when prose still holds one of the template's `{…}` placeholders verbatim."""
+    if not literals or "{" not in text or block.kind in ("fence", "code"):
+        return False
+    squeezed = squeeze(text)
+    return any(literal in squeezed for literal in literals)
+
+
+def _preamble_guidance(preamble: list[Block], title: Block | None, lines: list[str],
+                       template: Template) -> tuple[Block, ...]:
+    """Return the preamble's guidance left in the doc (equal fingerprints only), and a
+    title heading still saying the template's placeholder title."""
+    kept = []
+    if title is not None and template.title_placeholder == fingerprint(plain_text(title.text)):
+        kept.append(title)
+    if template.preamble:
+        kept += [unit for block in preamble for unit, text in guidance_units(block, lines)
+                 if _is_guidance(text, template.preamble, exact=True)]
+    return tuple(kept)
+
+
+def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -> bool:
+    """Return True when a block's text is (a lightly edited copy of) guidance text."""
+    if not guidance:
+        return False
+    if text.isascii() and not _may_match(text, guidance, exact):
+        return False
+    printed = fingerprint(text)
+    counts: Counter[str] | None = None
+    for note in guidance:
+        if printed == note and len(note) >= 8:
+            return True
+        if exact:
+            continue
+        if len(note) >= 30 and note in printed:
+            return True
+        if len(note) >= 60 and len(printed) >= 60 and _near_length(printed, note):
+            counts = counts if counts is not None else Counter(printed)
+            if _similar(printed, counts, note):
+                return True
+    return False
+
+
+_SIMILARITY_FLOOR = 0.84  # a little under SIMILARITY, for rounding
+
+
+def _may_match(text: str, guidance: tuple[str, ...], exact: bool) -> bool:
+    """Return False when no guidance note can match an ASCII text, without fingerprinting it.
+
+    An ASCII text's fingerprint is never longer than the text and, for prose, not much
+    shorter: equal or similar needs a length near the note's; containing it needs the
+    note's first word in the text.  Most blocks are ruled out here.
+    """
+    size = len(text)
+    lowered = text.lower()
+    for note, first, words in _notes(guidance):
+        if _SIMILARITY_FLOOR * len(note) <= size <= _MARKUP_CEILING * len(note):
+            # a copy at least 0.85 alike keeps most of the note's longer words intact
+            if exact or sum(word in lowered for word in words) * 2 >= len(words):
+                return True
+        if not exact and size >= len(note) >= 30 and first in lowered:
+            return True
+    return False
+
+
+_MARKUP_CEILING = 2.0  # prose is at most this much longer than its fingerprint (punctuation, markup)
+
+
+@lru_cache(maxsize=1024)
+def _notes(guidance: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Return each note with its first word and its words of five letters or more."""
+    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5))
+                 for note in guidance)
+
+
+def _near_length(a: str, b: str) -> bool:
+    return min(len(a), len(b)) / max(len(a), len(b)) >= SIMILARITY
+
+
+def _similar(a: str, a_counts: Counter[str], b: str) -> bool:
+    """Return True when `a` and `b` are at least SIMILARITY alike (difflib's ratio).
+
+    The character-count bound (difflib's quick_ratio) rules most pairs out before the
+    expensive matching runs.
+    """
+    shared = sum((a_counts & _counts(b)).values())
+    if 2 * shared / (len(a) + len(b)) < SIMILARITY:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILARITY
+
+
+@lru_cache(maxsize=4096)
+def _counts(note: str) -> Counter[str]:
+    return Counter(note)

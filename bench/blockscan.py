@@ -23,7 +23,9 @@ from pathlib import Path
 
 from designdoc.parse import blockscan
 from designdoc.parse import body as markdown
-from designdoc.parse.document import body_source as body_of  # the body exactly as `document.parse` cuts it
+from designdoc.parse.document import (
+    body_source as body_of,  # the body exactly as `document.parse` cuts it
+)
 
 GENERATOR = Path(__file__).resolve().parent / "corpus.py"  # our own synthetic corpus
 

@@ -17,9 +17,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
+from designdoc.config.load import load_template
+from designdoc.files.discovery import Candidate
 from designdoc.model.diagnostics import Diagnostic
-from designdoc.check.runner import Candidate, Checker, load_template
 
 MARKER = re.compile(
     r"(?:<!--\s*|#\s*)expect:\s*(?P<slug>[a-z][a-z0-9-]*)(?:\s+(?P<severity>error|warning|info))?"

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 from conftest import FIXTURES, TODAY
-
-from designdoc.config.load import Config
-from designdoc.check.runner import load_template
+from designdoc.config.load import load_template
+from designdoc.model.settings import Config
 from designdoc.site.build import BuildResult, build
 
 SITE_FIXTURES = FIXTURES / "site"

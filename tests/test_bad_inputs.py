@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designdoc.parse import frontmatter
 from designdoc.cli.main import main
 from designdoc.model.text import split_lines
+from designdoc.parse import frontmatter
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "rate-limiter.md"
 # The example with its dates (last_updated, footer) set before the pinned today: it checks clean.

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from designdoc.check import baseline
+from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
+from designdoc.config.load import load_template
+from designdoc.files.discovery import Candidate
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import UsageError
-from designdoc.check.runner import Candidate, Checker, load_template
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "event-bus-migration.md"
 

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from designdoc.parse import blockscan
 from designdoc.parse import body as markdown
-from designdoc.parse.document import body_source as body_of  # the body exactly as `document.parse` cuts it
+from designdoc.parse.document import (
+    body_source as body_of,  # the body exactly as `document.parse` cuts it
+)
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from designdoc.check import cache
-from designdoc.parse import template as template_module
 from designdoc.cli.main import main
+from designdoc.config import load as config_module
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -64,7 +64,7 @@ def test_settings_invalidate_the_cache(tree: Path, capsys: pytest.CaptureFixture
     if change == "config":
         (tree / "designdoc.toml").write_text('paths = ["docs"]\n[rules.purpose-too-long]\nmax_sentences = 1\n')
     elif change == "template":
-        template = template_module.builtin_path().read_text("utf-8")
+        template = config_module.builtin_path().read_text("utf-8")
         (tree / "tpl.md").write_text(template.replace("## Appendix", "## Glossary"), "utf-8")
         (tree / "designdoc.toml").write_text('paths = ["docs"]\ntemplate = "tpl.md"\n')
     elif change == "version":
@@ -105,7 +105,7 @@ def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFix
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from designdoc.cli import main as cli
+    from designdoc.cli import progress
 
     for copy in range(15, 60):  # 240 docs: past the threshold
         shutil.copytree(EXAMPLES, tree / "docs" / f"team{copy:02d}")
@@ -118,7 +118,7 @@ def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFix
     assert "checked" not in capsys.readouterr().err
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)  # piped
-    assert cli._progress(10_000) is None
+    assert progress.file_ticker(10_000) is None
 
 
 def test_only_the_most_recent_cache_files_are_kept(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from designdoc.catalog import entries as catalog
-from designdoc.config import load as config_module
 from designdoc.cli.main import main
-from designdoc.check.runner import load_template
+from designdoc.config import load as config_module
+from designdoc.config.load import load_template
 
 TREE = Path(__file__).parent / "fixtures" / "catalog"
 ALL_DOCS = 15  # docs/README.md has no front matter: it is no design doc
@@ -315,8 +315,7 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_pat
 
     from designdoc.catalog import entries as catalog_module
     from designdoc.check import runner
-    from designdoc.config.load import from_table
-    from designdoc.check.runner import load_template
+    from designdoc.config.load import from_table, load_template
 
     examples = Path(__file__).parent.parent / "examples"
     for copy in range(15):  # 60 docs: past the pool's threshold

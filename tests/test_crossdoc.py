@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.config import load as config_module
-from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.parse.document import decode, parse
-from designdoc.operations.fix import apply_edits
 from designdoc.check.linter import lint
-from designdoc.rules import ALL_RULES
-from designdoc.rules import crossdoc
+from designdoc.check.runner import Checker
+from designdoc.config import load as config_module
+from designdoc.config.load import load_template
+from designdoc.files.discovery import discover
+from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.operations.fix import apply_edits
+from designdoc.parse.document import decode, parse
+from designdoc.rules import ALL_RULES, crossdoc
 from designdoc.rules.crossdoc import CrossFileFix, cross_file_edits, reference_to
-from designdoc.check.runner import Checker, discover, load_template
 
 TREE = Path(__file__).parent / "fixtures" / "catalog"
 CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"

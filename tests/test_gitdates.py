@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.config import load as config_module
 from designdoc.check import git as gitdates
+from designdoc.check.runner import Checker
 from designdoc.cli.main import main
+from designdoc.config import load as config_module
+from designdoc.config.load import load_template
+from designdoc.files.discovery import discover
 from designdoc.model.diagnostics import Severity
-from designdoc.check.runner import Checker, discover, load_template
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.config import load as config_module
 from designdoc.cli.main import main
-from designdoc.config.load import Config
+from designdoc.config import load as config_module
+from designdoc.model.settings import Config
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "templates" / "rfc" / "template.md"
 

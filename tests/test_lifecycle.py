@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.files import writer
 from designdoc.cli.main import main
+from designdoc.files import writer
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "rate-limiter.md"
 TODAY = "2025-06-01"

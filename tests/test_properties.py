@@ -18,17 +18,17 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designdoc.parse import document
-from designdoc.parse import template
-from designdoc.config.load import Config
-from designdoc.model.diagnostics import Diagnostic
-from designdoc.operations.fix import fix_text
 from designdoc.check.linter import lint
-from designdoc.check.runner import Project
+from designdoc.check.workspace import Project
+from designdoc.config.load import builtin
+from designdoc.model.diagnostics import Diagnostic
+from designdoc.model.settings import Config
 from designdoc.model.text import split_lines
+from designdoc.operations.fix import fix_text
+from designdoc.parse import document
 
 TODAY = dt.date(2025, 6, 1)
-TEMPLATE = template.builtin()
+TEMPLATE = builtin()
 CONFIG = Config()
 # the example with its dates (last_updated, footer) before the pinned today: it checks clean
 CLEAN = re.sub(r"\d{4}-\d{2}-\d{2}", "2025-05-20",

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import check_fixture
-
 from designdoc.cli.main import main
 from designdoc.rules import ALL_RULES
+from harness import check_fixture
 
 RULES_DIR = Path(__file__).parent / "fixtures" / "rules"
 FIXTURES = sorted(p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md"))

@@ -14,8 +14,8 @@ from designdoc import __version__
 from designdoc.cli.main import main
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.operations.fix import apply_edits
-from designdoc.rules import ALL_RULES, COMPLETENESS
 from designdoc.output.sarif import format_sarif, level, sarif_log
+from designdoc.rules import ALL_RULES, COMPLETENESS
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
@@ -168,8 +168,8 @@ def test_the_schema_fixture_rejects_a_broken_log() -> None:
 
 def test_a_fix_keeps_only_texts_still_as_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-    from designdoc.operations.fix import TextHashes, texts_as_checked
     from designdoc.model.text import text_hash
+    from designdoc.operations.fix import TextHashes, texts_as_checked
 
     monkeypatch.chdir(tmp_path)
     Path("same.md").write_text("as checked\n")

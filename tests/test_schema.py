@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 import yaml
 
-from designdoc.config import load as config_module
 from designdoc.cli.main import main
-from designdoc.output.jsonschema import config_schema, frontmatter_schema
+from designdoc.config import load as config_module
+from designdoc.config.load import load_template
 from designdoc.config.starter import config_text
-from designdoc.check.runner import load_template
+from designdoc.output.jsonschema import config_schema, frontmatter_schema
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = Path(__file__).parent / "fixtures" / "templates"

@@ -10,10 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from serve_helpers import Served
-from site_helpers import copy_fixture
 
 from designdoc.site.serve import content_type, is_loopback, resolve_request
+from serve_helpers import Served
+from site_helpers import copy_fixture
 
 
 @pytest.fixture()
@@ -219,19 +219,18 @@ def test_the_first_build_shows_its_progress_on_a_terminal(tmp_path: Path, monkey
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     import shutil
 
-    from site_helpers import SITE_FIXTURES
-
-    from designdoc.cli import main as cli
+    from designdoc.cli import progress
     from designdoc.site import serve as server
+    from site_helpers import SITE_FIXTURES
 
     for copy in range(40):  # 240 files: past the threshold
         shutil.copytree(SITE_FIXTURES / "basic" / "docs", tmp_path / "docs" / f"team{copy:02d}")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "on_terminal", lambda: True)
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
     live = server.LiveSite(["docs"], tmp_path / "out" / "site")
-    assert server._first_build(live) is None
+    assert server._first_build(live, progress.build_progress) is None
     err = capsys.readouterr().err
     assert "checked and rendered 240/240 files" in err and err.endswith("\r")  # the line is cleared
-    monkeypatch.setattr(cli, "on_terminal", lambda: False)
-    assert server._first_build(live) is None and capsys.readouterr().err == ""
+    monkeypatch.setattr(progress, "on_terminal", lambda: False)
+    assert server._first_build(live, progress.build_progress) is None and capsys.readouterr().err == ""
     live.drop_index()

@@ -13,7 +13,6 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner
-from site_helpers import SITE_FIXTURES, build_site, built_fixture, copy_fixture, tree
 
 from designdoc.cli.main import cli
 from designdoc.parse.inline import unique_slugs
@@ -22,6 +21,7 @@ from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import MANIFEST, SiteMap, page_paths
 from designdoc.site.pages import supersede_chains
 from designdoc.site.render import render, sanitize
+from site_helpers import SITE_FIXTURES, build_site, built_fixture, copy_fixture, tree
 
 
 @pytest.fixture(scope="module")

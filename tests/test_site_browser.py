@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from serve_helpers import Served
 from site_helpers import build_site, built_fixture, copy_fixture
 
@@ -225,9 +226,8 @@ def test_live_reload_after_an_edit(watch: Watch, served: tuple[Served, Path]) ->
 
 def test_screenshots(browser: object, tmp_path: Path) -> None:
     """Take the README's screenshots of the example docs (written with DESIGNDOC_SCREENSHOTS=1)."""
-    import shutil
-
     import datetime as dt
+    import shutil
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     shutil.copytree(examples, tmp_path / "examples")

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from designdoc.config import load as config_module
-from designdoc.parse import template as template_module
+from designdoc.check.runner import Checker
 from designdoc.cli.main import main
+from designdoc.config import load as config_module
+from designdoc.config.load import load_template
+from designdoc.files.discovery import Candidate, discover
 from designdoc.model.errors import ConfigError
-from designdoc.check.runner import Candidate, Checker, discover, load_template
+from designdoc.parse import template as template_module
 
 TEMPLATES = Path(__file__).parent / "fixtures" / "templates"
 GUIDANCE = "section-placeholder"
@@ -175,8 +177,8 @@ def test_subsection_rule_option_is_validated() -> None:
 
 
 def test_the_builtin_template_goes_through_the_same_derivation() -> None:
-    builtin = template_module.builtin()
-    text = template_module.builtin_path().read_text("utf-8")
+    builtin = config_module.builtin()
+    text = config_module.builtin_path().read_text("utf-8")
     again = template_module.derive(text, name="copy")
     assert [s.key for s in again.sections] == [s.key for s in builtin.sections]
     assert [s.guidance for s in again.sections] == [s.guidance for s in builtin.sections]

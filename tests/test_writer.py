@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 
 from designdoc.files import writer
+from designdoc.files.writer import (
+    check_writable,
+    snapshot,
+    write_all,
+    write_atomic,
+    write_new,
+)
 from designdoc.model.errors import WriteError
-from designdoc.files.writer import check_writable, snapshot, write_all, write_atomic, write_new
 
 ORIGINAL = b"# Title\n\nOriginal text.\n"
 NEW = b"# Title\n\nNew text.\n"

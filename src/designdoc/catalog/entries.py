@@ -21,14 +21,16 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from designdoc.check import git as gitdates
-from designdoc.config.load import Config
-from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.parse.document import Document
 from designdoc.check.git import GitDates
-from designdoc.parse.inline import plain_text
-from designdoc.model.lifecycle import STATUSES
-from designdoc.check.runner import Candidate, Checker, CheckResult, Project, discover, display
+from designdoc.check.runner import Checker, CheckResult
+from designdoc.check.workspace import Project
+from designdoc.files.discovery import Candidate, discover, display
+from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.fields import parse_date, parse_version
+from designdoc.model.lifecycle import STATUSES
+from designdoc.model.settings import Config
+from designdoc.parse.document import Document
+from designdoc.parse.inline import plain_text
 from designdoc.parse.template import Template
 
 FIELDS = ("path", "title", "status", "version", "owners", "last_updated", "age_days", "tags", "errors",

@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Iterable
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from designdoc.config.load import Config
 from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.model.settings import Config
 from designdoc.parse.document import Document
 from designdoc.rules import ALL_RULES, COMPLETENESS, Context, Rule
 

@@ -28,57 +28,38 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from designdoc.check import cache as cache_module
-from designdoc.parse import document as document_module
 from designdoc.check import git as gitdates
-from designdoc.files import reading
-from designdoc.parse import template as template_module
 from designdoc.check.cache import Cache
-from designdoc.config.load import Config
-from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.files.discovery import Candidate, discover, display, looks_like_doc, real_path, unique_files
-from designdoc.parse.document import Document
-from designdoc.model.errors import TemplateError, UsageError
 from designdoc.check.git import GitDates
 from designdoc.check.linter import lint, select, suppressions
 from designdoc.check.workspace import Project
+from designdoc.config.load import today
+from designdoc.files import reading
+from designdoc.files.discovery import (
+    Candidate,
+    display,
+    looks_like_doc,
+    real_path,
+    unique_files,
+)
+from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.model.settings import Config
+from designdoc.parse import document as document_module
+from designdoc.parse.document import Document
+from designdoc.parse.template import Template
 from designdoc.rules import Rule
-from designdoc.rules.facts import (CrossFileFix, DocFacts, LinkFact, ProjectContext, ProjectFacts, RefItem, RefList, facts_of,
-                                   is_project_rule, status_in)
-from designdoc.parse.template import Template, section_rules_from
-
-# a run's vocabulary, importable from here by the commands, the catalog, the site and the editor
-__all__ = ["CachedExtract", "Candidate", "CheckResult", "Checker", "FileResult", "Project", "discover", "display",
-           "load_template", "today"]
-
-def today() -> dt.date:
-    """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
-    pinned = os.environ.get("DESIGNDOC_TODAY")
-    if not pinned:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(pinned)
-    except ValueError:
-        raise UsageError(f"DESIGNDOC_TODAY={pinned!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def load_template(config: Config, override: str | None = None) -> Template:
-    """Return the template the config (or `--template`) names, else the built-in one."""
-    name = override or config.template
-    rules = section_rules_from(config.sections, str(config.source or "configuration"))
-    if name is None:
-        base = template_module.builtin()
-        if not rules and not config.optional_sections:
-            return base
-        return template_module.derive(base.source, name=base.name, schema=base.schema,
-                                      section_rules={**template_module.builtin_rules()[1], **rules},
-                                      optional_sections=config.optional_sections)
-    path = Path(name)
-    if not path.is_absolute() and override is None and config.root is not None:
-        path = config.root / path
-    if not path.is_file():
-        raise TemplateError(f"{name}: template file not found")
-    return template_module.load(path, schema=config.schema, section_rules=rules,
-                                optional_sections=config.optional_sections)
+from designdoc.rules.facts import (
+    CrossFileFix,
+    DocFacts,
+    LinkFact,
+    ProjectContext,
+    ProjectFacts,
+    RefItem,
+    RefList,
+    facts_of,
+    is_project_rule,
+    status_in,
+)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from designdoc.config.load import Config
 from designdoc.files.discovery import Candidate, real_path, walk
+from designdoc.model.settings import Config
 from designdoc.parse.inline import plain_text, unique_slugs
 
 

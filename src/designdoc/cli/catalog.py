@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from designdoc.cli.common import setup
 from designdoc.files import writer
-from designdoc.cli.main import _setup, cli
 from designdoc.model.errors import UsageError, WriteError
 
 LIST_FORMATS = ("table", "json", "csv")
@@ -22,7 +22,7 @@ GRAPH_FORMATS = ("mermaid", "dot", "json")
 def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | None):  # noqa: ANN202
     from designdoc.catalog import entries as catalog
 
-    config, tmpl = _setup(config_file, template)
+    config, tmpl = setup(config_file, template)
     targets = list(paths) or list(config.paths) or ["."]
     loaded = catalog.load(targets, config=config, template=tmpl)
     if not loaded.entries and any(Path(p).is_dir() for p in targets):
@@ -37,7 +37,7 @@ def _common(function):  # noqa: ANN001, ANN202
     return click.argument("paths", nargs=-1, type=click.Path(readable=False))(function)
 
 
-@cli.command("list")
+@click.command("list")
 @_common
 @click.option("--status", "statuses", multiple=True, metavar="S", help="Only docs in this status (repeatable).")
 @click.option("--owner", metavar="O", help="Only docs this email address owns.")
@@ -75,7 +75,7 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
     return 0
 
 
-@cli.command("index")
+@click.command("index")
 @_common
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="The Markdown file to write the catalog into (between its markers); default: print it.")
@@ -127,7 +127,7 @@ def _newline(text: str | None) -> str:
     return newline_of(text) if text else "\n"
 
 
-@cli.command("graph")
+@click.command("graph")
 @_common
 @click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="mermaid", show_default=True)
 def graph_command(paths: tuple[str, ...], config_file: str | None, template: str | None, fmt: str) -> int:

@@ -1,7 +1,7 @@
 """Commands that meet people where they work: `lsp`, `init`, `completion`, `schema`.
 
-They register on the `cli` group; `cli.py` imports this module at its end.
-Each reads its arguments, calls the library and prints, as `cli.py` does.
+Each reads its arguments, calls the library and prints, as every command does;
+`main` adds them to the group.
 """
 
 from __future__ import annotations
@@ -10,30 +10,36 @@ import json
 from pathlib import Path
 
 import click
-from click.shell_completion import CompletionItem
 
-from designdoc.cli.main import cli
-from designdoc.model.errors import DesignDocError, UsageError, WriteError
+from designdoc.cli.common import setup
+from designdoc.model.errors import UsageError, WriteError
 
 SHELLS = ("bash", "zsh", "fish")
 
 
-@cli.command("lsp")
+@click.command("lsp")
 def lsp_command() -> int:
     """Run the language server on stdin/stdout (for editors)."""
-    from designdoc.lsp.server import serve  # pygls loads only here: `check` must stay quick to start
+    from designdoc.lsp.server import (
+        serve,  # pygls loads only here: `check` must stay quick to start
+    )
 
     serve()
     return 0
 
 
-@cli.command("init")
+@click.command("init")
 @click.option("--template", metavar="T", help="Start from this team template file (sets `template =`).")
 def init_command(template: str | None) -> int:
     """Write designdoc.toml with every default, create the docs folder, print hook and CI snippets."""
+    from designdoc.config.starter import (
+        CONFIG_NAME,
+        ci_snippet,
+        config_text,
+        precommit_snippet,
+    )
+    from designdoc.model.settings import Config
     from designdoc.parse import template as template_module
-    from designdoc.config.load import Config
-    from designdoc.config.starter import CONFIG_NAME, ci_snippet, config_text, precommit_snippet
 
     target = Path(CONFIG_NAME)
     _refuse_existing(target)
@@ -69,7 +75,7 @@ def _refuse_existing(target: Path) -> None:
             raise WriteError("pyproject.toml: already has a [tool.designdoc] configuration, nothing written")
 
 
-@cli.command("completion")
+@click.command("completion")
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion_command(shell: str) -> int:
     """Print the shell completion script (e.g. `eval "$(designdoc completion bash)"`)."""
@@ -78,39 +84,12 @@ def completion_command(shell: str) -> int:
     completion = get_completion_class(shell)
     if completion is None:  # pragma: no cover - click ships all three
         raise UsageError(f"no completion for {shell}")
-    click.echo(completion(cli, {}, "designdoc", "_DESIGNDOC_COMPLETE").source())
+    root = click.get_current_context().find_root().command
+    click.echo(completion(root, {}, "designdoc", "_DESIGNDOC_COMPLETE").source())
     return 0
 
 
-def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Complete rule slugs, also after commas (`--select section-missing,sec<TAB>`)."""
-    from designdoc.rules import ALL_RULES
-
-    done, _, last = incomplete.rpartition(",")
-    prefix = f"{done}," if done else ""
-    chosen = set(done.split(",")) if done else set()
-    return [CompletionItem(prefix + r.slug, help=r.summary) for r in ALL_RULES
-            if r.slug.startswith(last) and r.slug not in chosen]
-
-
-def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Complete lifecycle statuses (the configured vocabulary, if any)."""
-    from designdoc.config import load as config_module
-    from designdoc.model.lifecycle import STATUSES, TRANSITIONS
-
-    try:
-        vocabulary = config_module.load().statuses or STATUSES
-    except DesignDocError:
-        vocabulary = STATUSES
-    return [CompletionItem(s, help=_reachable_from(s, TRANSITIONS)) for s in vocabulary if s.startswith(incomplete)]
-
-
-def _reachable_from(status: str, transitions: dict[str, frozenset[str]]) -> str:
-    sources = sorted(source for source, targets in transitions.items() if status in targets)
-    return f"from {', '.join(sources)}" if sources else "initial"
-
-
-@cli.command("schema")
+@click.command("schema")
 @click.argument("what", type=click.Choice(("frontmatter", "config")))
 @click.option("--template", metavar="T", help="The template (default: the configured one).")
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
@@ -121,12 +100,9 @@ def schema_command(what: str, template: str | None, config_file: str | None) -> 
     if what == "config":
         schema = json_schema.config_schema()
     else:
-        from designdoc.cli.main import _setup
-
-        config, tmpl = _setup(config_file, template)
+        config, tmpl = setup(config_file, template)
         schema = json_schema.frontmatter_schema(tmpl, config)
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
-__all__ = ["complete_rules", "complete_statuses"]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from designdoc.cli.main import ProgressLine, _setup, build_stages, cli, on_terminal
+from designdoc.cli.common import setup
+from designdoc.cli.progress import build_progress
 
 
 def _common(function):
@@ -21,7 +22,7 @@ def _common(function):
     return click.argument("paths", nargs=-1, type=click.Path())(function)
 
 
-@cli.command("build")
+@click.command("build")
 @_common
 @click.option("-o", "--output", default="site", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the site to (created; only a designdoc site is updated in place).")
@@ -32,15 +33,11 @@ def build_command(paths: tuple[str, ...], config_file: str | None, template: str
     """Publish the docs as a static site: catalog, dashboard, one page per doc, search."""
     from designdoc.site.build import build
 
-    config, tmpl = _setup(config_file, template)
+    config, tmpl = setup(config_file, template)
     targets = list(paths) or list(config.paths) or ["."]
-    line = ProgressLine() if on_terminal() else None
-    try:
+    with build_progress() as progress:
         result = build(targets, Path(output), config=config, template=tmpl, jobs=jobs, search=not no_search,
-                       progress=build_stages(line) if line is not None else None)
-    finally:
-        if line is not None:
-            line.clear()
+                       progress=progress)
     for note in result.notes:
         click.echo(f"designdoc: warning: {note}", err=True)
     if result.pages == 0:
@@ -52,7 +49,7 @@ def build_command(paths: tuple[str, ...], config_file: str | None, template: str
     return 0
 
 
-@cli.command("serve")
+@click.command("serve")
 @_common
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
               help="Port to listen on (0: any free port).")
@@ -64,4 +61,5 @@ def serve_command(paths: tuple[str, ...], config_file: str | None, template: str
     from designdoc.site.serve import serve
 
     targets = list(paths) or None
-    return serve(targets, host=host, port=port, config_file=config_file, template=template)
+    return serve(targets, host=host, port=port, config_file=config_file, template=template,
+                 first_build_progress=build_progress)

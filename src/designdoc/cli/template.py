@@ -12,12 +12,10 @@ from pathlib import Path
 
 import click
 
-from designdoc.cli.main import cli
-
 _PREVIEW = 70  # characters of guidance shown per section in the text format
 
 
-@cli.group("template")
+@click.group("template")
 def template_group() -> None:
     """Inspect the template docs are checked against."""
 
@@ -29,7 +27,7 @@ def template_group() -> None:
 def show(template: str | None, fmt: str, config_file: str | None) -> int:
     """Show what template T (default: the configured one, else the built-in) asks of a doc."""
     from designdoc.config import load as config_module
-    from designdoc.check.runner import load_template
+    from designdoc.config.load import load_template
     from designdoc.parse.template import contract
 
     config = config_module.load(explicit=Path(config_file) if config_file else None)

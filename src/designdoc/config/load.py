@@ -9,58 +9,24 @@ file and the key, so nothing downstream re-checks options.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from designdoc.model.diagnostics import Severity
-from designdoc.model.errors import ConfigError, TemplateError
+from designdoc.model.errors import ConfigError, TemplateError, UsageError
+from designdoc.model.settings import Config, RuleConfig
+from designdoc.parse import template as template_module
+from designdoc.parse.template import SectionRules, Template, derive, section_rules_from
 
 CONFIG_NAMES = ("designdoc.toml", "pyproject.toml")
-STRICT_STATUSES = ("review", "approved", "implemented", "deprecated", "superseded")
 
 
-@dataclass(frozen=True, slots=True)
-class RuleConfig:
-    """A rule's configured severity (None: its default) and options."""
-
-    severity: Severity | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Config:
-    """The validated configuration.  `source` is the file it came from, if any."""
-
-    source: Path | None = None
-    root: Path | None = None  # the folder holding the config, else the git work-tree root
-    paths: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    template: str | None = None
-    schema: str | None = None
-    rules: dict[str, RuleConfig] = field(default_factory=dict)
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    optional_sections: tuple[str, ...] = ()
-    optional_fields: tuple[str, ...] = ()
-    allowed_fields: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    stale_days: int = 90
-    strict_statuses: tuple[str, ...] = STRICT_STATUSES
-    completeness_default: str = "warning"
-    placeholder_patterns: tuple[str, ...] = ()
-    max_file_size: int = 10 * 1024 * 1024
-    time_budget: float = 10.0
-    new_dir: str = "docs/design"
-    new_numbering: bool = False
-    commit_grace_days: int = 1
-
-    def rule(self, slug: str) -> RuleConfig:
-        """Return the configuration of one rule (defaults when not configured)."""
-        return self.rules.get(slug, _DEFAULT_RULE)
-
-
-_DEFAULT_RULE = RuleConfig()
 _TUPLE_KEYS = {"paths", "exclude", "optional_sections", "optional_fields", "allowed_fields", "statuses",
                "strict_statuses", "placeholder_patterns"}
 _KEYS = {f.name for f in fields(Config)} - {"source", "root"}
@@ -190,3 +156,54 @@ def _rules(value: Any, where: str) -> dict[str, RuleConfig]:
                 raise ConfigError(f"{where}: rules.{slug}.severity: expected off, info, warning or error, got {word!r}")
         out[slug] = RuleConfig(severity, rule.validate_options(options, f"{where}: rules.{slug}"))
     return out
+
+
+def today() -> dt.date:
+    """Return "today": the local date, or `DESIGNDOC_TODAY` (YYYY-MM-DD) when set."""
+    pinned = os.environ.get("DESIGNDOC_TODAY")
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"DESIGNDOC_TODAY={pinned!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def load_template(config: Config, override: str | None = None) -> Template:
+    """Return the template the config (or `--template`) names, else the built-in one."""
+    name = override or config.template
+    rules = section_rules_from(config.sections, str(config.source or "configuration"))
+    if name is None:
+        base = builtin()
+        if not rules and not config.optional_sections:
+            return base
+        return template_module.derive(base.source, name=base.name, schema=base.schema,
+                                      section_rules={**builtin_rules()[1], **rules},
+                                      optional_sections=config.optional_sections)
+    path = Path(name)
+    if not path.is_absolute() and override is None and config.root is not None:
+        path = config.root / path
+    if not path.is_file():
+        raise TemplateError(f"{name}: template file not found")
+    return template_module.load(path, schema=config.schema, section_rules=rules,
+                                optional_sections=config.optional_sections)
+
+
+def builtin_path() -> Path:
+    """Return the path of the built-in design-doc template."""
+    return Path(str(resources.files("designdoc.config") / "templates" / "design_doc.md"))
+
+
+@cache
+def builtin_rules() -> tuple[str | None, dict[str, SectionRules]]:
+    """Return the built-in template's schema and per-section rules (its TOML, read once)."""
+    table = tomllib.loads(builtin_path().with_suffix(".toml").read_text("utf-8"))
+    return table.get("schema"), section_rules_from(table.get("sections", {}), "built-in template")
+
+
+@cache
+def builtin() -> Template:
+    """Return the built-in template (parsed once per process)."""
+    schema, rules = builtin_rules()
+    return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema,
+                  section_rules=rules)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from designdoc.config.load import Config
+from designdoc.model.settings import Config
 
 CONFIG_NAME = "designdoc.toml"
 

@@ -13,9 +13,9 @@ import json
 import re
 
 from designdoc.model.diagnostics import Edit
+from designdoc.model.fields import looks_numeric
 from designdoc.parse.document import Document
 from designdoc.parse.frontmatter import Node
-from designdoc.model.fields import looks_numeric
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_./@(][^:#\n]*[^:\s]|[A-Za-z0-9]")
 _YAML_WORDS = re.compile(r"(?i)y|n|yes|no|true|false|on|off|null|~")

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from designdoc.config.load import Config
 from designdoc.model.errors import UsageError
+from designdoc.model.settings import Config
 from designdoc.parse.template import Template
 
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")

@@ -17,8 +17,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from designdoc.files.discovery import (
+    _UNSUPPORTED_BOMS,
+    Candidate,
+    display,
+    head,
+    looks_like_doc,
+)
 from designdoc.parse import document as document_module
-from designdoc.files.discovery import _UNSUPPORTED_BOMS, Candidate, display, head, looks_like_doc
 from designdoc.parse.template import Template
 
 

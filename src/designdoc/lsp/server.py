@@ -30,13 +30,13 @@ from pygls.uris import to_fs_path
 
 from designdoc import __version__
 from designdoc.config import load as config_module
-from designdoc.config.load import Config
 from designdoc.model.diagnostics import Diagnostic, Edit, Severity
+from designdoc.model.errors import DesignDocError
+from designdoc.model.settings import Config
 from designdoc.parse.document import Document
 from designdoc.parse.document import parse as parse_document
-from designdoc.model.errors import DesignDocError
-from designdoc.rules import Rule, by_slug
 from designdoc.parse.template import Template
+from designdoc.rules import Rule, by_slug
 
 LOG = logging.getLogger(__name__)
 SOURCE = "designdoc"
@@ -119,7 +119,7 @@ class Analyzer:
 
     def setup(self, folder: Path) -> tuple[Config, Template]:
         """Return the config and template for files in `folder` (DesignDocError when unusable)."""
-        from designdoc.check.runner import load_template
+        from designdoc.config.load import load_template
 
         config = config_module.load(start=folder)
         template_path = Path(config.template) if config.template else None
@@ -138,7 +138,10 @@ class Analyzer:
                 encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
         """Check a buffer's text; (None, []) when the file is no design doc."""
         from designdoc.check.linter import lint, select
-        from designdoc.check.runner import Checker, Project, display, today
+        from designdoc.check.runner import Checker
+        from designdoc.check.workspace import Project
+        from designdoc.config.load import today
+        from designdoc.files.discovery import display
 
         config, template = self.setup(path.parent)
         bom = text.startswith("\ufeff")
@@ -312,9 +315,10 @@ class DesignDocServer(LanguageServer):
 
     def fix_all(self, uri: str) -> types.CodeAction | None:
         """Return a source action applying every fix, as `check --fix` would, to the buffer."""
-        from designdoc.operations.fix import fix_text
         from designdoc.check.linter import lint, select
-        from designdoc.check.runner import Project, today
+        from designdoc.check.workspace import Project
+        from designdoc.config.load import today
+        from designdoc.operations.fix import fix_text
 
         state = self.states.get(uri)
         if state is None or not any(d.fix for d in state.diagnostics):

@@ -12,7 +12,6 @@ import re
 
 import semver
 
-
 DESIGN_DOC = "design_doc"
 EMAIL_FIELDS = ("owners", "reviewers", "approvers")
 REFERENCE_FIELDS = ("supersedes", "superseded_by")

@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from designdoc.parse import document as document_module
+from designdoc.check.linter import lint
 from designdoc.files import writer
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix
-from designdoc.parse.document import Document
 from designdoc.model.errors import WriteError
-from designdoc.check.linter import lint
 from designdoc.model.text import text_hash
+from designdoc.parse import document as document_module
+from designdoc.parse.document import Document
 
 MAX_ROUNDS = 10
 
@@ -244,8 +244,8 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     supersede relation) edits the other doc first, whose own fixes then run on the result.
     After writing, the tree is checked again, so the report says what the files now hold.
     """
+    from designdoc.check.workspace import Project
     from designdoc.rules.facts import cross_file_edits, is_project_rule
-    from designdoc.check.runner import Project
 
     result = checker.run(candidates, extract=TextHashes(), jobs=jobs, cache=cache, progress=progress)
     checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]

@@ -16,18 +16,20 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from designdoc.parse import document as document_module
-from designdoc.files import writer
-from designdoc.config.load import Config
-from designdoc.model.diagnostics import Diagnostic, Edit, Severity
-from designdoc.parse.document import Document
-from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
-from designdoc.model.errors import LifecycleError, UsageError, WriteError
-from designdoc.operations.fix import apply_edits
-from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
 from designdoc.check.linter import lint
-from designdoc.check.runner import Checker, Project, display
+from designdoc.check.runner import Checker
+from designdoc.check.workspace import Project
+from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
+from designdoc.files import writer
+from designdoc.files.discovery import display
+from designdoc.model.diagnostics import Diagnostic, Edit, Severity
+from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
+from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
+from designdoc.model.settings import Config
+from designdoc.operations.fix import apply_edits
+from designdoc.parse import document as document_module
+from designdoc.parse.document import Document
 from designdoc.parse.template import Template
 
 PARTS = ("major", "minor", "patch")

@@ -13,12 +13,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from designdoc.config.load import Config
 from designdoc.model.diagnostics import Severity
+from designdoc.model.fields import (
+    DESIGN_DOC,
+    EMAIL_FIELDS,
+    OPTIONAL_FIELDS,
+    REFERENCE_FIELDS,
+)
 from designdoc.model.lifecycle import STATUSES
-from designdoc.rules import ALL_RULES, Rule
-from designdoc.model.fields import DESIGN_DOC, EMAIL_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS
+from designdoc.model.settings import Config
 from designdoc.parse.template import REQUIREMENTS, SectionRules, Template, TemplateField
+from designdoc.rules import ALL_RULES, Rule
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)

@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 from designdoc import __version__
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.rules import ALL_RULES, COMPLETENESS, Rule
 from designdoc.model.text import LineIndex
+from designdoc.rules import ALL_RULES, COMPLETENESS, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

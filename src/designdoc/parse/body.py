@@ -57,7 +57,9 @@ class Body:
 def parse_body(source: str, first_line: int) -> Body:
     """Parse `source` (the body) whose first line is file line `first_line`."""
     if os.environ.get("DESIGNDOC_NO_BLOCKSCAN", "") in ("", "0"):
-        from designdoc.parse.blockscan import scan  # here, not above: blockscan imports this module
+        from designdoc.parse.blockscan import (
+            scan,  # here, not above: blockscan imports this module
+        )
 
         try:
             body = scan(source, first_line)

@@ -17,18 +17,15 @@ that still contains one is guidance whatever else it says.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-from designdoc.parse import frontmatter
-from designdoc.parse import body as markdown
 from designdoc.model.errors import TemplateError
-from designdoc.parse.inline import plain_text
-from designdoc.parse.body import Block
 from designdoc.model.text import LineIndex, fingerprint, split_lines, squeeze
+from designdoc.parse import body as markdown
+from designdoc.parse import frontmatter
+from designdoc.parse.body import Block
+from designdoc.parse.inline import plain_text
 
 REQUIREMENTS = ("list", "diagram", "non-goals", "alternatives", "acceptance-criteria",
                 "resolved-questions", "table", "code")
@@ -157,26 +154,6 @@ class Template:
             keys = {s.key: i for i, s in enumerate(self.sections)}
             object.__setattr__(self, "_key_map", keys)
         return keys
-
-
-def builtin_path() -> Path:
-    """Return the path of the built-in design-doc template."""
-    return Path(str(resources.files("designdoc.config") / "templates" / "design_doc.md"))
-
-
-@cache
-def builtin_rules() -> tuple[str | None, dict[str, SectionRules]]:
-    """Return the built-in template's schema and per-section rules (its TOML, read once)."""
-    table = tomllib.loads(builtin_path().with_suffix(".toml").read_text("utf-8"))
-    return table.get("schema"), section_rules_from(table.get("sections", {}), "built-in template")
-
-
-@cache
-def builtin() -> Template:
-    """Return the built-in template (parsed once per process)."""
-    schema, rules = builtin_rules()
-    return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema,
-                  section_rules=rules)
 
 
 def load(path: Path, *, schema: str | None = None,
@@ -452,7 +429,6 @@ def block_text(block: Block, lines: list[str]) -> str:
     elif block.kind == "html":
         source = source.strip().removeprefix("<!--").removesuffix("-->")
     return source.strip()
-
 
 
 def is_comment(block: Block) -> bool:

@@ -15,8 +15,18 @@ from pathlib import Path
 
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.lifecycle import INITIAL, STATUSES, allowed
-from designdoc.rules.facts import (PROJECT_SCOPE, SUPERSEDED_BY, SUPERSEDES, CrossFileFix, ProjectContext,  # noqa: F401
-                       RefItem, cross_file_edits, project_rule, reference_to)
+from designdoc.rules.facts import (  # noqa: F401
+    PROJECT_SCOPE,
+    SUPERSEDED_BY,
+    SUPERSEDES,
+    CrossFileFix,
+    ProjectContext,
+    RefItem,
+    cross_file_edits,
+    project_rule,
+    reference_to,
+)
+
 
 @project_rule("supersede-asymmetric", severity=Severity.ERROR, fixable=True)
 def supersede_asymmetric(ctx: ProjectContext) -> Iterator[Diagnostic]:

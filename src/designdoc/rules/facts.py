@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from designdoc.config.load import Config
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.model.fields import parse_date
+from designdoc.model.settings import Config
+from designdoc.model.text import LineIndex, split_lines
 from designdoc.parse.document import Document
 from designdoc.parse.frontmatter import parse as parse_front_matter
-from designdoc.model.fields import parse_date
-from designdoc.model.text import LineIndex, split_lines
 from designdoc.rules.registry import rule
 
 SUPERSEDES, SUPERSEDED_BY = "supersedes", "superseded_by"

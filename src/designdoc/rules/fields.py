@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.parse.frontmatter import Field, Node
+from designdoc.model.fields import (
+    DESIGN_DOC,
+    EMAIL_FIELDS,
+    LIST_FIELDS,
+    OPTIONAL_FIELDS,
+    REFERENCE_FIELDS,
+    is_email,
+    is_placeholder_email,
+    looks_numeric,
+    parse_date,
+    parse_version,
+)
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES
-from designdoc.model.fields import (DESIGN_DOC, EMAIL_FIELDS, LIST_FIELDS, OPTIONAL_FIELDS, REFERENCE_FIELDS, is_email,
-                      is_placeholder_email, looks_numeric, parse_date, parse_version)
+from designdoc.parse.frontmatter import Field, Node
 from designdoc.parse.template import _PLACEHOLDER
 from designdoc.rules.registry import Context, rule
 

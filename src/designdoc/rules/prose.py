@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.parse.inline import code_spans, mask, mask_code
 from designdoc.model.text import LineIndex
+from designdoc.parse.inline import code_spans, mask, mask_code
 from designdoc.rules.registry import COMPLETENESS, Context, rule
 
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

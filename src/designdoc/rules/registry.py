@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from designdoc.config.load import Config
 from designdoc.model.diagnostics import Diagnostic, Fix, Severity
-from designdoc.parse.document import Document
 from designdoc.model.errors import ConfigError
+from designdoc.model.settings import Config
+from designdoc.parse.document import Document
 
 COMPLETENESS = "completeness"  # warning while a doc is a draft, error from review on
 O = TypeVar("O")

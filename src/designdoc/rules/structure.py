@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.parse.document import Section
 from designdoc.edit.fixes import footer_text, insert_section_fix
-from designdoc.parse.inline import plain_text
+from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.model.fields import parse_date
+from designdoc.parse.document import Section
+from designdoc.parse.inline import plain_text
 from designdoc.parse.template import section_key
 from designdoc.rules.registry import COMPLETENESS, Context, rule
 

@@ -34,17 +34,25 @@ from pathlib import Path
 
 from designdoc.catalog import entries as catalog_module
 from designdoc.catalog.entries import Entry
-from designdoc.config.load import Config
+from designdoc.check.runner import Checker
+from designdoc.check.workspace import Project
+from designdoc.files.discovery import Candidate, discover, display
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import UsageError
-from designdoc.check.runner import Candidate, Checker, Project, discover, display
+from designdoc.model.settings import Config
 from designdoc.parse.template import Template
 from designdoc.site import pages
 from designdoc.site.links import MANIFEST, SEARCH_DIR, STATIC_DIR, SiteMap
 from designdoc.site.render import Rendered, pygments_css
 from designdoc.site.search import SearchIndex, bundle_folder, shard_count, shard_of
 from designdoc.site.source import Extractor, Source, body_of, render_body, still_valid
-from designdoc.site.theme import PACKAGE, fingerprint, render_page, search_record, static_files
+from designdoc.site.theme import (
+    PACKAGE,
+    fingerprint,
+    render_page,
+    search_record,
+    static_files,
+)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "check" per file, then "index" per bundle
 MANIFEST_FORMAT = 2

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import ipaddress
 import json
@@ -29,11 +30,14 @@ import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from designdoc.model.errors import DesignDocError, UsageError
+
+Progress = Callable[[str, int, int], None]  # a build's progress: (stage, done, total)
 
 if TYPE_CHECKING:
     from designdoc.site.search import SearchIndex
@@ -127,7 +131,7 @@ class LiveSite:
         index is finished in a thread, and dropped if a newer build comes first.
         """
         from designdoc.config import load as config_module
-        from designdoc.check.runner import load_template
+        from designdoc.config.load import load_template
         from designdoc.site.build import build
 
         self.drop_index()
@@ -329,8 +333,14 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int = 8000, config_file: str | None = None,
-          template: str | None = None) -> int:
-    """Build, serve and watch until Ctrl-C; return the exit code."""
+          template: str | None = None,
+          first_build_progress: Callable[[], AbstractContextManager[Progress | None]] = contextlib.nullcontext,
+          ) -> int:
+    """Build, serve and watch until Ctrl-C; return the exit code.
+
+    `first_build_progress` makes a context that yields the first build's progress callback
+    (or None) and clears what it showed on exit, before the server's banner.
+    """
     if not is_loopback(host):
         _say(f"designdoc: warning: serving on {host}: anyone who can reach this machine can read these docs")
     sock = bind(host, port)
@@ -338,7 +348,7 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
     live = None
     try:
         live = LiveSite(targets, output / "site", config_file=config_file, template=template)
-        error = _first_build(live)
+        error = _first_build(live, first_build_progress)
         if error is not None:
             _say(f"designdoc: build failed: {error} (serving this error until a build succeeds)")
         shown_host = f"[{host}]" if ":" in host else host
@@ -357,16 +367,10 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
         shutil.rmtree(output, ignore_errors=True)
 
 
-def _first_build(live: LiveSite) -> str | None:
-    """Build the site before serving it, with a progress line on a terminal (a large tree takes a while)."""
-    from designdoc.cli.main import ProgressLine, build_stages, on_terminal
-
-    line = ProgressLine() if on_terminal() else None
-    try:
-        return live.rebuild(jobs=None, progress=build_stages(line) if line is not None else None)
-    finally:
-        if line is not None:
-            line.clear()
+def _first_build(live: LiveSite, progress: Callable[[], AbstractContextManager[Progress | None]]) -> str | None:
+    """Build the site before serving it, showing `progress` (a large tree takes a while)."""
+    with progress() as callback:
+        return live.rebuild(jobs=None, progress=callback)
 
 
 async def _run(live: LiveSite, sock: socket.socket, banner: str) -> None:

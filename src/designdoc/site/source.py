@@ -21,11 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from designdoc.catalog.entries import Entry, entry_of, resolve_references, written_references
-from designdoc.parse.document import Document, decode
-from designdoc.model.errors import UsageError
+from designdoc.catalog.entries import (
+    Entry,
+    entry_of,
+    resolve_references,
+    written_references,
+)
 from designdoc.check.workspace import Project
+from designdoc.model.errors import UsageError
 from designdoc.model.text import split_lines, text_hash
+from designdoc.parse.document import Document, decode
 from designdoc.site import render as render_module
 from designdoc.site.links import SiteMap
 from designdoc.site.render import Rendered

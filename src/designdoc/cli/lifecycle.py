@@ -1,0 +1,58 @@
+"""The commands that move a doc through its life: `new`, `status` and `bump`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from designdoc.cli.common import complete_statuses, make_checker
+
+
+@click.command()
+@click.argument("title")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), help="Folder (default: new_dir, docs/design).")
+@click.option("--owner", metavar="EMAIL", help="Owner (default: git config user.email).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable).")
+@click.option("--template", metavar="T", help="Scaffold from this template file.")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, ...], template: str | None,
+        config_file: str | None) -> int:
+    """Write a new doc from the template; print its path."""
+    from designdoc.files.discovery import display
+    from designdoc.operations.revise import new_doc
+
+    checker = make_checker(config_file, template)
+    path = new_doc(title, checker.config, checker.template, directory=Path(directory) if directory else None,
+                   owner=owner, tags=list(tags), today=checker.today)
+    click.echo(display(path))
+    return 0
+
+
+@click.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.argument("new_status", shell_complete=complete_statuses)
+@click.option("--by", "by", multiple=True, metavar="DOC", help="The successor (with 'superseded'; repeatable).")
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | None) -> int:
+    """Move DOC to NEW_STATUS, if the lifecycle and its gates allow it."""
+    from designdoc.operations.revise import change_status
+
+    written = change_status(Path(doc), new_status, [Path(p) for p in by], make_checker(config_file))
+    if written:
+        click.echo(f"{doc}: status {new_status}" + (f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else ""))
+    else:
+        click.echo(f"{doc}: already {new_status}, nothing to do")
+    return 0
+
+
+@click.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.argument("part", type=click.Choice(("major", "minor", "patch")))
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def bump(doc: str, part: str, config_file: str | None) -> int:
+    """Bump DOC's version (semver) and set its dates to today."""
+    from designdoc.operations.revise import bump as bump_version
+
+    click.echo(f"{doc}: version {bump_version(Path(doc), part, make_checker(config_file))}")
+    return 0

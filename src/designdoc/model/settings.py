@@ -1,0 +1,57 @@
+"""The validated configuration as a frozen value: `Config` and each rule's `RuleConfig`.
+
+Reading and validating a config file is `designdoc.config.load`'s work; everything
+downstream receives a `Config` and never re-checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from designdoc.model.diagnostics import Severity
+
+STRICT_STATUSES = ("review", "approved", "implemented", "deprecated", "superseded")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleConfig:
+    """A rule's configured severity (None: its default) and options."""
+
+    severity: Severity | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration.  `source` is the file it came from, if any."""
+
+    source: Path | None = None
+    root: Path | None = None  # the folder holding the config, else the git work-tree root
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    template: str | None = None
+    schema: str | None = None
+    rules: dict[str, RuleConfig] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    optional_sections: tuple[str, ...] = ()
+    optional_fields: tuple[str, ...] = ()
+    allowed_fields: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    stale_days: int = 90
+    strict_statuses: tuple[str, ...] = STRICT_STATUSES
+    completeness_default: str = "warning"
+    placeholder_patterns: tuple[str, ...] = ()
+    max_file_size: int = 10 * 1024 * 1024
+    time_budget: float = 10.0
+    new_dir: str = "docs/design"
+    new_numbering: bool = False
+    commit_grace_days: int = 1
+
+    def rule(self, slug: str) -> RuleConfig:
+        """Return the configuration of one rule (defaults when not configured)."""
+        return self.rules.get(slug, _DEFAULT_RULE)
+
+
+_DEFAULT_RULE = RuleConfig()

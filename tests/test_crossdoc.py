@@ -13,11 +13,11 @@ from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import discover
-from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.model.diagnostics import CrossFileFix, Diagnostic, Severity
 from designdoc.operations.fix import apply_edits
 from designdoc.parse.document import decode, parse
-from designdoc.rules import ALL_RULES, crossdoc
-from designdoc.rules.crossdoc import CrossFileFix, cross_file_edits, reference_to
+from designdoc.rules import ALL_RULES
+from designdoc.rules.facts import cross_file_edits, reference_to
 
 TREE = Path(__file__).parent / "fixtures" / "catalog"
 CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"
@@ -41,7 +41,7 @@ def check(*targets: str, table: dict | None = None) -> list[Diagnostic]:
 
 
 # the supersede relations' rules (links and references are project rules too, tested elsewhere)
-PROJECT_SCOPE = crossdoc.PROJECT_SCOPE - {"link-broken", "reference-broken"}
+PROJECT_SCOPE = {r.slug for r in ALL_RULES if r.phase == "project"} - {"link-broken", "reference-broken"}
 
 
 def cross(found: list[Diagnostic]) -> list[tuple[str, int, str]]:
@@ -249,7 +249,7 @@ def test_the_per_file_linter_runs_project_rules_as_no_ops(here: Path) -> None:
     doc = parse(make("approved", "supersedes:\n  - a\n"), "a.md", load_template(config))
     import datetime as dt
 
-    found = lint(doc, config=config, today=dt.date(2025, 6, 1), project=None,
+    found = lint(doc, config=config, today=dt.date(2025, 6, 1),
                  rules=[r for r in ALL_RULES if r.slug in PROJECT_SCOPE])
     assert found == []
 

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designdoc.check.linter import lint
-from designdoc.check.workspace import Project
 from designdoc.config.load import builtin
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.settings import Config
@@ -46,7 +45,7 @@ SETTINGS = examples(150)
 
 
 def lint_doc(doc: document.Document) -> list[Diagnostic]:
-    return lint(doc, config=CONFIG, today=TODAY, project=Project(None))
+    return lint(doc, config=CONFIG, today=TODAY)
 
 
 def check_positions(text: str) -> list[Diagnostic]:

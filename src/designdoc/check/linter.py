@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.settings import Config
@@ -36,9 +35,13 @@ def completeness_severity(doc: Document, config: Config) -> Severity:
     return Severity.parse(config.completeness_default)
 
 
-def lint(doc: Document, *, config: Config, today: dt.date, project: Any, rules: Iterable[Rule] = ALL_RULES,
+def lint(doc: Document, *, config: Config, today: dt.date, rules: Iterable[Rule] = ALL_RULES,
          on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
-    """Return the diagnostics of one document, stamped, filtered and sorted."""
+    """Return the diagnostics of one document, stamped, filtered and sorted.
+
+    Only rules of the `document` phase run here; the others read the run's facts or the
+    reading of a file, and the runner calls them.
+    """
     front = doc.frontmatter
     fields_usable = front is not None and not front.fatal
     completeness = completeness_severity(doc, config)
@@ -47,10 +50,10 @@ def lint(doc: Document, *, config: Config, today: dt.date, project: Any, rules: 
     found: list[Diagnostic] = []
     for rule in rules:
         configured = config.rule(rule.slug)
-        if configured.severity is Severity.OFF or (rule.needs_fields and not fields_usable):
+        if rule.phase != "document" or configured.severity is Severity.OFF or (rule.needs_fields and not fields_usable):
             continue
         options = rule.options(**configured.options) if rule.options else None
-        ctx = Context(doc, config, today, project, options, rule.slug)
+        ctx = Context(doc, config, today, options, rule.slug)
         try:
             produced = list(rule.check(ctx))
         except Exception as error:  # one broken rule must not hide the others' findings

@@ -47,7 +47,7 @@ from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
-from designdoc.rules import Rule
+from designdoc.rules import Rule, by_slug
 from designdoc.rules.facts import (
     CrossFileFix,
     DocFacts,
@@ -57,9 +57,9 @@ from designdoc.rules.facts import (
     RefItem,
     RefList,
     facts_of,
-    is_project_rule,
     status_in,
 )
+from designdoc.rules.registry import ReadingContext
 
 
 @dataclass
@@ -73,7 +73,6 @@ class CheckResult:
     extracted: list[object] = field(default_factory=list)  # `run(extract=…)`'s results, in order
 
 
-GIT_RULES = frozenset(("last-updated-behind-commit", "status-transition-illegal"))
 PARALLEL_FROM = 48  # files: below this a pool's start-up costs more than it saves (bench/)
 WORKER_GC_THRESHOLD = 20_000  # allocations between young collections in a worker (Python's default: 700)
 
@@ -214,10 +213,17 @@ class Checker:
         self.rules = tuple(rules) if rules is not None else select()
         self.today = today_ or today()
         self.base = base  # `check --base REV`: status moves since the merge-base of REV and HEAD
+        self.file_rules = tuple(r for r in self.rules if r.phase == "document")
         # project rules need the whole run: they run after the per-file loop, over DocFacts
-        self.file_rules = tuple(r for r in self.rules if not is_project_rule(r.slug))
-        self.project_rules = tuple(r for r in self.rules if is_project_rule(r.slug)
+        self.project_rules = tuple(r for r in self.rules if r.phase == "project"
                                    and config.rule(r.slug).severity is not Severity.OFF)
+
+    def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
+        """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
+
+        `on_error` receives a rule that raised (an editor keeps going); without it the error propagates.
+        """
+        return lint(doc, config=self.config, today=self.today, rules=self.file_rules, on_error=on_error)
 
     def run(self, candidates: Sequence[Candidate], *, progress: Callable[[], None] | None = None,
             jobs: int | None = None, cache: bool = True,
@@ -347,7 +353,7 @@ class Checker:
         they speak of commits, not of text being typed.
         """
         result = CheckResult([], 1)
-        rules = tuple(r for r in self.project_rules if r.slug not in GIT_RULES)
+        rules = tuple(r for r in self.project_rules if "git" not in r.needs)
         facts = {Path(doc.path).resolve(): facts_of(doc, _suppressions(doc))}
         self._project_phase(result, facts, project, [Candidate(Path(doc.path), True, None)], rules=rules)
         return sorted(result.diagnostics, key=Diagnostic.sort_key)
@@ -414,7 +420,7 @@ class Checker:
             text, bom = reading.decode(data)
             with reading.budget(self.config.time_budget):
                 doc = document_module.parse(text, shown, self.template, bom=bom)
-                diagnostics = lint(doc, config=self.config, today=self.today, project=project, rules=self.file_rules)
+                diagnostics = self.lint(doc)
                 facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
         except reading.Skip as skip:
             severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
@@ -429,9 +435,11 @@ class Checker:
         return (result, doc), key
 
     def _diagnostic(self, shown: str, skip: reading.Skip, severity: Severity) -> Diagnostic:
-        configured = self.config.rule(skip.rule).severity
-        return Diagnostic(shown, skip.line, skip.column, skip.line, skip.column + 1, skip.rule,
-                          configured or severity, skip.reason)
+        """Return the one diagnostic of a file that was not read, made by its reading rule."""
+        reader = by_slug(skip.rule)
+        assert reader is not None and reader.phase == "reading", skip.rule
+        stamped = self.config.rule(skip.rule).severity or severity
+        return next(iter(reader.check(ReadingContext(shown, skip.reason, skip.line, skip.column, stamped, skip.rule))))
 
     def _read(self, candidate: Candidate) -> bytes:
         return reading.read(candidate, max_size=self.config.max_file_size, template=self.template)

@@ -23,6 +23,7 @@ from designdoc.model.errors import ConfigError, TemplateError, UsageError
 from designdoc.model.settings import Config, RuleConfig
 from designdoc.parse import template as template_module
 from designdoc.parse.template import SectionRules, Template, derive, section_rules_from
+from designdoc.rules import REQUIREMENTS
 
 CONFIG_NAMES = ("designdoc.toml", "pyproject.toml")
 
@@ -123,10 +124,8 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
 def _sections(value: Any, where: str) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: sections: expected a table of section names")
-    from designdoc.parse.template import section_rules_from
-
     try:
-        section_rules_from(value, where)  # validates option names and requirement words
+        section_rules(value, where)  # validates option names and requirement words
     except TemplateError as error:
         raise ConfigError(str(error)) from None
     return value
@@ -172,7 +171,7 @@ def today() -> dt.date:
 def load_template(config: Config, override: str | None = None) -> Template:
     """Return the template the config (or `--template`) names, else the built-in one."""
     name = override or config.template
-    rules = section_rules_from(config.sections, str(config.source or "configuration"))
+    rules = section_rules(config.sections, str(config.source or "configuration"))
     if name is None:
         base = builtin()
         if not rules and not config.optional_sections:
@@ -198,7 +197,7 @@ def builtin_path() -> Path:
 def builtin_rules() -> tuple[str | None, dict[str, SectionRules]]:
     """Return the built-in template's schema and per-section rules (its TOML, read once)."""
     table = tomllib.loads(builtin_path().with_suffix(".toml").read_text("utf-8"))
-    return table.get("schema"), section_rules_from(table.get("sections", {}), "built-in template")
+    return table.get("schema"), section_rules(table.get("sections", {}), "built-in template")
 
 
 @cache
@@ -207,3 +206,8 @@ def builtin() -> Template:
     schema, rules = builtin_rules()
     return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema,
                   section_rules=rules)
+
+
+def section_rules(table: dict, where: str) -> dict[str, SectionRules]:
+    """Build a template's per-section rules from a `[sections."Name"]` table; TemplateError names a bad key."""
+    return section_rules_from(table, where, REQUIREMENTS)

@@ -29,6 +29,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from designdoc import __version__
+from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
 from designdoc.model.diagnostics import Diagnostic, Edit, Severity
 from designdoc.model.errors import DesignDocError
@@ -116,9 +117,26 @@ class Analyzer:
         self.rules = tuple(rules) if rules is not None else None
         self.on_error = on_error
         self._setups: dict[tuple, tuple[Config, Template]] = {}
+        self._checkers: dict[tuple, Checker] = {}
 
     def setup(self, folder: Path) -> tuple[Config, Template]:
         """Return the config and template for files in `folder` (DesignDocError when unusable)."""
+        return self._setup(folder)[1]
+
+    def checker(self, folder: Path) -> Checker:
+        """Return the one Checker for files in `folder`: its config, template and rules, as of today."""
+        from designdoc.check.linter import select
+        from designdoc.config.load import today
+
+        key, (config, template) = self._setup(folder)
+        when = today()
+        found = self._checkers.get(key)
+        if found is None or found.today != when:
+            rules = self.rules if self.rules is not None else select()
+            found = self._checkers[key] = Checker(config, template, rules=rules, today_=when)
+        return found
+
+    def _setup(self, folder: Path) -> tuple[tuple, tuple[Config, Template]]:
         from designdoc.config.load import load_template
 
         config = config_module.load(start=folder)
@@ -128,33 +146,29 @@ class Analyzer:
         key = (config.source, _stamp(config.source), config.root, template_path, _stamp(template_path))
         if key not in self._setups:
             self._setups[key] = (config, load_template(config))
-        return self._setups[key]
+        return key, self._setups[key]
 
     def forget(self) -> None:
-        """Drop the cached configs and templates (one was saved)."""
+        """Drop the cached configs, templates and checkers (one was saved)."""
         self._setups.clear()
+        self._checkers.clear()
 
     def analyze(self, path: Path, text: str, *, version: int | None = None,
                 encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
         """Check a buffer's text; (None, []) when the file is no design doc."""
-        from designdoc.check.linter import lint, select
-        from designdoc.check.runner import Checker
         from designdoc.check.workspace import Project
-        from designdoc.config.load import today
         from designdoc.files.discovery import display
 
-        config, template = self.setup(path.parent)
+        checker = self.checker(path.parent)
+        config, template = checker.config, checker.template
         bom = text.startswith("\ufeff")
         text = text.removeprefix("\ufeff")
         if not self.is_doc(path, text, config, template):
             return None, []
         doc = parse_document(text, display(path), template, bom=bom)
-        project = Project.of(config, [path])
         failed = self.on_error
-        rules = self.rules if self.rules is not None else select()
-        diagnostics = lint(doc, config=config, today=today(), project=project, rules=rules,
-                           on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
-        diagnostics += Checker(config, template, rules=rules).project_findings(doc, project)  # links, references
+        diagnostics = checker.lint(doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
+        diagnostics += checker.project_findings(doc, Project.of(config, [path]))  # links, references
         return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
 
     @staticmethod
@@ -315,21 +329,15 @@ class DesignDocServer(LanguageServer):
 
     def fix_all(self, uri: str) -> types.CodeAction | None:
         """Return a source action applying every fix, as `check --fix` would, to the buffer."""
-        from designdoc.check.linter import lint, select
-        from designdoc.check.workspace import Project
-        from designdoc.config.load import today
         from designdoc.operations.fix import fix_text
 
         state = self.states.get(uri)
         if state is None or not any(d.fix for d in state.diagnostics):
             return None
         doc = state.buffer.doc
-        config, _ = self.analyzer.setup(Path(to_fs_path(uri) or doc.path).parent)
-        project = Project.of(config, [Path(doc.path)])
-        rules = self.analyzer.rules if self.analyzer.rules is not None else select()
+        checker = self.analyzer.checker(Path(to_fs_path(uri) or doc.path).parent)
         outcome = fix_text(doc.text, doc.path, template=doc.template, bom=doc.bom,
-                           lint_doc=lambda d: lint(d, config=config, today=today(), project=project, rules=rules,
-                                                   on_error=lambda rule, error: None))
+                           lint_doc=lambda d: checker.lint(d, on_error=lambda rule, error: None))
         if outcome.text == doc.text:
             return None
         whole = types.TextEdit(range=types.Range(start=state.buffer.offset_position(0),

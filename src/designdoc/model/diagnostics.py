@@ -77,3 +77,14 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         """Return the canonical order: path, line, column, slug."""
         return (self.path, self.line, self.column, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossFileFix(Fix):
+    """A fix whose edits apply to another file, `path` (offsets into its decoded text).
+
+    Its own `edits` stay empty, so a fixer that does not know this class changes nothing.
+    """
+
+    path: str = ""
+    file_edits: tuple[Edit, ...] = ()

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from designdoc.check.linter import lint
 from designdoc.files import writer
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix
 from designdoc.model.errors import WriteError
@@ -244,17 +243,16 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     supersede relation) edits the other doc first, whose own fixes then run on the result.
     After writing, the tree is checked again, so the report says what the files now hold.
     """
-    from designdoc.check.workspace import Project
-    from designdoc.rules.facts import cross_file_edits, is_project_rule
+    from designdoc.rules import in_phase
+    from designdoc.rules.facts import cross_file_edits
 
     result = checker.run(candidates, extract=TextHashes(), jobs=jobs, cache=cache, progress=progress)
     checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]
-    cross = cross_file_edits(d for d in result.diagnostics if is_project_rule(d.rule))
-    own = {d.path for d in result.diagnostics if d.fix and d.path in checked and not is_project_rule(d.rule)}
+    cross = cross_file_edits(d for d in result.diagnostics if in_phase(d.rule, "project"))
+    own = {d.path for d in result.diagnostics if d.fix and d.path in checked and not in_phase(d.rule, "project")}
     targets = sorted(own | set(cross))
     if not targets:
         return FixRun(result.diagnostics, result.files)
-    project = Project.of(checker.config, (c.path for c in candidates))
     run = FixRun(result.diagnostics, result.files)
     chunks = []
     for path in targets:
@@ -265,8 +263,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
             run.errors.append(f"{path}: changed while it was being checked; not fixed (run again)")
             continue
         outcome = fix_text(apply_edits(doc.text, cross.get(path, ())), path, template=checker.template,
-                           bom=doc.bom, lint_doc=lambda d: lint(d, config=checker.config, today=checker.today,
-                                                                project=project, rules=checker.rules))
+                           bom=doc.bom, lint_doc=checker.lint)
         _note_refusals(path, outcome, run)
         if outcome.text == doc.text:
             continue

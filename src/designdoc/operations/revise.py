@@ -16,9 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from designdoc.check.linter import lint
 from designdoc.check.runner import Checker
-from designdoc.check.workspace import Project
 from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
@@ -68,9 +66,7 @@ def load(path: Path, template: Template) -> Loaded:
 
 
 def _errors(checker: Checker, doc: Document) -> list[Diagnostic]:
-    project = Project.of(checker.config, [Path(doc.path)])
-    found = lint(doc, config=checker.config, today=checker.today, project=project, rules=checker.rules)
-    return [d for d in found if d.severity >= Severity.ERROR]
+    return [d for d in checker.lint(doc) if d.severity >= Severity.ERROR]
 
 
 def _stamp(doc: Document, today: dt.date, *, keep_note: bool) -> list:

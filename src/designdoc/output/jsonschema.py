@@ -22,8 +22,8 @@ from designdoc.model.fields import (
 )
 from designdoc.model.lifecycle import STATUSES
 from designdoc.model.settings import Config
-from designdoc.parse.template import REQUIREMENTS, SectionRules, Template, TemplateField
-from designdoc.rules import ALL_RULES, Rule
+from designdoc.parse.template import SectionRules, Template, TemplateField
+from designdoc.rules import ALL_RULES, REQUIREMENTS, Rule
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)

@@ -17,6 +17,7 @@ that still contains one is guidance whatever else it says.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +28,6 @@ from designdoc.parse import frontmatter
 from designdoc.parse.body import Block
 from designdoc.parse.inline import plain_text
 
-REQUIREMENTS = ("list", "diagram", "non-goals", "alternatives", "acceptance-criteria",
-                "resolved-questions", "table", "code")
 MIN_GUIDANCE = 8  # a shorter fingerprint could match only by equality, and too much by chance
 SECTION_OPTIONS = ("max_sentences", "require", "allow_empty", "require_subsections")
 _PLACEHOLDER = re.compile(
@@ -171,8 +170,11 @@ def load(path: Path, *, schema: str | None = None,
     return template
 
 
-def section_rules_from(table: dict, where: str) -> dict[str, SectionRules]:
-    """Build SectionRules from a `[sections."Name"]` table, checking every key."""
+def section_rules_from(table: dict, where: str, requirements: Collection[str]) -> dict[str, SectionRules]:
+    """Build SectionRules from a `[sections."Name"]` table, checking every key.
+
+    `requirements` are the words `require` may hold: the section requirements the rules check.
+    """
     out = {}
     for name, options in table.items():
         if not isinstance(options, dict):
@@ -183,10 +185,10 @@ def section_rules_from(table: dict, where: str) -> dict[str, SectionRules]:
                                 f"(expected one of: {', '.join(SECTION_OPTIONS)})")
         _check_types(options, name, where)
         require = tuple(options.get("require", ()))
-        bad = [r for r in require if r not in REQUIREMENTS]
+        bad = [r for r in require if r not in requirements]
         if bad:
             raise TemplateError(f"{where}: sections.{name!r}.require: unknown requirement {bad[0]!r} "
-                                f"(expected one of: {', '.join(REQUIREMENTS)})")
+                                f"(expected one of: {', '.join(requirements)})")
         out[name] = SectionRules(options.get("max_sentences"), require, bool(options.get("allow_empty", False)),
                                  bool(options.get("require_subsections", False)))
     return out

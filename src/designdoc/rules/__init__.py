@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from designdoc.rules import content, crossdoc, links, structure
+from designdoc.rules import content, crossdoc, links, structure, unreadable
 from designdoc.rules import fields as frontmatter
 from designdoc.rules import prose as text
 from designdoc.rules.registry import COMPLETENESS, Context, Rule
@@ -27,9 +27,9 @@ ALL_RULES: tuple[Rule, ...] = (
     structure.footer_missing,
     structure.footer_date_mismatch,
     structure.footer_draft_note,
-    text.encoding_invalid,
+    unreadable.encoding_invalid,
     text.hidden_character,
-    text.file_skipped,
+    unreadable.file_skipped,
     text.mojibake,
     content.purpose_too_long,
     content.scope_list_missing,
@@ -53,6 +53,8 @@ ALL_RULES: tuple[Rule, ...] = (
 )
 
 _BY_SLUG = {r.slug: r for r in ALL_RULES}
+# the words a template's `require = [...]` may hold: one rule checks each
+REQUIREMENTS: tuple[str, ...] = tuple(r.requirement for r in ALL_RULES if r.requirement)
 
 
 def by_slug(slug: str) -> Rule | None:
@@ -60,4 +62,10 @@ def by_slug(slug: str) -> Rule | None:
     return _BY_SLUG.get(slug)
 
 
-__all__ = ["ALL_RULES", "COMPLETENESS", "Context", "Rule", "by_slug"]
+def in_phase(slug: str, phase: str) -> bool:
+    """Return True when the rule called `slug` runs in `phase` (`document`, `project` or `reading`)."""
+    found = _BY_SLUG.get(slug)
+    return found is not None and found.phase == phase
+
+
+__all__ = ["ALL_RULES", "COMPLETENESS", "REQUIREMENTS", "Context", "Rule", "by_slug", "in_phase"]

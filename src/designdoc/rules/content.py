@@ -137,7 +137,7 @@ def _next_end(line: str, position: int) -> int | None:
     return None
 
 
-@rule("scope-list-missing", severity=Severity.WARNING)
+@rule("scope-list-missing", severity=Severity.WARNING, requirement="list")
 def scope_list_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules `require = ["list"]` (built-in: Scope and Non-Goals) and that
@@ -159,7 +159,7 @@ def scope_list_missing(ctx: Context) -> Iterator[Diagnostic]:
     return _without(ctx, "list", ("bullet_list", "ordered_list"), "list")
 
 
-@rule("non-goals-missing", severity=Severity.WARNING)
+@rule("non-goals-missing", severity=Severity.WARNING, requirement="non-goals")
 def non_goals_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules require `non-goals` (built-in: Scope and Non-Goals) that
@@ -187,7 +187,7 @@ def non_goals_missing(ctx: Context) -> Iterator[Diagnostic]:
     return _not_stating(ctx, "non-goals", _NON_GOALS, "non-goals")
 
 
-@rule("diagram-missing", severity=Severity.WARNING)
+@rule("diagram-missing", severity=Severity.WARNING, requirement="diagram")
 def diagram_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules require a `diagram` (built-in: Architecture Overview) with
@@ -259,7 +259,7 @@ def _mermaid_statement(content: str) -> tuple[int, str] | None:
     return None
 
 
-@rule("alternatives-missing", severity=Severity.WARNING)
+@rule("alternatives-missing", severity=Severity.WARNING, requirement="alternatives")
 def alternatives_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules require `alternatives` (built-in: Alternatives) that names
@@ -285,7 +285,7 @@ def alternatives_missing(ctx: Context) -> Iterator[Diagnostic]:
                              line=section.line, subject=section.name)
 
 
-@rule("open-questions-unresolved", severity=Severity.ERROR, needs_fields=True)
+@rule("open-questions-unresolved", severity=Severity.ERROR, needs=("fields",), requirement="resolved-questions")
 def open_questions_unresolved(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     From `approved` on (approved, implemented, deprecated, superseded), reports each open item
@@ -332,7 +332,7 @@ def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@rule("acceptance-criteria-missing", severity=Severity.WARNING)
+@rule("acceptance-criteria-missing", severity=Severity.WARNING, requirement="acceptance-criteria")
 def acceptance_criteria_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules require `acceptance-criteria` (built-in: Testing and
@@ -355,7 +355,7 @@ def acceptance_criteria_missing(ctx: Context) -> Iterator[Diagnostic]:
     return _not_stating(ctx, "acceptance-criteria", _ACCEPTANCE, "acceptance criteria")
 
 
-@rule("table-missing", severity=Severity.WARNING)
+@rule("table-missing", severity=Severity.WARNING, requirement="table")
 def table_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules `require = ["table"]` and that holds no table.
@@ -372,7 +372,7 @@ def table_missing(ctx: Context) -> Iterator[Diagnostic]:
     return _without(ctx, "table", ("table",), "table")
 
 
-@rule("code-missing", severity=Severity.WARNING)
+@rule("code-missing", severity=Severity.WARNING, requirement="code")
 def code_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a section whose rules `require = ["code"]` and that holds no code block.

@@ -1,7 +1,7 @@
 """Cross-document rules: supersede-*, superseded-status-mismatch, reference-broken and the
 git-based ones (last-updated-behind-commit, status-transition-illegal).
 
-They run in the project phase (see `_project.py`), over the facts of the whole run.
+They run in the project phase (see `facts.py`), over the facts of the whole run.
 A diagnostic points at the list item stating the relation.  The fix of
 `supersede-asymmetric` edits the *other* doc, so it is a `CrossFileFix`.
 """
@@ -15,20 +15,18 @@ from pathlib import Path
 
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.lifecycle import INITIAL, STATUSES, allowed
-from designdoc.rules.facts import (  # noqa: F401
-    PROJECT_SCOPE,
+from designdoc.rules.facts import (
     SUPERSEDED_BY,
     SUPERSEDES,
     CrossFileFix,
     ProjectContext,
     RefItem,
-    cross_file_edits,
-    project_rule,
     reference_to,
 )
+from designdoc.rules.registry import rule
 
 
-@project_rule("supersede-asymmetric", severity=Severity.ERROR, fixable=True)
+@rule("supersede-asymmetric", severity=Severity.ERROR, fixable=True, phase="project")
 def supersede_asymmetric(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Checks that every supersede relation is stated on both sides: when `a` lists `b` in
@@ -79,7 +77,7 @@ class StatusMismatchOptions:
     allow_draft_successor: bool = True
 
 
-@project_rule("superseded-status-mismatch", severity=Severity.ERROR, options=StatusMismatchOptions)
+@rule("superseded-status-mismatch", severity=Severity.ERROR, options=StatusMismatchOptions, phase="project")
 def superseded_status_mismatch(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Checks the statuses on both ends of a supersede relation: a doc named in another's
@@ -113,7 +111,7 @@ def superseded_status_mismatch(ctx: ProjectContext) -> Iterator[Diagnostic]:
                 yield ctx.at(item, f"Superseded by {item.text!r}, which is still a draft")
 
 
-@project_rule("supersede-cycle", severity=Severity.ERROR)
+@rule("supersede-cycle", severity=Severity.ERROR, phase="project")
 def supersede_cycle(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports a cycle of supersede relations (`a` supersedes `b`, which supersedes `a`; or a
@@ -163,7 +161,7 @@ def _cycle_entry(ctx: ProjectContext, cycle: tuple[Path, ...]) -> RefItem | None
     return None
 
 
-@project_rule("last-updated-behind-commit", severity=Severity.WARNING)
+@rule("last-updated-behind-commit", severity=Severity.WARNING, phase="project", needs=("git",))
 def last_updated_behind_commit(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Compares `last_updated` (from the working tree) with the calendar date of the last commit
@@ -202,7 +200,7 @@ def last_updated_behind_commit(ctx: ProjectContext) -> Iterator[Diagnostic]:
                          end_column=end, subject="last_updated")
 
 
-@project_rule("status-transition-illegal", severity=Severity.ERROR)
+@rule("status-transition-illegal", severity=Severity.ERROR, phase="project", needs=("git",))
 def status_transition_illegal(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     With `check --base REV`, follows each doc's status from the merge-base of REV and HEAD
@@ -244,7 +242,7 @@ def status_transition_illegal(ctx: ProjectContext) -> Iterator[Diagnostic]:
                              end_column=end, subject="status")
 
 
-@project_rule("reference-broken", severity=Severity.ERROR)
+@rule("reference-broken", severity=Severity.ERROR, phase="project")
 def reference_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Checks that every `supersedes` and `superseded_by` entry names an existing doc: a path

@@ -1,10 +1,9 @@
-"""The project phase's machinery: per-doc facts, the run's facts, the context and the decorator.
+"""What the project phase reads: per-doc facts, the run's facts, and the context of a project rule.
 
 While the runner checks each file it keeps a small `DocFacts` record of it (status,
 dates, the supersede lists and links with their positions, its anchors); after the
-loop it calls every project rule once per doc with a `ProjectContext`: that doc's
-facts plus the run's `ProjectFacts`.  Called by the per-file linter (with a document
-`Context`), a project rule yields nothing.  The rules are in `crossdoc.py` and
+loop it calls every rule of the `project` phase once per doc with a `ProjectContext`:
+that doc's facts plus the run's `ProjectFacts`.  The rules are in `crossdoc.py` and
 `links.py`.
 """
 
@@ -20,28 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
+from designdoc.model.diagnostics import CrossFileFix, Diagnostic, Edit, Fix, Severity
 from designdoc.model.fields import parse_date
 from designdoc.model.settings import Config
 from designdoc.model.text import LineIndex, split_lines
 from designdoc.parse.document import Document
 from designdoc.parse.frontmatter import parse as parse_front_matter
-from designdoc.rules.registry import rule
 
 SUPERSEDES, SUPERSEDED_BY = "supersedes", "superseded_by"
 _PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # safe as a plain scalar, in block and flow lists
-
-
-@dataclass(frozen=True, slots=True)
-class CrossFileFix(Fix):
-    """A fix whose edits apply to another file, `path` (offsets into its decoded text).
-
-    Its own `edits` stay empty, so a fixer that does not know this class changes nothing.
-    """
-
-    path: str = ""
-    file_edits: tuple[Edit, ...] = ()
 
 
 def _rebuilt_by_init(self: Any) -> tuple:
@@ -356,21 +343,6 @@ class ProjectContext:
                 yield item, other, facts
 
 
-def project_rule(slug: str, *, severity: Severity, fixable: bool = False,
-                 options: type | None = None) -> Callable[[Callable], Any]:
-    """Register a rule of the project phase; under the per-file linter it yields nothing."""
-
-    def register(function: Callable[[ProjectContext], Iterator[Diagnostic]]) -> Any:
-        @functools.wraps(function)
-        def check(ctx: Any) -> Iterator[Diagnostic]:
-            if isinstance(ctx, ProjectContext):
-                yield from function(ctx)
-
-        return rule(slug, severity=severity, fixable=fixable, options=options)(check)
-
-    return register
-
-
 def cross_file_edits(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[Edit, ...]]:
     """Return, per file to change, the edits of the cross-file fixes that can be applied together.
 
@@ -390,13 +362,3 @@ def cross_file_edits(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[Edit,
 
 def _touches(a: Edit, b: Edit) -> bool:
     return a.start <= b.end and b.start <= a.end
-
-
-PROJECT_SCOPE = frozenset(("supersede-asymmetric", "superseded-status-mismatch", "supersede-cycle",
-                           "last-updated-behind-commit", "status-transition-illegal", "link-broken",
-                           "reference-broken"))
-
-
-def is_project_rule(slug: str) -> bool:
-    """Return True for a rule that runs in the project phase, over the whole run."""
-    return slug in PROJECT_SCOPE

@@ -117,7 +117,7 @@ def frontmatter_invalid(ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.report(problem.message, line=problem.line, column=problem.column)
 
 
-@rule("field-missing", severity=Severity.ERROR, fixable=True, needs_fields=True)
+@rule("field-missing", severity=Severity.ERROR, fixable=True, needs=("fields",))
 def field_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Checks that every front-matter field of the template is present.
@@ -149,7 +149,7 @@ def field_missing(ctx: Context) -> Iterator[Diagnostic]:
                          fix=missing_field_fix(ctx.doc, spec), subject=spec.name)
 
 
-@rule("field-type", severity=Severity.ERROR, needs_fields=True)
+@rule("field-type", severity=Severity.ERROR, needs=("fields",))
 def field_type(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Checks each field's shape: lists where the template has a list, single values where it has
@@ -219,7 +219,7 @@ def _type_problem(ctx: Context, key: str, node: Node) -> str | None:
     return f"Field {key!r} is {names[node.kind]}, expected {names[expected]}"
 
 
-@rule("field-value", severity=Severity.ERROR, needs_fields=True)
+@rule("field-value", severity=Severity.ERROR, needs=("fields",))
 def field_value(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Checks field values: no empty values; `status` in the lifecycle vocabulary; `version` a
@@ -291,7 +291,7 @@ def _version_problems(ctx: Context, value: str | None, where: dict) -> Iterator[
         yield ctx.report(f"Version {value!r} is below 1.0.0 but the status is {status!r}", **where)
 
 
-@rule("field-placeholder", severity=Severity.ERROR, needs_fields=True)
+@rule("field-placeholder", severity=Severity.ERROR, needs=("fields",))
 def field_placeholder(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports front-matter values still holding the template's placeholder: a title starting with
@@ -346,7 +346,7 @@ def _is_placeholder(ctx: Context, key: str, text: str, spec) -> bool:  # noqa: A
     return False
 
 
-@rule("field-unknown", severity=Severity.WARNING, needs_fields=True)
+@rule("field-unknown", severity=Severity.WARNING, needs=("fields",))
 def field_unknown(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports front-matter keys that are neither in the template nor allowed by the config
@@ -385,7 +385,7 @@ def _last_updated(ctx: Context):  # noqa: ANN202
     return item, parse_date(str(item.node.value))
 
 
-@rule("date-in-future", severity=Severity.ERROR, needs_fields=True)
+@rule("date-in-future", severity=Severity.ERROR, needs=("fields",))
 def date_in_future(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a `last_updated` date after today.
@@ -409,7 +409,7 @@ def date_in_future(ctx: Context) -> Iterator[Diagnostic]:
                          line=item.node.line, column=item.node.column, subject="last_updated")
 
 
-@rule("stale", severity=Severity.WARNING, needs_fields=True)
+@rule("stale", severity=Severity.WARNING, needs=("fields",))
 def stale(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a `draft` or `review` doc whose `last_updated` is more than `stale_days` (default 90)
@@ -440,7 +440,7 @@ def stale(ctx: Context) -> Iterator[Diagnostic]:
                          line=item.node.line, column=item.node.column, subject="last_updated")
 
 
-@rule("superseded-by-missing", severity=Severity.ERROR, needs_fields=True)
+@rule("superseded-by-missing", severity=Severity.ERROR, needs=("fields",))
 def superseded_by_missing(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports a doc whose status is `superseded` but which does not name its successor in

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.rules.facts import ProjectContext, project_rule
+from designdoc.rules.facts import ProjectContext
+from designdoc.rules.registry import rule
 
 
-@project_rule("link-broken", severity=Severity.ERROR)
+@rule("link-broken", severity=Severity.ERROR, phase="project")
 def link_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
     """## What it does
     Checks relative links and images: the file must exist, and a `#anchor` must be made by a

@@ -1,10 +1,22 @@
-"""The rule record, its decorator, and the context a rule runs in.
+"""The rule record, its decorator, and the contexts a rule runs in.
 
-A rule is a generator function decorated with `@rule(slug, severity=...)`.
-It reads the `Document` through `ctx` and yields diagnostics made with
-`ctx.report(...)`; the linter stamps severities, applies suppressions and
-sorts.  The docstring is the rule's documentation, with the headings
-"What it does", "Why is this bad?", "Example" and "Fix safety".
+A rule is a generator function decorated with `@rule(slug, severity=...)`,
+which also declares, once, everything the engine needs to know about it:
+
+- its phase: `document` (the default; it reads one `Document` through a
+  `Context`), `project` (it reads the run's facts through a
+  `facts.ProjectContext`, after every doc was checked) or `reading` (it turns a
+  file that could not be read into its one diagnostic, through a
+  `ReadingContext`);
+- what it needs: `fields` (usable front matter; silenced otherwise) and `git`
+  (commit history; left out where there is none, as in an editor);
+- the section requirement it checks, if any (`require = ["diagram"]` in a
+  template's section rules names it).
+
+It yields diagnostics made with `ctx.report(...)`; the linter stamps
+severities, applies suppressions and sorts.  The docstring is the rule's
+documentation, with the headings "What it does", "Why is this bad?",
+"Example" and "Fix safety".
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +35,8 @@ from designdoc.model.settings import Config
 from designdoc.parse.document import Document
 
 COMPLETENESS = "completeness"  # warning while a doc is a draft, error from review on
+PHASES = ("document", "project", "reading")
+NEEDS = frozenset(("fields", "git"))
 O = TypeVar("O")
 
 
@@ -36,7 +50,14 @@ class Rule:
     doc: str
     fixable: bool
     options: type | None
-    needs_fields: bool  # silenced when the front matter cannot be read
+    phase: str = "document"  # one of PHASES
+    needs: frozenset[str] = frozenset()  # of NEEDS
+    requirement: str | None = None  # the section requirement it checks (`require = [...]`)
+
+    @property
+    def needs_fields(self) -> bool:
+        """Return True when the rule is silenced by front matter that cannot be read."""
+        return "fields" in self.needs
 
     @property
     def summary(self) -> str:
@@ -75,12 +96,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class Context(Generic[O]):
-    """What a rule may read: the document, config, today, the run's other docs, options."""
+    """What a document rule may read: the document, config, today, its options."""
 
     doc: Document
     config: Config
     today: dt.date
-    project: Any  # project.Project: cross-document facts
     options: O
     slug: str
 
@@ -108,13 +128,34 @@ class Context(Generic[O]):
 _REGISTRY: dict[str, Rule] = {}
 
 
+@dataclass(frozen=True)
+class ReadingContext:
+    """What a reading rule may read: the file as shown, why it was not read, where, and its default severity."""
+
+    path: str
+    reason: str
+    line: int
+    column: int
+    severity: Severity
+    slug: str
+
+    def report(self) -> Diagnostic:
+        """Return this file's one diagnostic."""
+        return Diagnostic(self.path, self.line, self.column, self.line, self.column + 1, self.slug, self.severity,
+                          self.reason)
+
+
 def rule(slug: str, *, severity: Severity | str, fixable: bool = False, options: type | None = None,
-         needs_fields: bool = False) -> Callable[[Callable[..., Iterator[Diagnostic]]], Rule]:
-    """Register a rule function under `slug`."""
+         phase: str = "document", needs: Iterable[str] = (), requirement: str | None = None,
+         ) -> Callable[[Callable[..., Iterator[Diagnostic]]], Rule]:
+    """Register a rule function under `slug`, with its phase, needs and section requirement."""
+    needed = frozenset(needs)
+    if phase not in PHASES or not needed <= NEEDS:
+        raise ValueError(f"rule {slug!r}: unknown phase {phase!r} or needs {sorted(needed - NEEDS)}")
 
     def register(function: Callable[..., Iterator[Diagnostic]]) -> Rule:
         doc = inspect.cleandoc(function.__doc__ or "")
-        made = Rule(slug, severity, function, doc, fixable, options, needs_fields)
+        made = Rule(slug, severity, function, doc, fixable, options, phase, needed, requirement)
         if slug in _REGISTRY:
             raise ValueError(f"duplicate rule slug {slug!r}")
         _REGISTRY[slug] = made

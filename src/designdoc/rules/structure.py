@@ -42,7 +42,7 @@ def title_missing(ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.report("Missing title heading (the template starts with a '# Title' heading)", line=first)
 
 
-@rule("title-mismatch", severity=Severity.ERROR, needs_fields=True)
+@rule("title-mismatch", severity=Severity.ERROR, needs=("fields",))
 def title_mismatch(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Checks that the doc's title heading (an H1 before the first section) says the same as the
@@ -359,7 +359,7 @@ def _footer_fix(ctx: Context, text: str) -> Fix:
     return Fix("Append the footer", (Edit.insert(len(doc.text), f"{lead}{nl}{text}{nl}"),))
 
 
-@rule("footer-date-mismatch", severity=Severity.ERROR, fixable=True, needs_fields=True)
+@rule("footer-date-mismatch", severity=Severity.ERROR, fixable=True, needs=("fields",))
 def footer_date_mismatch(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Checks that the footer's date equals `last_updated`.
@@ -389,7 +389,7 @@ def footer_date_mismatch(ctx: Context) -> Iterator[Diagnostic]:
                      fix=fix)
 
 
-@rule("footer-draft-note", severity=COMPLETENESS, fixable=True, needs_fields=True)
+@rule("footer-draft-note", severity=COMPLETENESS, fixable=True, needs=("fields",))
 def footer_draft_note(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports the template's footer note ("(update before publishing)") left in a doc past `draft`.

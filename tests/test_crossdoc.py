@@ -12,9 +12,9 @@ from designdoc.check.linter import lint
 from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
+from designdoc.edit.apply import apply_edits
 from designdoc.files.discovery import discover
 from designdoc.model.diagnostics import CrossFileFix, Diagnostic, Severity
-from designdoc.operations.fix import apply_edits
 from designdoc.parse.document import decode, parse
 from designdoc.rules import ALL_RULES
 from designdoc.rules.facts import cross_file_edits, reference_to

@@ -8,7 +8,7 @@ import pytest
 
 from designdoc.cli.main import main
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.output.text import format_github, github_line
+from designdoc.output.github import format_github, github_line
 
 ROOT = Path(__file__).parent.parent
 

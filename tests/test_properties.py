@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from designdoc.check.linter import lint
 from designdoc.config.load import builtin
+from designdoc.edit.rounds import fix_text
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.settings import Config
 from designdoc.model.text import split_lines
-from designdoc.operations.fix import fix_text
 from designdoc.parse import document
 
 TODAY = dt.date(2025, 6, 1)

@@ -12,8 +12,8 @@ import pytest
 
 from designdoc import __version__
 from designdoc.cli.main import main
+from designdoc.edit.apply import apply_edits
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.operations.fix import apply_edits
 from designdoc.output.sarif import format_sarif, level, sarif_log
 from designdoc.rules import ALL_RULES, COMPLETENESS
 
@@ -167,9 +167,9 @@ def test_the_schema_fixture_rejects_a_broken_log() -> None:
 
 
 def test_a_fix_keeps_only_texts_still_as_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc.check.extracts import TextHashes, texts_as_checked
     from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
     from designdoc.model.text import text_hash
-    from designdoc.operations.fix import TextHashes, texts_as_checked
 
     monkeypatch.chdir(tmp_path)
     Path("same.md").write_text("as checked\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -50,33 +51,16 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
           jobs: int | None = None, no_cache: bool = False,
           baseline_file: str | None = None, update_baseline: str | None = None) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
-    from designdoc.check import baseline
-    from designdoc.check.linter import select as select_rules
-    from designdoc.check.runner import Checker
-    from designdoc.files.discovery import discover
-    from designdoc.model.diagnostics import Severity
-
-    if fix and diff:
-        raise UsageError("--fix and --diff cannot be used together")
-    if exit_non_zero_on_fix and not fix:
-        raise UsageError("--exit-non-zero-on-fix needs --fix")
-    if baseline_file and update_baseline:
-        raise UsageError("--baseline and --update-baseline cannot be used together")
-    accepted = baseline.load(Path(baseline_file)) if baseline_file else None  # a bad file: exit 2 before any work
-    config, tmpl = setup(config_file, template)
-    rules = select_rules(select=split_rules(select), ignore=split_rules(ignore))
-    targets = list(paths) or list(config.paths) or ["."]
-    candidates, _ = discover(targets, config)
-    if only_docs:
-        candidates = _as_walked(candidates, config)
-    checker = Checker(config, tmpl, rules=rules, base=base)
+    _refuse_conflicts(fix=fix, diff=diff, exit_non_zero_on_fix=exit_non_zero_on_fix, baseline_file=baseline_file,
+                      update_baseline=update_baseline)
+    accepted = _read_baseline(baseline_file)  # a bad file: exit 2 before any work
+    checker, candidates, targets = _prepare(paths, config_file, template, select, ignore, base, only_docs)
+    progress = file_ticker(len(candidates))
     if fix or diff:
         from designdoc.operations.fix import fix_files
 
-        result = fix_files(checker, candidates, write=fix, diff=diff, jobs=jobs, cache=not no_cache,
-                           progress=file_ticker(len(candidates)))
-        for line in result.errors:
-            click.echo(f"designdoc: {line}", err=True)
+        result = fix_files(checker, candidates, write=fix, diff=diff, jobs=jobs, cache=not no_cache, progress=progress)
+        _say(result.notes, result.errors)
         if diff:
             emit(result.diff, output)
             return 1 if result.diff or result.errors else 0
@@ -84,34 +68,88 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
             noun = "file" if len(result.written) == 1 else "files"
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
     else:
-        extract = None
-        if fmt == "sarif":  # its fixes need the texts as checked: their hashes, to read them again
-            from designdoc.operations.fix import TextHashes
+        result = _run(checker, candidates, sarif=fmt == "sarif", jobs=jobs, cache=not no_cache, progress=progress)
+        _say(result.notes)
+    diagnostics = _against_baseline(result.diagnostics, accepted, update_baseline)
+    if result.files == 0 and any(Path(p).is_dir() for p in targets):
+        click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)
+    colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    emit(_render(fmt, diagnostics, result, colour=colour), output)
+    if exit_non_zero_on_fix and result.written:
+        return 1  # like a formatter: the commit must pick up the changed files
+    return _exit_code(diagnostics, strict=strict, failed=bool(getattr(result, "errors", None)))
 
-            extract = TextHashes()
-        result = checker.run(candidates, jobs=jobs, cache=not no_cache, progress=file_ticker(len(candidates)),
-                             extract=extract)
-    for note in getattr(result, "notes", ()):
+
+def _refuse_conflicts(*, fix: bool, diff: bool, exit_non_zero_on_fix: bool, baseline_file: str | None,
+                      update_baseline: str | None) -> None:
+    """Raise a usage error for options that cannot go together."""
+    if fix and diff:
+        raise UsageError("--fix and --diff cannot be used together")
+    if exit_non_zero_on_fix and not fix:
+        raise UsageError("--exit-non-zero-on-fix needs --fix")
+    if baseline_file and update_baseline:
+        raise UsageError("--baseline and --update-baseline cannot be used together")
+
+
+def _read_baseline(baseline_file: str | None):  # noqa: ANN202 - the accepted findings, or None
+    from designdoc.check import baseline
+
+    return baseline.load(Path(baseline_file)) if baseline_file else None
+
+
+def _prepare(paths: tuple[str, ...], config_file: str | None, template: str | None, select: tuple[str, ...],
+             ignore: tuple[str, ...], base: str | None, only_docs: bool):  # noqa: ANN202 - (Checker, candidates, targets)
+    """Return the checker of these settings, the files to check, and the targets they came from."""
+    from designdoc.check.linter import select as select_rules
+    from designdoc.check.runner import Checker
+    from designdoc.files.discovery import discover
+
+    config, tmpl = setup(config_file, template)
+    rules = select_rules(select=split_rules(select), ignore=split_rules(ignore))
+    targets = list(paths) or list(config.paths) or ["."]
+    candidates, _ = discover(targets, config)
+    if only_docs:
+        candidates = _as_walked(candidates, config)
+    return Checker(config, tmpl, rules=rules, base=base), candidates, targets
+
+
+def _run(checker, candidates, *, sarif: bool, jobs: int | None, cache: bool, progress):  # noqa: ANN001,ANN202
+    """Check the candidates; for SARIF, also keep each doc's text hash (its fixes are read again)."""
+    from designdoc.check.extracts import TextHashes
+
+    return checker.run(candidates, jobs=jobs, cache=cache, progress=progress, extract=TextHashes() if sarif else None)
+
+
+def _say(notes: Sequence[str], errors: Sequence[str] = ()) -> None:
+    """Print the run's warnings and the files it could not fix."""
+    for line in errors:
+        click.echo(f"designdoc: {line}", err=True)
+    for note in notes:
         click.echo(f"designdoc: warning: {note}", err=True)
-    diagnostics = result.diagnostics
+
+
+def _against_baseline(diagnostics: list, accepted, update_baseline: str | None) -> list:  # noqa: ANN001
+    """Record the findings in a new baseline, and leave out those a baseline accepts (saying how many)."""
+    from designdoc.check import baseline
+
     if update_baseline:
         baseline.write(Path(update_baseline), diagnostics)
         accepted = baseline.from_diagnostics(diagnostics, Path(update_baseline).parent)
-    if accepted is not None:
-        diagnostics = baseline.filter(diagnostics, accepted)
-        hidden = len(result.diagnostics) - len(diagnostics)
-        if hidden:
-            click.echo(f"designdoc: {hidden} finding{'s' if hidden != 1 else ''} recorded in the baseline not shown",
-                       err=True)
-    if result.files == 0 and any(Path(p).is_dir() for p in targets):
-        click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)
-    text = _render(fmt, diagnostics, result, colour=output is None and sys.stdout.isatty()
-                   and not os.environ.get("NO_COLOR"))
-    emit(text, output)
-    if exit_non_zero_on_fix and result.written:
-        return 1  # like a formatter: the commit must pick up the changed files
+    if accepted is None:
+        return diagnostics
+    shown = baseline.filter(diagnostics, accepted)
+    hidden = len(diagnostics) - len(shown)
+    if hidden:
+        click.echo(f"designdoc: {hidden} finding{'s' if hidden != 1 else ''} recorded in the baseline not shown",
+                   err=True)
+    return shown
+
+
+def _exit_code(diagnostics: list, *, strict: bool, failed: bool) -> int:
+    """Return 1 for findings at the threshold (or a file that went unchecked, or a fix that failed), else 0."""
+    from designdoc.model.diagnostics import Severity
+
     threshold = Severity.WARNING if strict else Severity.ERROR
-    failed = getattr(result, "errors", None)
     # a file that could not be checked is a finding whatever its severity: it went unchecked
     return 1 if failed or any(d.severity >= threshold or d.rule == "file-skipped" for d in diagnostics) else 0
 
@@ -121,14 +159,19 @@ def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noq
     from designdoc.output import text as report
 
     if fmt == "json":
-        return report.format_json(diagnostics, result.files)
+        from designdoc.output.json import format_json
+
+        return format_json(diagnostics, result.files)
     if fmt == "sarif":
-        from designdoc.operations.fix import texts_as_checked
+        from designdoc.check.extracts import texts_as_checked
         from designdoc.output.sarif import format_sarif
 
-        return format_sarif(diagnostics, texts_as_checked(diagnostics, getattr(result, "extracted", ())))
+        extracted = getattr(result, "extracted", ())  # a --fix run offers no fixes left
+        return format_sarif(diagnostics, texts_as_checked(diagnostics, extracted))
     if fmt == "github":
-        return report.format_github(diagnostics, result.files)
+        from designdoc.output.github import format_github
+
+        return format_github(diagnostics, result.files)
     lines = [report.text_line(d, colour=colour) for d in diagnostics]
     return "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
 

@@ -329,7 +329,7 @@ class DesignDocServer(LanguageServer):
 
     def fix_all(self, uri: str) -> types.CodeAction | None:
         """Return a source action applying every fix, as `check --fix` would, to the buffer."""
-        from designdoc.operations.fix import fix_text
+        from designdoc.edit.rounds import fix_text
 
         state = self.states.get(uri)
         if state is None or not any(d.fix for d in state.diagnostics):

@@ -15,6 +15,14 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
 
 
+def lines_with_breaks(text: str) -> list[str]:
+    """Return the lines of `text`, each with its own line break (`\r\n`, `\r` or `\n`; the last may have none)."""
+    return _LINE_KEPT.findall(text)
+
+
+_LINE_KEPT = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def split_lines(text: str) -> list[str]:
     """Return the lines of `text` without their line breaks.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designdoc.check.runner import Checker
+from designdoc.edit.apply import apply_edits
 from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
@@ -25,7 +26,6 @@ from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
 from designdoc.model.settings import Config
-from designdoc.operations.fix import apply_edits
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template

@@ -8,7 +8,7 @@ declares `columnKind: unicodeCodePoints`, so no column is converted.
 A fix is a set of `Edit`s at character offsets into the decoded text (after
 the BOM).  SARIF wants a `deletedRegion` as lines and columns, so the offsets
 are mapped with the document's `LineIndex`, which needs the text: the caller
-passes `texts` (path -> decoded text, as checked: `fixer.texts_as_checked`
+passes `texts` (path -> decoded text, as checked: `check.extracts.texts_as_checked`
 reads them again and keeps only those whose hash is the one the check saw).
 The text the diagnostics were computed from is the only one their offsets are
 valid for.  A result whose text is not given (the file changed since, or after

@@ -140,7 +140,7 @@ def test_a_run_leaves_the_collector_as_it_found_it(tree: Path, capsys: pytest.Ca
     """A warm run freezes what it loaded, and a long-lived process (serve, the LSP) gets it all back."""
     import gc
 
-    from designdoc.check import runner
+    from designdoc.check import pool
 
     report(capsys)  # fills the cache
     assert gc.get_freeze_count() == 0 and gc.isenabled()
@@ -152,8 +152,8 @@ def test_a_run_leaves_the_collector_as_it_found_it(tree: Path, capsys: pytest.Ca
         assert not gc.isenabled()  # a caller that paused the collector keeps it paused
     finally:
         gc.enable()
-    with runner._frozen_heap():
-        with runner._frozen_heap():
+    with pool.frozen_heap():
+        with pool.frozen_heap():
             pass
         assert gc.get_freeze_count() > 0  # the inner scope ended; the outer one still holds
     assert gc.get_freeze_count() == 0

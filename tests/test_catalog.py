@@ -314,7 +314,7 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_pat
     import shutil
 
     from designdoc.catalog import entries as catalog_module
-    from designdoc.check import runner
+    from designdoc.check import pool
     from designdoc.config.load import from_table, load_template
 
     examples = Path(__file__).parent.parent / "examples"
@@ -324,7 +324,7 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_pat
     config = from_table({})
     template = load_template(config)
     in_workers = catalog_module.load(["."], config=config, template=template)
-    monkeypatch.setattr(runner, "PARALLEL_FROM", 10**6)  # one process
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 10**6)  # one process
     in_one = catalog_module.load(["."], config=config, template=template)
     assert len(in_workers.entries) == 60
     assert in_workers.entries == in_one.entries

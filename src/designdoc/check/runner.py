@@ -18,10 +18,8 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
-import gc
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any, Protocol
 
 from designdoc.check import cache as cache_module
 from designdoc.check import git as gitdates
+from designdoc.check import pool
 from designdoc.check.cache import Cache
 from designdoc.check.git import GitDates
 from designdoc.check.linter import lint, select, suppressions
@@ -71,10 +70,6 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)  # one-line warnings about the run itself (shallow clone)
     git: GitDates | None = None  # the git dates, when a rule needed them
     extracted: list[object] = field(default_factory=list)  # `run(extract=…)`'s results, in order
-
-
-PARALLEL_FROM = 48  # files: below this a pool's start-up costs more than it saves (bench/)
-WORKER_GC_THRESHOLD = 20_000  # allocations between young collections in a worker (Python's default: 700)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,59 +134,6 @@ def _for_cache(result: FileResult, extract: Callable[[Document], object] | None)
     return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
 
 
-_FREEZE_LOCK = threading.Lock()
-_freezes = 0  # nested `_frozen_heap` scopes open in this process
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """Freeze the objects alive now for the scope: the cycle collector no longer scans them.
-
-    A run freezes what it loaded (the cache) so that the collections its allocations
-    trigger stay short, and again before forking its workers, so that they do not touch
-    (and copy) the pages they share with the parent.  Scopes nest: the heap thaws when the
-    outermost one ends, so a long-lived process (`serve`, the LSP) keeps nothing frozen.
-    """
-    global _freezes
-    with _FREEZE_LOCK:
-        gc.freeze()
-        _freezes += 1
-    try:
-        yield
-    finally:
-        with _FREEZE_LOCK:
-            _freezes -= 1
-            if not _freezes:
-                gc.unfreeze()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector for the scope (it resumes only if it was running)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
-
-
-def _worker_gc() -> None:
-    """Collect young objects less often in a worker: parsing makes many, nearly none in cycles (bench/)."""
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
-
-
-def _workers(count: int, jobs: int | None) -> int:
-    """Return how many processes to check `count` files with."""
-    if jobs is not None:
-        return max(1, jobs)
-    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, count // (PARALLEL_FROM // 2)))
-
-
 def _signature(candidate: Candidate) -> tuple[int, ...] | None:
     """Return what says a plain file is unchanged (times, size, inode), None for anything else."""
     if candidate.real is None:
@@ -246,9 +188,9 @@ class Checker:
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
-            with _collector_paused():
+            with pool.collector_paused():
                 store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
-                scope.enter_context(_frozen_heap())
+                scope.enter_context(pool.frozen_heap())
             return self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
 
     def _run(self, candidates: Sequence[Candidate], unique: list[Candidate], project: Project, store: Cache | None,
@@ -297,7 +239,7 @@ class Checker:
         """
         hits = {} if store is None or not store.entries else self._cache_hits(candidates, store, extract)
         pending = [c for i, c in enumerate(candidates) if i not in hits]
-        workers = _workers(len(pending), jobs)
+        workers = pool.workers(len(pending), jobs)
         if workers < 2:
             for i, candidate in enumerate(candidates):
                 yield candidate, hits[i] if i in hits else self._check(candidate, project, store, extract)[0]
@@ -306,9 +248,9 @@ class Checker:
         _POOL_STATE = (self, project, store, extract)  # inherited by the forked workers: nothing to pickle
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(pending) // (workers * 8)))
-        with _frozen_heap(), concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
-                                                                    initializer=_worker_gc) as pool:
-            computed = pool.map(_check_in_worker, pending, chunksize=chunk)
+        with pool.frozen_heap(), concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
+                                                                    initializer=pool.worker_gc) as executor:
+            computed = executor.map(_check_in_worker, pending, chunksize=chunk)
             for i, candidate in enumerate(candidates):
                 if i in hits:
                     yield candidate, hits[i]

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from designdoc.catalog import entries as catalog_module
 from designdoc.catalog.entries import Entry
+from designdoc.check import pool
 from designdoc.check.runner import Checker
 from designdoc.check.workspace import Project
 from designdoc.files.discovery import Candidate, discover, display
@@ -414,16 +415,16 @@ class _Builder:
         if missing and self.records is not None:
             self.records.invalidate()
         jobs_ = [(due[n].path, sources[due[n].path]) for n in missing]
-        workers = _workers(self.jobs, len(jobs_))
+        workers = pool.workers(len(jobs_), self.jobs, parallel_from=PARALLEL_FROM)
         if workers <= 1:
             done.update((n, _render_job(job, self.site.sitemap, self.section_levels))
                         for n, job in zip(missing, jobs_, strict=True))
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(self.site.sitemap, self.section_levels)) as pool:
+                                     initargs=(self.site.sitemap, self.section_levels)) as executor:
                 chunk = max(1, len(jobs_) // (workers * 8))
-                done.update(zip(missing, pool.map(_render_in_worker, jobs_, chunksize=chunk), strict=True))
+                done.update(zip(missing, executor.map(_render_in_worker, jobs_, chunksize=chunk), strict=True))
         return [done[n] for n in range(len(due))]
 
     def _write_static(self) -> None:
@@ -490,16 +491,6 @@ class _Builder:
         os.replace(temp, path)
         self.result.written += 1
 
-
-def _workers(jobs: int | None, due: int) -> int:
-    """Return how many render processes to use for `due` pages (1: render here)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if jobs is not None:
-        return max(1, min(jobs, due))
-    if due < PARALLEL_FROM:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def _prune(folder: Path, top: Path) -> None:

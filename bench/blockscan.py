@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from designdoc.parse import blockscan
+from designdoc.parse import blockscan, markdownit
 from designdoc.parse import body as markdown
 from designdoc.parse.document import (
     body_source as body_of,  # the body exactly as `document.parse` cuts it
@@ -65,7 +65,7 @@ def main() -> None:
         paths = load(args, Path(workdir))
         bodies = [body_of(path.read_text(encoding="utf-8")) for path in paths]
     fallbacks = sum(blockscan.scan(source, first_line) is None for source, first_line in bodies)
-    reference = per_doc(markdown._parse_with_markdown_it, bodies, args.rounds)
+    reference = per_doc(markdownit.parse_with_markdown_it, bodies, args.rounds)
     scanner = per_doc(blockscan.scan, bodies, args.rounds)
     parse_body = per_doc(markdown.parse_body, bodies, args.rounds)
     size = sum(len(source) for source, _ in bodies) / len(bodies) / 1024

@@ -1,6 +1,6 @@
 """Differential tests: the block scanner agrees with markdown-it-py, or declines.
 
-`blockscan.scan` must return exactly `markdown._parse_with_markdown_it`'s Body
+`blockscan.scan` must return exactly `markdownit.parse_with_markdown_it`'s Body
 (blocks and code lines) or None.  The inputs: every fixture, the examples,
 the project's own design docs, a generated corpus (which must never fall
 back), hypothesis-built documents and a seeded "line soup" that stacks the
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designdoc.parse import blockscan
+from designdoc.parse import blockscan, markdownit
 from designdoc.parse import body as markdown
 from designdoc.parse.document import (
     body_source as body_of,  # the body exactly as `document.parse` cuts it
@@ -31,7 +31,7 @@ GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "corpus.py"  # our o
 
 def agrees(source: str, first_line: int = 1) -> bool:
     """Assert the scanner matches markdown-it-py or declines; return True when it answered."""
-    reference = markdown._parse_with_markdown_it(source, first_line)
+    reference = markdownit.parse_with_markdown_it(source, first_line)
     got = blockscan.scan(source, first_line)
     if got is None:
         return False
@@ -84,7 +84,7 @@ def test_parse_body_uses_the_scanner_and_the_switch_turns_it_off(monkeypatch: py
     markdown.parse_body("# A\n", 1)
     assert calls == ["# A\n"]  # the scanner declined (returned None): markdown-it answered
     monkeypatch.setenv("DESIGNDOC_NO_BLOCKSCAN", "1")
-    assert markdown.parse_body("# A\n", 1) == markdown._parse_with_markdown_it("# A\n", 1)
+    assert markdown.parse_body("# A\n", 1) == markdownit.parse_with_markdown_it("# A\n", 1)
     assert calls == ["# A\n"]
 
 
@@ -93,7 +93,7 @@ def test_parse_body_survives_a_scanner_error(monkeypatch: pytest.MonkeyPatch) ->
         raise IndexError("a scanner bug")
 
     monkeypatch.setattr(blockscan, "scan", broken)
-    assert markdown.parse_body("- a\n- b\n", 4) == markdown._parse_with_markdown_it("- a\n- b\n", 4)
+    assert markdown.parse_body("- a\n- b\n", 4) == markdownit.parse_with_markdown_it("- a\n- b\n", 4)
 
 
 def test_trim_set_is_markdown_its() -> None:

@@ -1,7 +1,7 @@
 """A fast block scanner for the Markdown that design documents contain.
 
 `scan(source, first_line)` returns exactly the `Body` that markdown-it-py's block
-parser yields (`markdown._parse_with_markdown_it`, the reference), or None when
+parser yields (`markdownit.parse_with_markdown_it`, the reference), or None when
 the body holds a construct the scanner does not handle; `markdown.parse_body`
 then falls back to markdown-it-py.
 
@@ -44,7 +44,7 @@ import re
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from designdoc.parse.body import Block, Body, Item
+from designdoc.parse.blocks import Block, Body, Item
 
 _MAX_DEPTH = 8  # markdown-it's maxNesting is 20 levels; a list nests 2 levels, a quote 1
 _MAX_TABLE_CELLS = 0x10000  # markdown-it stops a table once it would invent this many cells

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from designdoc.model.text import LineIndex, fingerprint, newline_of, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter as fm_module
-from designdoc.parse.body import Block
+from designdoc.parse.blocks import Block
 from designdoc.parse.frontmatter import FrontMatter
 from designdoc.parse.inline import Link, links_in, plain_text, reference_definition, unique_slugs
 from designdoc.parse.template import Template, TemplateSection, block_text, guidance_units, section_key

@@ -25,7 +25,7 @@ from designdoc.model.errors import TemplateError
 from designdoc.model.text import LineIndex, fingerprint, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter
-from designdoc.parse.body import Block
+from designdoc.parse.blocks import Block
 from designdoc.parse.inline import plain_text
 
 MIN_GUIDANCE = 8  # a shorter fingerprint could match only by equality, and too much by chance

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.lifecycle import APPROVED_ON
-from designdoc.parse.body import Block
+from designdoc.parse.blocks import Block
 from designdoc.parse.document import Section
 from designdoc.parse.inline import mask
 from designdoc.rules.registry import Context, rule

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from designdoc.catalog import entries as catalog
+from designdoc.catalog import render
 from designdoc.cli.main import main
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
@@ -202,8 +203,8 @@ def test_index_appends_one_table_per_status_in_lifecycle_order(tree: Path,
     code, _, _ = run(capsys, "index", "docs", "--output", "README.md")
     assert code == 0
     text = Path("README.md").read_text("utf-8")
-    assert text.startswith("# Designs\n\nRead these first.\n\n" + catalog.INDEX_START + "\n")
-    assert text.endswith(catalog.INDEX_END + "\n")
+    assert text.startswith("# Designs\n\nRead these first.\n\n" + render.INDEX_START + "\n")
+    assert text.endswith(render.INDEX_END + "\n")
     headings = [line for line in text.splitlines() if line.startswith("### ")]
     assert headings == ["### Draft (1)", "### Review (2)", "### Approved (3)", "### Implemented (1)",
                         "### Deprecated (1)", "### Superseded (4)", "### Rejected (1)", "### Withdrawn (1)",
@@ -221,17 +222,17 @@ def test_index_links_are_relative_to_the_output_file(tree: Path, capsys: pytest.
     assert run(capsys, "index", "docs", "--output", "docs/INDEX.md")[0] == 0
     text = Path("docs/INDEX.md").read_text("utf-8")
     assert "[Token Exchange](api/approved-auth.md)" in text
-    assert text.startswith(catalog.INDEX_START)
+    assert text.startswith(render.INDEX_START)
 
 
 def test_index_round_trip_keeps_the_outside_and_is_a_no_op_the_second_time(
         tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = "Intro line\r\n\r\n" + catalog.INDEX_START + "stale content" + catalog.INDEX_END + " tail\r\nEnd\r\n"
+    before = "Intro line\r\n\r\n" + render.INDEX_START + "stale content" + render.INDEX_END + " tail\r\nEnd\r\n"
     target = Path("catalog.md")
     target.write_bytes(before.encode("utf-8"))
     assert run(capsys, "index", "docs", "-o", "catalog.md")[0] == 0
     after = target.read_bytes()
-    head, tail = before.split(catalog.INDEX_START)[0], before.split(catalog.INDEX_END)[1]
+    head, tail = before.split(render.INDEX_START)[0], before.split(render.INDEX_END)[1]
     assert after.startswith(head.encode()) and after.endswith(tail.encode())
     block = after[len(head):len(after) - len(tail)].decode("utf-8")
     assert "\n" not in block.replace("\r\n", "")  # the file's CRLF line breaks are kept
@@ -257,24 +258,24 @@ def test_index_check_exits_1_when_the_file_would_change_and_writes_nothing(
 
 
 def test_index_refuses_a_file_with_one_marker(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    Path("INDEX.md").write_text(f"{catalog.INDEX_START}\nno end\n", "utf-8")
+    Path("INDEX.md").write_text(f"{render.INDEX_START}\nno end\n", "utf-8")
     code, _, err = run(capsys, "index", "docs", "--output", "INDEX.md")
     assert code == 2 and "INDEX.md" in err
-    assert Path("INDEX.md").read_text("utf-8") == f"{catalog.INDEX_START}\nno end\n"
+    assert Path("INDEX.md").read_text("utf-8") == f"{render.INDEX_START}\nno end\n"
     assert run(capsys, "index", "docs", "--check")[0] == 2  # --check needs --output
 
 
 def test_merge_index_appends_after_exactly_one_blank_line() -> None:
-    block = f"{catalog.INDEX_START}\n{catalog.INDEX_END}"
-    assert catalog.merge_index("a", block, "\n") == f"a\n\n{block}\n"
-    assert catalog.merge_index("a\n", block, "\n") == f"a\n\n{block}\n"
-    assert catalog.merge_index("a\n\n", block, "\n") == f"a\n\n{block}\n"
-    assert catalog.merge_index(None, block, "\n") == f"{block}\n"
+    block = f"{render.INDEX_START}\n{render.INDEX_END}"
+    assert render.merge_index("a", block, "\n") == f"a\n\n{block}\n"
+    assert render.merge_index("a\n", block, "\n") == f"a\n\n{block}\n"
+    assert render.merge_index("a\n\n", block, "\n") == f"a\n\n{block}\n"
+    assert render.merge_index(None, block, "\n") == f"{block}\n"
 
 
 def test_index_escapes_markdown_in_cells() -> None:
     entry = catalog.Entry("docs/x y.md", "A [b] | c", "draft", None, ("a@b.io",), "2025-01-01", 1, (), 0, 0, None)
-    block = catalog.index_block(catalog.Catalog((entry,), catalog.GitDates()), Path("INDEX.md"))
+    block = render.index_block(catalog.Catalog((entry,), catalog.GitDates()), Path("INDEX.md"))
     assert r"| [A \[b\] \| c](docs/x%20y.md) | a@b.io | 2025-01-01 |" in block
 
 

@@ -76,7 +76,7 @@ def test_new_refuses_to_overwrite(project: Path, capsys: pytest.CaptureFixture[s
 
 def test_new_without_owner_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("designdoc.operations.revise.git_email", lambda: None)
+    monkeypatch.setattr("designdoc.operations.new.git_email", lambda: None)
     assert run("new", "Queue") == 2
     assert "--owner" in capsys.readouterr().err
     assert not Path("docs/design/queue.md").exists()

@@ -25,7 +25,8 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.client import LanguageClient
 
 from designdoc.check.linter import select
-from designdoc.lsp.server import code_point_column, create_server, lsp_character
+from designdoc.lsp.positions import code_point_column, lsp_character
+from designdoc.lsp.server import create_server
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -317,7 +318,7 @@ def test_fix_all_applies_every_fix_and_non_docs_get_no_diagnostics(tmp_path: Pat
 
 
 def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
-    from designdoc.lsp.server import Analyzer
+    from designdoc.lsp.analyzer import Analyzer
 
     text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
     buffer, found = Analyzer().analyze(tmp_path / "doc.md", "\ufeff" + text, version=7)
@@ -329,7 +330,7 @@ def test_a_bom_in_the_buffer_shifts_the_first_line_only(tmp_path: Path) -> None:
 
 
 def test_links_and_references_of_the_unsaved_buffer_are_checked(tmp_path: Path) -> None:
-    from designdoc.lsp.server import Analyzer
+    from designdoc.lsp.analyzer import Analyzer
 
     text = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
     text = text.replace("## Appendix\n", "## Appendix\nSee [the plan](missing-plan.md) and [here](#nowhere).\n", 1)

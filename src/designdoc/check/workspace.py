@@ -7,14 +7,13 @@ of the run contributes its anchors from its own parse, so it is never read again
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from designdoc.files.discovery import Candidate, real_path, walk
 from designdoc.model.settings import Config
-from designdoc.parse.inline import plain_text, unique_slugs
+from designdoc.parse.anchors import scan_anchors
 
 
 @dataclass
@@ -138,34 +137,3 @@ class Project:
             self._anchors[self._absolute(shown)] = anchors
 
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_IDS = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-
-
-def scan_anchors(text: str) -> frozenset[str]:
-    """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
-    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
-    start = 0
-    if lines and lines[0].rstrip() == "---":
-        start = next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
-    headings, fence, previous = [], None, ""
-    ids: set[str] = set()
-    for line in lines[start:]:
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence, previous = opener.group(1), ""
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            headings.append(plain_text(atx.group(2) or ""))
-        elif previous.strip() and _SETEXT.match(line) and not _ATX.match(previous):
-            headings.append(plain_text(previous))
-        ids.update(_IDS.findall(line))
-        previous = line
-    return frozenset(unique_slugs(headings)) | ids

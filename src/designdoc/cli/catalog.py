@@ -52,6 +52,7 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
                  owner: str | None, tag: str | None, stale: int | None, sort_by: str, fmt: str) -> int:
     """List design docs with status, owners, dates, tags and findings."""
     from designdoc.catalog import entries as catalog
+    from designdoc.catalog import render
 
     if sort_by not in catalog.FIELDS:
         raise UsageError(f"--sort: unknown field {sort_by!r} (expected one of: {', '.join(catalog.FIELDS)})")
@@ -67,11 +68,11 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
 
         click.echo(f"designdoc: warning: {SHALLOW_NOTE}", err=True)
     if fmt == "json":
-        click.echo(catalog.to_json(entries), nl=False)
+        click.echo(render.to_json(entries), nl=False)
     elif fmt == "csv":
-        click.echo(catalog.to_csv(entries), nl=False)
+        click.echo(render.to_csv(entries), nl=False)
     else:
-        click.echo(catalog.to_table(entries, shutil.get_terminal_size((120, 24)).columns), nl=False)
+        click.echo(render.to_table(entries, shutil.get_terminal_size((120, 24)).columns), nl=False)
     return 0
 
 
@@ -83,20 +84,20 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
 def index_command(paths: tuple[str, ...], config_file: str | None, template: str | None, output: str | None,
                   check_only: bool) -> int:
     """Write a Markdown catalog, one table per status, between index markers in FILE."""
-    from designdoc.catalog import entries as catalog
+    from designdoc.catalog import render
 
     if check_only and output is None:
         raise UsageError("--check needs --output FILE")
     loaded = _catalog(paths, config_file, template)
     if output is None:
-        click.echo(catalog.index_block(loaded, Path.cwd() / "index.md"))
+        click.echo(render.index_block(loaded, Path.cwd() / "index.md"))
         return 0
     target = Path(output)
     snap = writer.snapshot(target) if target.exists() else None
     existing, bom = _decode(snap.data, output) if snap is not None else (None, False)
     newline = _newline(existing)
     try:
-        text = catalog.merge_index(existing, catalog.index_block(loaded, target, newline), newline)
+        text = render.merge_index(existing, render.index_block(loaded, target, newline), newline)
     except ValueError as error:
         raise UsageError(f"{output}: the index {error}") from None
     if text == existing:
@@ -132,9 +133,9 @@ def _newline(text: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="mermaid", show_default=True)
 def graph_command(paths: tuple[str, ...], config_file: str | None, template: str | None, fmt: str) -> int:
     """Print the supersede relations and doc-to-doc links as a graph."""
-    from designdoc.catalog import entries as catalog
+    from designdoc.catalog import render
 
     loaded = _catalog(paths, config_file, template)
-    render = {"mermaid": catalog.graph_mermaid, "dot": catalog.graph_dot, "json": catalog.graph_json}[fmt]
+    render = {"mermaid": render.graph_mermaid, "dot": render.graph_dot, "json": render.graph_json}[fmt]
     click.echo(render(loaded), nl=False)
     return 0

@@ -20,7 +20,7 @@ def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, .
         config_file: str | None) -> int:
     """Write a new doc from the template; print its path."""
     from designdoc.files.discovery import display
-    from designdoc.operations.revise import new_doc
+    from designdoc.operations.new import new_doc
 
     checker = make_checker(config_file, template)
     path = new_doc(title, checker.config, checker.template, directory=Path(directory) if directory else None,

@@ -20,9 +20,7 @@ SHELLS = ("bash", "zsh", "fish")
 @click.command("lsp")
 def lsp_command() -> int:
     """Run the language server on stdin/stdout (for editors)."""
-    from designdoc.lsp.server import (
-        serve,  # pygls loads only here: `check` must stay quick to start
-    )
+    from designdoc.lsp.server import serve  # pygls loads only here: `check` must stay quick to start
 
     serve()
     return 0

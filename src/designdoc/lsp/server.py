@@ -1,15 +1,15 @@
 """The language server (`designdoc lsp`): live diagnostics, quick fixes and rule docs.
 
 No rule logic lives here.  A buffer is checked exactly as `check` checks a
-file (`document.parse` + `linter.lint`, with the config and template of the
-file's project); fixes are the same `Edit`s `--fix` applies, converted to LSP
-text edits and carried in `Diagnostic.data` for code actions (as ruff's server
-does).  The server never writes a file: edits go to the client, which applies
-them to its buffer.
+file (`analyzer`: `Checker.lint` with the config and template of the file's
+project, then the project rules that need no git); fixes are the same `Edit`s
+`--fix` applies, converted to LSP text edits (`convert`) and carried in
+`Diagnostic.data` for code actions (as ruff's server does).  The server never
+writes a file: edits go to the client, which applies them to its buffer.
 
 Positions: ours are 1-based with columns in code points; LSP's are 0-based
 with characters in the negotiated encoding, UTF-16 code units unless the
-client offers another.  Conversion happens only here, per line.
+client offers another (`positions`).
 
 Importing this module imports pygls (~0.5 s), so only the `lsp` command does.
 """
@@ -19,248 +19,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from designdoc import __version__
-from designdoc.check.runner import Checker
-from designdoc.config import load as config_module
-from designdoc.model.diagnostics import Diagnostic, Edit, Severity
+from designdoc.lsp.analyzer import Analyzer
+from designdoc.lsp.convert import _document_edit, hover_text, quick_fixes, to_lsp
+from designdoc.lsp.positions import Buffer
+from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import DesignDocError
-from designdoc.model.settings import Config
-from designdoc.parse.document import Document
-from designdoc.parse.document import parse as parse_document
-from designdoc.parse.template import Template
-from designdoc.rules import Rule, by_slug
+from designdoc.rules import Rule
 
 LOG = logging.getLogger(__name__)
-SOURCE = "designdoc"
 DEBOUNCE = 0.15  # seconds to wait after a change before checking (newer changes supersede it)
-DISABLE_COMMENT = "<!-- designdoc-disable-next-line {slug} -->"
-_SEVERITIES = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: types.DiagnosticSeverity.Warning,
-               Severity.INFO: types.DiagnosticSeverity.Information}
 
 
-# -- positions ---------------------------------------------------------------------------------
-
-def lsp_character(line: str, column: int, encoding: str = types.PositionEncodingKind.Utf16) -> int:
-    """Return the 0-based LSP character of the 1-based code-point `column` in `line`."""
-    prefix = line[:max(column - 1, 0)]
-    beyond = max(column - 1 - len(line), 0)  # a column past the end (an insertion at the line end)
-    if encoding == types.PositionEncodingKind.Utf32:
-        return len(prefix) + beyond
-    if encoding == types.PositionEncodingKind.Utf8:
-        return len(prefix.encode("utf-8", "surrogatepass")) + beyond
-    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + beyond
 
 
-def code_point_column(line: str, character: int, encoding: str = types.PositionEncodingKind.Utf16) -> int:
-    """Return the 1-based code-point column of the 0-based LSP `character` in `line`."""
-    if encoding == types.PositionEncodingKind.Utf32:
-        return character + 1
-    width = 1 if encoding == types.PositionEncodingKind.Utf8 else 2
-    units = 0
-    for index, char in enumerate(line):
-        if units >= character:
-            return index + 1
-        units += len(char.encode("utf-8" if width == 1 else "utf-16-le", "surrogatepass")) // width
-    return len(line) + 1 + max(character - units, 0)
 
 
-@dataclass(frozen=True)
-class Buffer:
-    """A checked buffer: its parsed Document and how to map its positions."""
-
-    doc: Document
-    version: int | None
-    encoding: str
-    bom: bool  # the buffer starts with U+FEFF, which the Document leaves out
-
-    def position(self, line: int, column: int) -> types.Position:
-        """Return the LSP position of a 1-based (line, code-point column)."""
-        text = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
-        character = lsp_character(text, column, self.encoding)
-        if line == 1 and self.bom:
-            character += 1  # the editor counts the BOM; our columns do not
-        return types.Position(line=max(line - 1, 0), character=character)
-
-    def offset_position(self, offset: int) -> types.Position:
-        """Return the LSP position of a character offset into the Document's text."""
-        return self.position(*self.doc.index.position(offset))
-
-    def text_edit(self, edit: Edit) -> types.TextEdit:
-        """Return a fixer Edit as an LSP TextEdit."""
-        return types.TextEdit(range=types.Range(start=self.offset_position(edit.start),
-                                                end=self.offset_position(edit.end)), new_text=edit.text)
-
-    def contains(self, d: Diagnostic, position: types.Position) -> bool:
-        """Return True when an LSP position falls inside a diagnostic's span (ends included)."""
-        start = self.position(d.line, d.column)
-        end = self.position(d.end_line, d.end_column)
-        here = (position.line, position.character)
-        return (start.line, start.character) <= here <= (end.line, end.character)
-
-
-# -- checking ----------------------------------------------------------------------------------
-
-class Analyzer:
-    """Check buffers with the config and template of each file's project (cached by file stamps)."""
-
-    def __init__(self, *, rules: Sequence[Rule] | None = None,
-                 on_error: Callable[[Rule, Exception, str], None] | None = None) -> None:
-        self.rules = tuple(rules) if rules is not None else None
-        self.on_error = on_error
-        self._setups: dict[tuple, tuple[Config, Template]] = {}
-        self._checkers: dict[tuple, Checker] = {}
-
-    def setup(self, folder: Path) -> tuple[Config, Template]:
-        """Return the config and template for files in `folder` (DesignDocError when unusable)."""
-        return self._setup(folder)[1]
-
-    def checker(self, folder: Path) -> Checker:
-        """Return the one Checker for files in `folder`: its config, template and rules, as of today."""
-        from designdoc.check.linter import select
-        from designdoc.config.load import today
-
-        key, (config, template) = self._setup(folder)
-        when = today()
-        found = self._checkers.get(key)
-        if found is None or found.today != when:
-            rules = self.rules if self.rules is not None else select()
-            found = self._checkers[key] = Checker(config, template, rules=rules, today_=when)
-        return found
-
-    def _setup(self, folder: Path) -> tuple[tuple, tuple[Config, Template]]:
-        from designdoc.config.load import load_template
-
-        config = config_module.load(start=folder)
-        template_path = Path(config.template) if config.template else None
-        if template_path is not None and not template_path.is_absolute() and config.root is not None:
-            template_path = config.root / template_path
-        key = (config.source, _stamp(config.source), config.root, template_path, _stamp(template_path))
-        if key not in self._setups:
-            self._setups[key] = (config, load_template(config))
-        return key, self._setups[key]
-
-    def forget(self) -> None:
-        """Drop the cached configs, templates and checkers (one was saved)."""
-        self._setups.clear()
-        self._checkers.clear()
-
-    def analyze(self, path: Path, text: str, *, version: int | None = None,
-                encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
-        """Check a buffer's text; (None, []) when the file is no design doc."""
-        from designdoc.check.workspace import Project
-        from designdoc.files.discovery import display
-
-        checker = self.checker(path.parent)
-        config, template = checker.config, checker.template
-        bom = text.startswith("\ufeff")
-        text = text.removeprefix("\ufeff")
-        if not self.is_doc(path, text, config, template):
-            return None, []
-        doc = parse_document(text, display(path), template, bom=bom)
-        failed = self.on_error
-        diagnostics = checker.lint(doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
-        diagnostics += checker.project_findings(doc, Project.of(config, [path]))  # links, references
-        return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
-
-    @staticmethod
-    def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:
-        """Return True for a design doc: as in a folder walk (its doc_type), or a file under `paths`."""
-        from designdoc.files.discovery import looks_like_doc
-
-        if looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
-            return True
-        base = config.root or Path.cwd()
-        resolved = path.resolve()
-        return any(resolved.is_relative_to((base / p).resolve()) for p in config.paths)
-
-
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    try:
-        info = path.stat() if path is not None else None
-    except OSError:
-        return None
-    return None if info is None else (info.st_mtime_ns, info.st_size)
-
-
-# -- conversion to LSP ---------------------------------------------------------------------------
-
-def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
-    """Return one of our diagnostics as an LSP diagnostic, its fix and suppression in `data`."""
-    data: dict[str, Any] = {"version": buffer.version}
-    if d.fix is not None and d.fix.edits:
-        edits = [buffer.text_edit(e) for e in sorted(d.fix.edits, key=lambda e: (e.start, e.end))]
-        data["fix"] = {"title": d.fix.title, "edits": [_edit_json(e) for e in edits]}
-    if _starts_block(buffer.doc, d.line):
-        data["disable"] = d.line - 1
-    return types.Diagnostic(
-        range=types.Range(start=buffer.position(d.line, d.column), end=buffer.position(d.end_line, d.end_column)),
-        message=d.message, severity=_SEVERITIES.get(d.severity, types.DiagnosticSeverity.Hint),
-        code=d.rule, source=SOURCE, data=data)
-
-
-def _starts_block(doc: Document, line: int) -> bool:
-    """Return True when a comment line may go above `line`: it starts a body block.
-
-    In front matter or code the comment would be YAML or code text; inside a
-    paragraph, list or table it would split it (a table loses its rows).
-    """
-    return line >= doc.body_line and any(block.line == line for block in doc.blocks)
-
-
-def _edit_json(edit: types.TextEdit) -> dict[str, Any]:
-    r = edit.range
-    return {"range": {"start": {"line": r.start.line, "character": r.start.character},
-                      "end": {"line": r.end.line, "character": r.end.character}}, "newText": edit.new_text}
-
-
-def _edit_from_json(data: dict[str, Any]) -> types.TextEdit:
-    r = data["range"]
-    return types.TextEdit(range=types.Range(start=types.Position(**r["start"]), end=types.Position(**r["end"])),
-                          new_text=data["newText"])
-
-
-def _document_edit(uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
-    # versioned: a client refuses the edit if the buffer changed since these positions were computed
-    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
-    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
-
-
-def quick_fixes(uri: str, diagnostic: types.Diagnostic, buffer: Buffer) -> list[types.CodeAction]:
-    """Return the code actions of one client diagnostic: its fix, and disabling its rule on the line."""
-    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-    if diagnostic.source != SOURCE or data.get("version") != buffer.version:
-        return []  # another tool's, or computed for an older version of the buffer
-    actions = []
-    if "fix" in data:
-        edits = [_edit_from_json(e) for e in data["fix"]["edits"]]
-        actions.append(types.CodeAction(title=data["fix"]["title"], kind=types.CodeActionKind.QuickFix,
-                                        diagnostics=[diagnostic], is_preferred=True,
-                                        edit=_document_edit(uri, buffer.version, edits)))
-    if "disable" in data:
-        line = int(data["disable"])
-        comment = DISABLE_COMMENT.format(slug=diagnostic.code) + buffer.doc.newline
-        at = types.Position(line=line, character=1 if line == 0 and buffer.bom else 0)
-        insert = types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)
-        actions.append(types.CodeAction(title=f"Disable {diagnostic.code} on the next line",
-                                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                        edit=_document_edit(uri, buffer.version, [insert])))
-    return actions
-
-
-def hover_text(d: Diagnostic) -> str:
-    """Return the hover Markdown for a diagnostic: its message and its rule's documentation."""
-    rule = by_slug(d.rule)
-    doc = rule.doc if rule is not None else ""
-    return f"**designdoc [{d.rule}]** {d.message}\n\n{doc}".rstrip() + "\n"
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -429,5 +211,3 @@ def serve() -> None:
     create_server().start_io()
 
 
-__all__ = ["Analyzer", "Buffer", "DesignDocServer", "code_point_column", "create_server", "lsp_character",
-           "serve", "to_lsp"]

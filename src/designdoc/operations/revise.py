@@ -1,4 +1,4 @@
-"""Operations that write documents: `new`, `status`, `bump`.
+"""The lifecycle operations that rewrite a doc: `status` and `bump`.
 
 Each one reads what it changes once, computes the whole new text first (as
 exact-span edits), judges the result where a gate applies, and only then
@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
-from designdoc.edit.edits import add_list_item, replace_list, set_footer, set_scalar
+from designdoc.edit.edits import add_list_item, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
-from designdoc.model.diagnostics import Diagnostic, Edit, Severity
+from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
-from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
@@ -173,72 +169,3 @@ def bump(path: Path, part: str, checker: Checker) -> str:
     return bumped
 
 
-def file_name(title: str) -> str:
-    """Return the file name for a title: lower case, accents stripped, other characters as `-`."""
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return (slug or "design-doc") + ".md"
-
-
-def next_number(folder: Path) -> int:
-    """Return the next free `NNNN-` number in a folder."""
-    numbers = [int(m.group(1)) for p in folder.glob("*.md") if (m := re.match(r"(\d{4})-", p.name))] \
-        if folder.is_dir() else []
-    return max(numbers, default=0) + 1
-
-
-def git_email() -> str | None:
-    """Return `git config user.email`, or None."""
-    try:
-        done = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None
-
-
-def scaffold(title: str, template: Template, *, owner: str, tags: list[str], today: dt.date) -> str:
-    """Return the text of a new doc from the template, in the template's own shape."""
-    doc = document_module.parse(template.source, "new.md", template)
-    edits = []
-    if doc.frontmatter is not None and not doc.frontmatter.fatal:
-        fields = doc.frontmatter.fields
-        edits += set_scalar(doc, "title", title) if "title" in fields else []
-        if "owners" in fields:
-            edits += replace_list(doc, "owners", [owner])
-        for key, value in (("status", "draft"), ("version", "0.1.0")):
-            if key in fields:
-                edits += set_scalar(doc, key, value)
-        if "last_updated" in fields:
-            edits += set_scalar(doc, "last_updated", today.isoformat(), raw=True)
-        if tags and "tags" in fields:
-            edits += replace_list(doc, "tags", tags)
-    heading = doc.title_heading
-    if heading is not None:
-        start = doc.index.offset(heading.line)
-        edits.append(Edit(start, start + len(doc.lines[heading.line - 1]), "#" * heading.level + " " + title))
-    edits += set_footer(doc, today.isoformat(), keep_note=True)
-    return apply_edits(doc.text, edits)
-
-
-def new_doc(title: str, config: Config, template: Template, *, directory: Path | None, owner: str | None,
-            tags: list[str], today: dt.date) -> Path:
-    """Write a new doc from the template and return its path; refuse an existing file."""
-    if not title.strip():
-        raise UsageError("the title is empty")
-    owner = owner or git_email()
-    if not owner:
-        raise UsageError("no owner: pass --owner EMAIL (or set git config user.email)")
-    folder = directory or Path(config.root or Path.cwd()) / config.new_dir
-    name = file_name(title)
-    if config.new_numbering:
-        name = f"{next_number(folder):04d}-{name}"
-    path = folder / name
-    if path.exists() or path.is_symlink():
-        raise LifecycleError(f"{display(path)}: already exists, not overwritten")
-    text = scaffold(title, template, owner=owner, tags=tags, today=today)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise WriteError(f"{display(folder)}: cannot create the folder ({error.strerror})") from None
-    writer.write_new(path, text.encode("utf-8"))
-    return path

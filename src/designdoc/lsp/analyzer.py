@@ -1,0 +1,99 @@
+"""Check an editor's buffer with the config and template of its project, through one Checker per project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lsprotocol import types
+
+from designdoc.check.runner import Checker
+from designdoc.config import load as config_module
+from designdoc.lsp.positions import Buffer
+from designdoc.model.diagnostics import Diagnostic
+from designdoc.model.settings import Config
+from designdoc.parse.document import parse as parse_document
+from designdoc.parse.template import Template
+from designdoc.rules.registry import Rule
+
+
+class Analyzer:
+    """Check buffers with the config and template of each file's project (cached by file stamps)."""
+
+    def __init__(self, *, rules: Sequence[Rule] | None = None,
+                 on_error: Callable[[Rule, Exception, str], None] | None = None) -> None:
+        self.rules = tuple(rules) if rules is not None else None
+        self.on_error = on_error
+        self._setups: dict[tuple, tuple[Config, Template]] = {}
+        self._checkers: dict[tuple, Checker] = {}
+
+    def setup(self, folder: Path) -> tuple[Config, Template]:
+        """Return the config and template for files in `folder` (DesignDocError when unusable)."""
+        return self._setup(folder)[1]
+
+    def checker(self, folder: Path) -> Checker:
+        """Return the one Checker for files in `folder`: its config, template and rules, as of today."""
+        from designdoc.check.linter import select
+        from designdoc.config.load import today
+
+        key, (config, template) = self._setup(folder)
+        when = today()
+        found = self._checkers.get(key)
+        if found is None or found.today != when:
+            rules = self.rules if self.rules is not None else select()
+            found = self._checkers[key] = Checker(config, template, rules=rules, today_=when)
+        return found
+
+    def _setup(self, folder: Path) -> tuple[tuple, tuple[Config, Template]]:
+        from designdoc.config.load import load_template
+
+        config = config_module.load(start=folder)
+        template_path = Path(config.template) if config.template else None
+        if template_path is not None and not template_path.is_absolute() and config.root is not None:
+            template_path = config.root / template_path
+        key = (config.source, _stamp(config.source), config.root, template_path, _stamp(template_path))
+        if key not in self._setups:
+            self._setups[key] = (config, load_template(config))
+        return key, self._setups[key]
+
+    def forget(self) -> None:
+        """Drop the cached configs, templates and checkers (one was saved)."""
+        self._setups.clear()
+        self._checkers.clear()
+
+    def analyze(self, path: Path, text: str, *, version: int | None = None,
+                encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
+        """Check a buffer's text; (None, []) when the file is no design doc."""
+        from designdoc.check.workspace import Project
+        from designdoc.files.discovery import display
+
+        checker = self.checker(path.parent)
+        config, template = checker.config, checker.template
+        bom = text.startswith("\ufeff")
+        text = text.removeprefix("\ufeff")
+        if not self.is_doc(path, text, config, template):
+            return None, []
+        doc = parse_document(text, display(path), template, bom=bom)
+        failed = self.on_error
+        diagnostics = checker.lint(doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
+        diagnostics += checker.project_findings(doc, Project.of(config, [path]))  # links, references
+        return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
+
+    @staticmethod
+    def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:
+        """Return True for a design doc: as in a folder walk (its doc_type), or a file under `paths`."""
+        from designdoc.files.discovery import looks_like_doc
+
+        if looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
+            return True
+        base = config.root or Path.cwd()
+        resolved = path.resolve()
+        return any(resolved.is_relative_to((base / p).resolve()) for p in config.paths)
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        info = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return None if info is None else (info.st_mtime_ns, info.st_size)

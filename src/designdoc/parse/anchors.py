@@ -21,6 +21,11 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _IDS = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
 
+def html_ids(text: str) -> set[str]:
+    """Return the `id` and `name` attribute values in a text's HTML: anchors a link may name."""
+    return set(_IDS.findall(text))
+
+
 def scan_anchors(text: str) -> frozenset[str]:
     """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
     lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
@@ -43,6 +48,6 @@ def scan_anchors(text: str) -> frozenset[str]:
             headings.append(plain_text(atx.group(2) or ""))
         elif previous.strip() and _SETEXT.match(line) and not _ATX.match(previous):
             headings.append(plain_text(previous))
-        ids.update(_IDS.findall(line))
+        ids.update(html_ids(line))
         previous = line
     return frozenset(unique_slugs(headings)) | ids

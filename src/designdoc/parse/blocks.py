@@ -38,3 +38,8 @@ class Body:
 
     blocks: tuple[Block, ...]
     code_lines: frozenset[int]
+
+
+def is_comment(block: Block) -> bool:
+    """Return True for an HTML block that is one comment (`<!-- … -->`)."""
+    return block.kind == "html" and block.text.lstrip().startswith("<!--") and block.text.rstrip().endswith("-->")

@@ -9,21 +9,18 @@ turned into diagnostics by the rules.
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from designdoc.model.text import LineIndex, fingerprint, newline_of, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter as fm_module
-from designdoc.parse.blocks import Block
+from designdoc.parse.anchors import html_ids
+from designdoc.parse.blocks import Block, is_comment
 from designdoc.parse.frontmatter import FrontMatter
+from designdoc.parse.guidance import block_text, guidance_units, is_guidance
 from designdoc.parse.inline import Link, links_in, plain_text, reference_definition, unique_slugs
-from designdoc.parse.template import Template, TemplateSection, block_text, guidance_units, section_key
-
-SIMILARITY = 0.85
+from designdoc.parse.template import Template, TemplateSection, section_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +123,7 @@ class Document:
         slugs = set(unique_slugs([text for _, _, text in self.headings]))
         for line in self.lines:
             if "=" in line and ("id" in line or "name" in line):
-                slugs.update(_html_ids(line))
+                slugs.update(html_ids(line))
         return frozenset(slugs)
 
     @cached_property
@@ -163,15 +160,6 @@ class Document:
 _PROSE_KINDS = frozenset(("heading", "paragraph", "bullet_list", "ordered_list", "blockquote", "table"))
 
 
-def _is_comment(block: Block) -> bool:
-    return block.kind == "html" and block.text.lstrip().startswith("<!--") and block.text.rstrip().endswith("-->")
-
-
-_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-
-
-def _html_ids(text: str) -> set[str]:
-    return set(_HTML_ID.findall(text))
 
 
 def decode(data: bytes) -> tuple[str, bool]:
@@ -257,7 +245,7 @@ def _sections(blocks: list[Block], lines: list[str], template: Template,
         spec = template.sections[index] if index is not None else None
         guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
         gone = {id(b) for b in spent}  # identity: equal-looking blocks may stand in two places
-        content = tuple(b for b in body if id(b) not in gone and not _is_comment(b))
+        content = tuple(b for b in body if id(b) not in gone and not is_comment(b))
         sections.append(Section(plain_text(head.text), key, head.level, head.line, end_line, body, guidance,
                                 index, index is not None and index not in seen, spent, content))
         if index is not None:
@@ -275,7 +263,7 @@ def _section_guidance(body: tuple[Block, ...], lines: list[str],
     for block in body:
         units = guidance_units(block, lines)
         hits = [unit for unit, text in units
-                if _is_guidance(text, spec.guidance, exact=block.kind == "heading")
+                if is_guidance(text, spec.guidance, exact=block.kind == "heading")
                 or _has_literal(block, text, spec.literals)]
         found += hits
         if hits and len(hits) == len(units):
@@ -300,80 +288,7 @@ def _preamble_guidance(preamble: list[Block], title: Block | None, lines: list[s
         kept.append(title)
     if template.preamble:
         kept += [unit for block in preamble for unit, text in guidance_units(block, lines)
-                 if _is_guidance(text, template.preamble, exact=True)]
+                 if is_guidance(text, template.preamble, exact=True)]
     return tuple(kept)
 
 
-def _is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -> bool:
-    """Return True when a block's text is (a lightly edited copy of) guidance text."""
-    if not guidance:
-        return False
-    if text.isascii() and not _may_match(text, guidance, exact):
-        return False
-    printed = fingerprint(text)
-    counts: Counter[str] | None = None
-    for note in guidance:
-        if printed == note and len(note) >= 8:
-            return True
-        if exact:
-            continue
-        if len(note) >= 30 and note in printed:
-            return True
-        if len(note) >= 60 and len(printed) >= 60 and _near_length(printed, note):
-            counts = counts if counts is not None else Counter(printed)
-            if _similar(printed, counts, note):
-                return True
-    return False
-
-
-_SIMILARITY_FLOOR = 0.84  # a little under SIMILARITY, for rounding
-
-
-def _may_match(text: str, guidance: tuple[str, ...], exact: bool) -> bool:
-    """Return False when no guidance note can match an ASCII text, without fingerprinting it.
-
-    An ASCII text's fingerprint is never longer than the text and, for prose, not much
-    shorter: equal or similar needs a length near the note's; containing it needs the
-    note's first word in the text.  Most blocks are ruled out here.
-    """
-    size = len(text)
-    lowered = text.lower()
-    for note, first, words in _notes(guidance):
-        if _SIMILARITY_FLOOR * len(note) <= size <= _MARKUP_CEILING * len(note):
-            # a copy at least 0.85 alike keeps most of the note's longer words intact
-            if exact or sum(word in lowered for word in words) * 2 >= len(words):
-                return True
-        if not exact and size >= len(note) >= 30 and first in lowered:
-            return True
-    return False
-
-
-_MARKUP_CEILING = 2.0  # prose is at most this much longer than its fingerprint (punctuation, markup)
-
-
-@lru_cache(maxsize=1024)
-def _notes(guidance: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """Return each note with its first word and its words of five letters or more."""
-    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5))
-                 for note in guidance)
-
-
-def _near_length(a: str, b: str) -> bool:
-    return min(len(a), len(b)) / max(len(a), len(b)) >= SIMILARITY
-
-
-def _similar(a: str, a_counts: Counter[str], b: str) -> bool:
-    """Return True when `a` and `b` are at least SIMILARITY alike (difflib's ratio).
-
-    The character-count bound (difflib's quick_ratio) rules most pairs out before the
-    expensive matching runs.
-    """
-    shared = sum((a_counts & _counts(b)).values())
-    if 2 * shared / (len(a) + len(b)) < SIMILARITY:
-        return False
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILARITY
-
-
-@lru_cache(maxsize=4096)
-def _counts(note: str) -> Counter[str]:
-    return Counter(note)

@@ -25,10 +25,10 @@ from designdoc.model.errors import TemplateError
 from designdoc.model.text import LineIndex, fingerprint, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter
-from designdoc.parse.blocks import Block
+from designdoc.parse.blocks import Block, is_comment
+from designdoc.parse.guidance import MIN_GUIDANCE, block_text, guidance_units, is_toc
 from designdoc.parse.inline import plain_text
 
-MIN_GUIDANCE = 8  # a shorter fingerprint could match only by equality, and too much by chance
 SECTION_OPTIONS = ("max_sentences", "require", "allow_empty", "require_subsections")
 _PLACEHOLDER = re.compile(
     r"^\{.*\}$|^<.*>$|\bTODO\b|\bTBD\b|YYYY|NNNN|fill me in|example\.com", re.IGNORECASE | re.S)
@@ -39,8 +39,6 @@ _CURLY = re.compile(r"\{[^{}]{8,}\}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD")
 _OPTIONAL_COMMENT = re.compile(r"^<!--.{0,60}\boptional\b.{0,60}-->$", re.IGNORECASE | re.S)
 _TITLE_WORDS = re.compile(r"\{.*\}|\bTODO\b|NNNN|\btitle\b|\byour\b|fill me in", re.IGNORECASE)
-_ITEM_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])(?:\s+\[[ xX]\])?\s*")
-_TOC_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[^\]]*\]\(#")
 
 
 def section_key(heading: str) -> str:
@@ -405,44 +403,6 @@ def _literals(body: list[Block], lines: list[str]) -> tuple[str, ...]:
     found = (squeeze(m) for b in body if b.kind in _FRAGMENT_KINDS
              for m in _CURLY.findall(b.text if b.kind == "heading" else block_text(b, lines)))
     return tuple(dict.fromkeys(found))
-
-
-def guidance_units(block: Block, lines: list[str]) -> list[tuple[Block, str]]:
-    """Return the units guidance is matched by: each list item of a list (as a
-    `list_item` block), else the block itself; with the text of each."""
-    if block.kind == "heading":
-        return [(block, plain_text(block.text))]
-    if block.kind not in ("bullet_list", "ordered_list") or not block.items:
-        return [(block, block_text(block, lines))]
-    units = []
-    for n, item in enumerate(block.items):
-        following = block.items[n + 1].line if n + 1 < len(block.items) else item.end_line + 1
-        end = max(item.line, min(item.end_line, following - 1))
-        text = "\n".join(lines[item.line - 1:end])
-        units.append((Block("list_item", item.line, end, text=item.text), _ITEM_MARKER.sub("", text, count=1)))
-    return units
-
-
-def block_text(block: Block, lines: list[str]) -> str:
-    """Return the source text of a block, without `>` markers or comment delimiters."""
-    source = "\n".join(lines[block.line - 1:block.end_line])
-    if block.kind == "blockquote":
-        source = re.sub(r"(?m)^\s*>\s?", "", source)
-    elif block.kind == "html":
-        source = source.strip().removeprefix("<!--").removesuffix("-->")
-    return source.strip()
-
-
-def is_comment(block: Block) -> bool:
-    """Return True for an HTML block that is one comment."""
-    return block.kind == "html" and block.text.lstrip().startswith("<!--") and block.text.rstrip().endswith("-->")
-
-
-def is_toc(block: Block) -> bool:
-    """Return True for a table of contents: a list whose items are all in-page links."""
-    if block.kind not in ("bullet_list", "ordered_list") or not block.items:
-        return False
-    return all(_TOC_ITEM.match(item.text) for item in block.items)
 
 
 def contract(template: Template) -> dict:

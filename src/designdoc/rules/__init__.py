@@ -42,7 +42,7 @@ ALL_RULES: tuple[Rule, ...] = (
     content.table_missing,
     content.code_missing,
     links.link_broken,
-    crossdoc.reference_broken,
+    links.reference_broken,
     frontmatter.superseded_by_missing,
     frontmatter.stale,
     crossdoc.supersede_asymmetric,

@@ -1,4 +1,4 @@
-"""Cross-document rules: supersede-*, superseded-status-mismatch, reference-broken and the
+"""Cross-document rules: supersede-*, superseded-status-mismatch and the
 git-based ones (last-updated-behind-commit, status-transition-illegal).
 
 They run in the project phase (see `facts.py`), over the facts of the whole run.
@@ -242,27 +242,3 @@ def status_transition_illegal(ctx: ProjectContext) -> Iterator[Diagnostic]:
                              end_column=end, subject="status")
 
 
-@rule("reference-broken", severity=Severity.ERROR, phase="project")
-def reference_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
-    """## What it does
-    Checks that every `supersedes` and `superseded_by` entry names an existing doc: a path
-    relative to the doc (with or without `.md`), or the file stem of a doc in this run or in the
-    doc's folder.
-
-    ## Why is this bad?
-    A supersede chain with a dangling end sends readers nowhere.
-
-    ## Example
-    ```yaml
-    superseded_by:
-      - rate-limiter-v3   # no such doc
-    ```
-    Use instead: the stem or relative path of the successor.
-
-    ## Fix safety
-    No fix.
-    """
-    for key in (SUPERSEDES, SUPERSEDED_BY):
-        for item in ctx.facts.refs(key).items:
-            if ctx.project.target(ctx.facts, item) is None:
-                yield ctx.at(item, f"{key} names {item.text!r}, which is no existing doc")

@@ -1,4 +1,4 @@
-"""link-broken: relative links and images, and the anchors they point at."""
+"""link-broken and reference-broken: relative links, the anchors they point at, and references to other docs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.rules.facts import ProjectContext
+from designdoc.rules.facts import SUPERSEDED_BY, SUPERSEDES, ProjectContext
 from designdoc.rules.registry import rule
 
 
@@ -41,3 +41,29 @@ def link_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
         if problem:
             yield ctx.report(problem, line=link.line, column=link.column, end_column=link.end_column,
                              subject=link.target)
+
+
+@rule("reference-broken", severity=Severity.ERROR, phase="project")
+def reference_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Checks that every `supersedes` and `superseded_by` entry names an existing doc: a path
+    relative to the doc (with or without `.md`), or the file stem of a doc in this run or in the
+    doc's folder.
+
+    ## Why is this bad?
+    A supersede chain with a dangling end sends readers nowhere.
+
+    ## Example
+    ```yaml
+    superseded_by:
+      - rate-limiter-v3   # no such doc
+    ```
+    Use instead: the stem or relative path of the successor.
+
+    ## Fix safety
+    No fix.
+    """
+    for key in (SUPERSEDES, SUPERSEDED_BY):
+        for item in ctx.facts.refs(key).items:
+            if ctx.project.target(ctx.facts, item) is None:
+                yield ctx.at(item, f"{key} names {item.text!r}, which is no existing doc")

@@ -47,8 +47,11 @@ def load(args: argparse.Namespace, workdir: Path) -> list[Path]:
         return sorted(Path(args.corpus).rglob("*.md"))
     if not args.generator.exists():
         sys.exit(f"{args.generator} not found: pass --generator or --corpus")
-    subprocess.run([sys.executable, str(args.generator), str(args.docs), str(workdir), "--seed", str(args.seed)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(args.generator), str(args.docs), str(workdir), "--seed", str(args.seed)],
+        check=True,
+        capture_output=True,
+    )
     return sorted((workdir / "docs").rglob("*.md"))
 
 

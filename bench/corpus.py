@@ -37,86 +37,309 @@ DEFAULT_TODAY = "2026-11-27"
 DEFECT_SHARE = 0.30
 
 SECTIONS = (
-    "Purpose", "Scope and Non-Goals", "Context and Constraints", "Architecture Overview", "Components",
-    "Interfaces and Contracts", "Data Model", "Security and Privacy", "Reliability and Observability",
-    "Capacity and Performance", "Failure Modes and Risks", "Alternatives", "Decision and Rationale",
-    "Rollout and Operations", "Testing and Verification", "Open Questions", "Appendix",
+    "Purpose",
+    "Scope and Non-Goals",
+    "Context and Constraints",
+    "Architecture Overview",
+    "Components",
+    "Interfaces and Contracts",
+    "Data Model",
+    "Security and Privacy",
+    "Reliability and Observability",
+    "Capacity and Performance",
+    "Failure Modes and Risks",
+    "Alternatives",
+    "Decision and Rationale",
+    "Rollout and Operations",
+    "Testing and Verification",
+    "Open Questions",
+    "Appendix",
 )
 GUIDANCE = {  # the template's guidance notes, for the section-placeholder defect
     "Context and Constraints": "Describe the current state, dependencies, and constraints "
-                               "(regulatory, technical, operational).",
-    "Components": "Detail each major component, ownership, and responsibilities. "
-                  "Highlight new or modified services.",
+    "(regulatory, technical, operational).",
+    "Components": "Detail each major component, ownership, and responsibilities. Highlight new or modified services.",
     "Data Model": "Describe new or updated data models, including storage considerations and entity relationships.",
     "Security and Privacy": "Identify security controls, authn/authz flows, data classification, "
-                            "and privacy implications.",
+    "and privacy implications.",
     "Reliability and Observability": "Outline SLOs, SLIs, alerting strategy, telemetry coverage, "
-                                     "and how the design maintains reliability targets.",
+    "and how the design maintains reliability targets.",
     "Capacity and Performance": "Document scaling assumptions, capacity planning inputs, "
-                                "and performance targets or benchmarks.",
+    "and performance targets or benchmarks.",
 }
 # Other docs link to these anchors, so no defect removes them.
-LINK_TARGETS = ("Interfaces and Contracts", "Decision and Rationale", "Rollout and Operations",
-                "Failure Modes and Risks", "Alternatives")
-PLAIN_SECTIONS = ("Context and Constraints", "Components", "Data Model", "Security and Privacy",
-                  "Reliability and Observability", "Capacity and Performance")
+LINK_TARGETS = (
+    "Interfaces and Contracts",
+    "Decision and Rationale",
+    "Rollout and Operations",
+    "Failure Modes and Risks",
+    "Alternatives",
+)
+PLAIN_SECTIONS = (
+    "Context and Constraints",
+    "Components",
+    "Data Model",
+    "Security and Privacy",
+    "Reliability and Observability",
+    "Capacity and Performance",
+)
 APPROVED_ON = ("approved", "implemented", "deprecated", "superseded")
 
-AREAS = ("platform", "payments", "search", "identity", "data", "mobile", "infra", "observability",
-         "billing", "messaging", "growth", "security")
+AREAS = (
+    "platform",
+    "payments",
+    "search",
+    "identity",
+    "data",
+    "mobile",
+    "infra",
+    "observability",
+    "billing",
+    "messaging",
+    "growth",
+    "security",
+)
 SUBJECTS = (
-    "rate limiter", "audit log", "search indexing pipeline", "event bus", "feature flag service",
-    "billing ledger", "notification service", "session storage", "webhook delivery", "tenant isolation",
-    "schema registry", "data retention", "access reviews", "secrets rotation", "deploy pipeline",
-    "log ingestion", "metrics rollups", "payment retries", "invoice rendering", "image thumbnails",
-    "mobile push", "offline sync", "single sign-on", "API pagination", "CDN cache invalidation",
-    "backup and restore", "job scheduler", "email bounce handling", "fraud scoring", "usage metering",
-    "config distribution", "service discovery", "blob storage tiering", "data export", "account deletion",
-    "read replicas", "shard rebalancing", "cost allocation", "alert routing", "trace sampling",
+    "rate limiter",
+    "audit log",
+    "search indexing pipeline",
+    "event bus",
+    "feature flag service",
+    "billing ledger",
+    "notification service",
+    "session storage",
+    "webhook delivery",
+    "tenant isolation",
+    "schema registry",
+    "data retention",
+    "access reviews",
+    "secrets rotation",
+    "deploy pipeline",
+    "log ingestion",
+    "metrics rollups",
+    "payment retries",
+    "invoice rendering",
+    "image thumbnails",
+    "mobile push",
+    "offline sync",
+    "single sign-on",
+    "API pagination",
+    "CDN cache invalidation",
+    "backup and restore",
+    "job scheduler",
+    "email bounce handling",
+    "fraud scoring",
+    "usage metering",
+    "config distribution",
+    "service discovery",
+    "blob storage tiering",
+    "data export",
+    "account deletion",
+    "read replicas",
+    "shard rebalancing",
+    "cost allocation",
+    "alert routing",
+    "trace sampling",
 )
 QUALIFIERS = (
-    "Tenant-aware", "Regional", "Multi-region", "Incremental", "Streaming", "Batch", "Self-serve",
-    "Zero-downtime", "Cost-efficient", "Pluggable", "Unified", "Event-driven", "Sharded", "Cached",
-    "Resilient", "Audited", "Versioned", "Asynchronous", "Policy-based", "Lightweight", "Idempotent",
-    "Declarative", "Federated", "Encrypted", "Tiered", "Adaptive", "Quota-backed", "Observable",
-    "Hybrid", "Serverless",
+    "Tenant-aware",
+    "Regional",
+    "Multi-region",
+    "Incremental",
+    "Streaming",
+    "Batch",
+    "Self-serve",
+    "Zero-downtime",
+    "Cost-efficient",
+    "Pluggable",
+    "Unified",
+    "Event-driven",
+    "Sharded",
+    "Cached",
+    "Resilient",
+    "Audited",
+    "Versioned",
+    "Asynchronous",
+    "Policy-based",
+    "Lightweight",
+    "Idempotent",
+    "Declarative",
+    "Federated",
+    "Encrypted",
+    "Tiered",
+    "Adaptive",
+    "Quota-backed",
+    "Observable",
+    "Hybrid",
+    "Serverless",
 )
 AUDIENCES = (
-    "", "for the public API", "for enterprise tenants", "for mobile clients", "for internal tools",
-    "in the EU region", "for partners", "for batch jobs", "for the checkout flow", "for support agents",
-    "for the data warehouse", "across clusters",
+    "",
+    "for the public API",
+    "for enterprise tenants",
+    "for mobile clients",
+    "for internal tools",
+    "in the EU region",
+    "for partners",
+    "for batch jobs",
+    "for the checkout flow",
+    "for support agents",
+    "for the data warehouse",
+    "across clusters",
 )
 COMPONENTS = (
-    "ingest worker", "scheduler", "edge gateway", "policy engine", "quota service", "index builder",
-    "query router", "event relay", "audit writer", "token service", "billing exporter", "cache warmer",
-    "schema registry client", "notification fan-out", "reconciler", "flag evaluator", "session store",
-    "webhook dispatcher", "compaction job", "admin console", "metrics collector", "retry queue",
-    "config loader", "search frontend", "risk scorer", "ledger writer", "sync agent", "backfill runner",
+    "ingest worker",
+    "scheduler",
+    "edge gateway",
+    "policy engine",
+    "quota service",
+    "index builder",
+    "query router",
+    "event relay",
+    "audit writer",
+    "token service",
+    "billing exporter",
+    "cache warmer",
+    "schema registry client",
+    "notification fan-out",
+    "reconciler",
+    "flag evaluator",
+    "session store",
+    "webhook dispatcher",
+    "compaction job",
+    "admin console",
+    "metrics collector",
+    "retry queue",
+    "config loader",
+    "search frontend",
+    "risk scorer",
+    "ledger writer",
+    "sync agent",
+    "backfill runner",
 )
-STORES = ("Postgres", "Redis", "Kafka", "S3", "DynamoDB", "Cassandra", "ClickHouse", "Elasticsearch", "etcd",
-          "BigQuery", "SQS", "Memcached")
-TEAMS = ("platform team", "payments team", "search team", "identity team", "data platform team",
-         "mobile team", "infrastructure team", "observability team", "billing team", "SRE team",
-         "security team", "growth team")
-METRICS = ("p99 latency", "error rate", "queue depth", "consumer lag", "cache hit ratio", "CPU saturation",
-           "replication lag", "request throughput", "retry volume", "disk usage")
+STORES = (
+    "Postgres",
+    "Redis",
+    "Kafka",
+    "S3",
+    "DynamoDB",
+    "Cassandra",
+    "ClickHouse",
+    "Elasticsearch",
+    "etcd",
+    "BigQuery",
+    "SQS",
+    "Memcached",
+)
+TEAMS = (
+    "platform team",
+    "payments team",
+    "search team",
+    "identity team",
+    "data platform team",
+    "mobile team",
+    "infrastructure team",
+    "observability team",
+    "billing team",
+    "SRE team",
+    "security team",
+    "growth team",
+)
+METRICS = (
+    "p99 latency",
+    "error rate",
+    "queue depth",
+    "consumer lag",
+    "cache hit ratio",
+    "CPU saturation",
+    "replication lag",
+    "request throughput",
+    "retry volume",
+    "disk usage",
+)
 REGIONS = ("us-east", "us-west", "eu-central", "eu-west", "ap-south", "ap-northeast")
-FIRST = ("priya", "daniel", "mei", "jonas", "amara", "lucas", "sofia", "kenji", "fatima", "noah", "elena",
-         "omar", "ines", "tomasz", "grace", "ravi", "zoe", "mateo", "hana", "felix", "aisha", "leo")
-LAST = ("raman", "okafor", "lin", "berg", "nwosu", "silva", "rossi", "tanaka", "haddad", "meyer", "petrova",
-        "farouk", "garcia", "nowak", "kim", "iyer", "dubois", "alvarez", "sato", "wagner", "khan", "moreau")
+FIRST = (
+    "priya",
+    "daniel",
+    "mei",
+    "jonas",
+    "amara",
+    "lucas",
+    "sofia",
+    "kenji",
+    "fatima",
+    "noah",
+    "elena",
+    "omar",
+    "ines",
+    "tomasz",
+    "grace",
+    "ravi",
+    "zoe",
+    "mateo",
+    "hana",
+    "felix",
+    "aisha",
+    "leo",
+)
+LAST = (
+    "raman",
+    "okafor",
+    "lin",
+    "berg",
+    "nwosu",
+    "silva",
+    "rossi",
+    "tanaka",
+    "haddad",
+    "meyer",
+    "petrova",
+    "farouk",
+    "garcia",
+    "nowak",
+    "kim",
+    "iyer",
+    "dubois",
+    "alvarez",
+    "sato",
+    "wagner",
+    "khan",
+    "moreau",
+)
 DOMAINS = ("acme.io", "corp.acme.io", "globex.com", "initech.dev")
 PEOPLE = ("Renée", "José", "Zoë", "Björn", "Ana", "Chidi", "Marek", "Søren", "Yuki", "Tanvir")
 OPTIONS = (
-    "Fixed-window counters", "Sidecar proxy", "Managed cloud service", "Single shared database",
-    "Client-side retries", "Nightly batch export", "Polling instead of events", "Sticky sessions",
-    "Synchronous replication", "Per-tenant clusters", "Do nothing", "Buy a vendor product",
-    "Change data capture", "A cron-based sweeper", "Extend the monolith", "Push-based fan-out",
-    "Consistent hashing", "A global lock", "Write-through cache", "Object storage only",
+    "Fixed-window counters",
+    "Sidecar proxy",
+    "Managed cloud service",
+    "Single shared database",
+    "Client-side retries",
+    "Nightly batch export",
+    "Polling instead of events",
+    "Sticky sessions",
+    "Synchronous replication",
+    "Per-tenant clusters",
+    "Do nothing",
+    "Buy a vendor product",
+    "Change data capture",
+    "A cron-based sweeper",
+    "Extend the monolith",
+    "Push-based fan-out",
+    "Consistent hashing",
+    "A global lock",
+    "Write-through cache",
+    "Object storage only",
 )
 MERMAID_KINDS = ("flowchart", "sequenceDiagram", "stateDiagram-v2", "classDiagram", "erDiagram")
-STATUS_WEIGHTS = (("draft", 14), ("review", 10), ("approved", 28), ("implemented", 28), ("deprecated", 6),
-                  ("rejected", 7), ("withdrawn", 7))
+STATUS_WEIGHTS = (
+    ("draft", 14),
+    ("review", 10),
+    ("approved", 28),
+    ("implemented", 28),
+    ("deprecated", 6),
+    ("rejected", 7),
+    ("withdrawn", 7),
+)
 MOJIBAKE = (("’", "â€™"), ("—", "â€”"), ("é", "Ã©"), ("“", "â€œ"))
 
 
@@ -192,8 +415,18 @@ def plan_corpus(n: int, seed: int, today: dt.date) -> list[Plan]:
         else:
             title, subject = unique_title(rng, used)
             status = weighted(rng, STATUS_WEIGHTS)
-            plans.append(Plan(i, rng.choice(AREAS), slugify(title), title, subject, status,
-                              _date_for(rng, status, today), _options(seed, slugify(title))))
+            plans.append(
+                Plan(
+                    i,
+                    rng.choice(AREAS),
+                    slugify(title),
+                    title,
+                    subject,
+                    status,
+                    _date_for(rng, status, today),
+                    _options(seed, slugify(title)),
+                )
+            )
         used.add(plans[-1].stem)
     by_stem = {p.stem: p for p in plans}
     for plan in plans:
@@ -217,8 +450,9 @@ def _date_for(rng: random.Random, status: str, today: dt.date) -> dt.date:
 
 def _pick_predecessor(rng: random.Random, plans: list[Plan]) -> Plan | None:
     """Return an approved-or-later doc that nobody supersedes yet, or None."""
-    candidates = [p for p in plans[-200:] if p.status in ("approved", "implemented", "deprecated")
-                  and not p.superseded_by]
+    candidates = [
+        p for p in plans[-200:] if p.status in ("approved", "implemented", "deprecated") and not p.superseded_by
+    ]
     return rng.choice(candidates) if candidates else None
 
 
@@ -230,8 +464,7 @@ def _successor(rng: random.Random, index: int, old: Plan, today: dt.date, seed: 
     title = f"{re.sub(r' v[0-9]+$', '', old.title)} v{generation}"
     status = weighted(rng, (("review", 2), ("approved", 5), ("implemented", 5)))
     updated = max(_date_for(rng, status, today), old.updated)
-    new = Plan(index, old.area, stem, title, old.subject, status, updated, _options(seed, stem),
-               supersedes=[old.stem])
+    new = Plan(index, old.area, stem, title, old.subject, status, updated, _options(seed, stem), supersedes=[old.stem])
     old.status, old.superseded_by, old.updated = "superseded", [stem], updated
     return new
 
@@ -435,8 +668,11 @@ CAPACITY = (
     "We plan headroom for {n} months of growth before the next capacity review.",
 )
 FAILURE_ROWS = (
-    ("{store} unavailable in one region", "writes queue up in the {component}",
-     "buffer for {n} minutes, then shed load"),
+    (
+        "{store} unavailable in one region",
+        "writes queue up in the {component}",
+        "buffer for {n} minutes, then shed load",
+    ),
     ("{component} crash loop", "requests fall back to the old path", "automatic rollback on failed health checks"),
     ("Poison message in {store}", "one partition stalls", "dead-letter after {n} attempts, alert the {team}"),
     ("Clock skew between hosts", "windows misalign", "use server time from {store}"),
@@ -494,25 +730,66 @@ QUESTIONS = (
     ("Which serialization format do we use for events", "protobuf, with JSON for the admin API"),
 )
 CODE_SAMPLES = {
-    "json": ['{{', '  "tenant_id": "t_{n}",', '  "limit_per_minute": {n}00,', '  "region": "{region}",',
-             '  "expires_at": null', '}}'],
-    "yaml": ["{system_slug}:", "  replicas: {n}", "  timeout_ms: {ms}", "  store: {store}",
-             "  regions: [{region}, {region}]"],
-    "sql": ["CREATE TABLE {table} (", "  id          BIGINT PRIMARY KEY,", "  tenant_id   TEXT NOT NULL,",
-            "  created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),", "  payload     JSONB", ");",
-            "CREATE INDEX ON {table} (tenant_id, created_at);"],
-    "python": ["def should_admit(bucket, cost=1):", '    """Take `cost` tokens from the bucket if it has them."""',
-               "    bucket.refill()", "    if bucket.tokens >= cost:", "        bucket.tokens -= cost",
-               "        return True", "    return False  # TODO(ops): tune the cost per route class"],
-    "go": ["func (r *Relay) Publish(ctx context.Context, ev Event) error {{",
-           "\tctx, cancel := context.WithTimeout(ctx, {ms}*time.Millisecond)", "\tdefer cancel()",
-           "\treturn r.producer.Send(ctx, ev.Key(), ev.Bytes())", "}}"],
-    "bash": ["# replay one hour of traffic against staging", "./loadgen --target staging.{region} \\",
-             "  --rate {n}00 --duration 1h --profile peak"],
-    "protobuf": ['syntax = "proto3";', "message QuotaChanged {{", "  string tenant_id = 1;",
-                 "  uint32 limit_per_minute = 2;", "  int64 changed_at = 3;  // FIXME in v2: use Timestamp", "}}"],
-    "http": ["GET /v1/{table}/t_{n} HTTP/1.1", "Accept: application/json", "", "HTTP/1.1 200 OK",
-             "RateLimit-Remaining: {n}"],
+    "json": [
+        "{{",
+        '  "tenant_id": "t_{n}",',
+        '  "limit_per_minute": {n}00,',
+        '  "region": "{region}",',
+        '  "expires_at": null',
+        "}}",
+    ],
+    "yaml": [
+        "{system_slug}:",
+        "  replicas: {n}",
+        "  timeout_ms: {ms}",
+        "  store: {store}",
+        "  regions: [{region}, {region}]",
+    ],
+    "sql": [
+        "CREATE TABLE {table} (",
+        "  id          BIGINT PRIMARY KEY,",
+        "  tenant_id   TEXT NOT NULL,",
+        "  created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),",
+        "  payload     JSONB",
+        ");",
+        "CREATE INDEX ON {table} (tenant_id, created_at);",
+    ],
+    "python": [
+        "def should_admit(bucket, cost=1):",
+        '    """Take `cost` tokens from the bucket if it has them."""',
+        "    bucket.refill()",
+        "    if bucket.tokens >= cost:",
+        "        bucket.tokens -= cost",
+        "        return True",
+        "    return False  # TODO(ops): tune the cost per route class",
+    ],
+    "go": [
+        "func (r *Relay) Publish(ctx context.Context, ev Event) error {{",
+        "\tctx, cancel := context.WithTimeout(ctx, {ms}*time.Millisecond)",
+        "\tdefer cancel()",
+        "\treturn r.producer.Send(ctx, ev.Key(), ev.Bytes())",
+        "}}",
+    ],
+    "bash": [
+        "# replay one hour of traffic against staging",
+        "./loadgen --target staging.{region} \\",
+        "  --rate {n}00 --duration 1h --profile peak",
+    ],
+    "protobuf": [
+        'syntax = "proto3";',
+        "message QuotaChanged {{",
+        "  string tenant_id = 1;",
+        "  uint32 limit_per_minute = 2;",
+        "  int64 changed_at = 3;  // FIXME in v2: use Timestamp",
+        "}}",
+    ],
+    "http": [
+        "GET /v1/{table}/t_{n} HTTP/1.1",
+        "Accept: application/json",
+        "",
+        "HTTP/1.1 200 OK",
+        "RateLimit-Remaining: {n}",
+    ],
 }
 
 
@@ -540,11 +817,16 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 def s_purpose(w: Writer) -> list[list[str]]:
     """Two or three sentences: the problem, what the design does, the bar it must meet."""
     p = w.plan
-    first = w.say(w.rng.choice((
-        "The current {system} cannot keep up with growth, and failures in it reach customers directly.",
-        "Teams keep rebuilding the {system} on their own, with different guarantees and no shared operations.",
-        "Incidents in the {system} take hours to diagnose because its state is spread over {store} and {store}.",
-    )))
+    first = w.say(
+        w.rng.choice(
+            (
+                "The current {system} cannot keep up with growth, and failures in it reach customers directly.",
+                "Teams keep rebuilding the {system} on their own, with different guarantees and no shared operations.",
+                "Incidents in the {system} take hours to diagnose because its state is spread over "
+                "{store} and {store}.",
+            )
+        )
+    )
     second = f"This design describes the {p.title[0].lower() + p.title[1:]}, owned by the {w.team}."
     third = w.say("It must stay within {ms} ms of added latency and be safe to roll back at any stage.")
     return [[" ".join([first, second, third][: w.rng.randint(2, 3)])]]
@@ -552,13 +834,21 @@ def s_purpose(w: Writer) -> list[list[str]]:
 
 def s_scope(w: Writer) -> list[list[str]]:
     """In-scope bullets, then the non-goals under one of several labels."""
-    scope = ("A {component} that handles the {system} for every tenant.",
-             "Migration of existing data from {store}.", "Metrics, alerts and a runbook for the {team}.",
-             "An admin view for support engineers.", "Backwards-compatible APIs for current clients.",
-             "Per-tenant configuration with safe defaults.")
-    non_goals = ("Replacing {store} for other services.", "Billing changes; pricing is out of this design.",
-                 "Mobile client changes, which the mobile team plans separately.",
-                 "A self-serve UI for customers.", "Cross-region strong consistency.")
+    scope = (
+        "A {component} that handles the {system} for every tenant.",
+        "Migration of existing data from {store}.",
+        "Metrics, alerts and a runbook for the {team}.",
+        "An admin view for support engineers.",
+        "Backwards-compatible APIs for current clients.",
+        "Per-tenant configuration with safe defaults.",
+    )
+    non_goals = (
+        "Replacing {store} for other services.",
+        "Billing changes; pricing is out of this design.",
+        "Mobile client changes, which the mobile team plans separately.",
+        "A self-serve UI for customers.",
+        "Cross-region strong consistency.",
+    )
     label = w.rng.choice(("**Non-goals**", "Non-goals:", "Out of scope:", "### Non-goals"))
     return [["In scope:"], w.bullets(scope, 3, 5), [label], w.bullets(non_goals, 2, 3)]
 
@@ -582,33 +872,59 @@ def mermaid(w: Writer, kind: str) -> list[str]:
     if w.rng.random() < 0.15:
         head.append("%% generated from the service catalog")
     if kind == "flowchart":
-        body = [f"flowchart {w.rng.choice(('LR', 'TD'))}", f'    client["Client"] --> {c[0]}',
-                f"    {c[0]} --> {c[1]}", f'    {c[1]} -->|"write"| {s[0]}[("{w.stores[0]}")]',
-                f"    {c[1]} -.->|async| {c[2]}", f"    {c[2]} --> {s[1]}[(\"{w.stores[1]}\")]"]
+        body = [
+            f"flowchart {w.rng.choice(('LR', 'TD'))}",
+            f'    client["Client"] --> {c[0]}',
+            f"    {c[0]} --> {c[1]}",
+            f'    {c[1]} -->|"write"| {s[0]}[("{w.stores[0]}")]',
+            f"    {c[1]} -.->|async| {c[2]}",
+            f'    {c[2]} --> {s[1]}[("{w.stores[1]}")]',
+        ]
     elif kind == "sequenceDiagram":
-        body = ["sequenceDiagram", f"    participant C as {c[0]}", f"    participant S as {c[1]}",
-                f"    participant D as {w.stores[0]}", "    C->>S: request", "    S->>D: read state",
-                "    D-->>S: state", "    S-->>C: response"]
+        body = [
+            "sequenceDiagram",
+            f"    participant C as {c[0]}",
+            f"    participant S as {c[1]}",
+            f"    participant D as {w.stores[0]}",
+            "    C->>S: request",
+            "    S->>D: read state",
+            "    D-->>S: state",
+            "    S-->>C: response",
+        ]
     elif kind == "stateDiagram-v2":
-        body = ["stateDiagram-v2", "    [*] --> pending", "    pending --> active: validated",
-                "    active --> suspended: limit reached", "    suspended --> active: window reset",
-                "    active --> [*]"]
+        body = [
+            "stateDiagram-v2",
+            "    [*] --> pending",
+            "    pending --> active: validated",
+            "    active --> suspended: limit reached",
+            "    suspended --> active: window reset",
+            "    active --> [*]",
+        ]
     elif kind == "classDiagram":
-        body = ["classDiagram", f"    class {c[0].title().replace('_', '')} {{", "      +handle(request)", "    }",
-                f"    {c[0].title().replace('_', '')} --> {c[1].title().replace('_', '')}"]
+        body = [
+            "classDiagram",
+            f"    class {c[0].title().replace('_', '')} {{",
+            "      +handle(request)",
+            "    }",
+            f"    {c[0].title().replace('_', '')} --> {c[1].title().replace('_', '')}",
+        ]
     else:
-        body = ["erDiagram", "    TENANT ||--o{ QUOTA : has", "    QUOTA ||--o{ OVERRIDE : \"may have\""]
+        body = ["erDiagram", "    TENANT ||--o{ QUOTA : has", '    QUOTA ||--o{ OVERRIDE : "may have"']
     return head + body + ["```"]
 
 
 def s_components(w: Writer) -> list[list[str]]:
     """Each component with its owner and duties, as bullets or as sub-headings."""
     if w.rng.random() < 0.6:
-        names = w.components[:w.rng.randint(3, 5)]
-        return [[f"- **{name[0].upper() + name[1:]}** ({w.slot('other_team')}): {w.say(duty)}."
-                 for name, duty in zip(names, w.pick(COMPONENT_DUTIES, len(names), len(names)))]]
+        names = w.components[: w.rng.randint(3, 5)]
+        return [
+            [
+                f"- **{name[0].upper() + name[1:]}** ({w.slot('other_team')}): {w.say(duty)}."
+                for name, duty in zip(names, w.pick(COMPONENT_DUTIES, len(names), len(names)), strict=False)
+            ]
+        ]
     blocks: list[list[str]] = []
-    for name, duty in zip(w.components[:3], w.pick(COMPONENT_DUTIES, 3, 3)):
+    for name, duty in zip(w.components[:3], w.pick(COMPONENT_DUTIES, 3, 3), strict=False):
         blocks.append([f"### {name[0].upper() + name[1:]}"])
         blocks.append([w.say(f"The {name} {duty}.") + " " + w.para(ARCH, 1, 1)[0]])
     return blocks
@@ -617,22 +933,34 @@ def s_components(w: Writer) -> list[list[str]]:
 def s_interfaces(w: Writer) -> list[list[str]]:
     """An endpoint table, a compatibility note and a schema sample."""
     base = slugify(w.plan.subject)
-    rows = [(f"`GET /v1/{base}/{{id}}`", "read one record", "stable"),
-            (f"`POST /v1/{base}`", "create, idempotent with `Idempotency-Key`", "stable"),
-            (f"`{base}.changed.v1`", "event published on every change", "new")]
-    note = w.say("Consumers must ignore unknown fields; a breaking change gets a new version and both "
-                 "versions run side by side for {days} days.")
-    return [table(("interface", "purpose", "status"), rows[: w.rng.randint(2, 3)]), [note],
-            code_block(w, w.rng.choice(("json", "protobuf", "http")))]
+    rows = [
+        (f"`GET /v1/{base}/{{id}}`", "read one record", "stable"),
+        (f"`POST /v1/{base}`", "create, idempotent with `Idempotency-Key`", "stable"),
+        (f"`{base}.changed.v1`", "event published on every change", "new"),
+    ]
+    note = w.say(
+        "Consumers must ignore unknown fields; a breaking change gets a new version and both "
+        "versions run side by side for {days} days."
+    )
+    return [
+        table(("interface", "purpose", "status"), rows[: w.rng.randint(2, 3)]),
+        [note],
+        code_block(w, w.rng.choice(("json", "protobuf", "http"))),
+    ]
 
 
 def s_data_model(w: Writer) -> list[list[str]]:
     """A table of entities and a DDL or config sample."""
-    rows = [(f"`{slugify(w.plan.subject).replace('-', '_')}`", "id", w.slot("store"), "the primary record"),
-            ("`tenant_override`", "tenant_id, key", w.slot("store"), "per-tenant settings"),
-            ("`change_log`", "id, seq", w.slot("store"), f"kept for {w.slot('days')} days")]
-    return [[w.say("The {component} owns the following entities:")], table(("entity", "key", "store", "notes"), rows),
-            code_block(w, w.rng.choice(("sql", "yaml")))]
+    rows = [
+        (f"`{slugify(w.plan.subject).replace('-', '_')}`", "id", w.slot("store"), "the primary record"),
+        ("`tenant_override`", "tenant_id, key", w.slot("store"), "per-tenant settings"),
+        ("`change_log`", "id, seq", w.slot("store"), f"kept for {w.slot('days')} days"),
+    ]
+    return [
+        [w.say("The {component} owns the following entities:")],
+        table(("entity", "key", "store", "notes"), rows),
+        code_block(w, w.rng.choice(("sql", "yaml"))),
+    ]
 
 
 def s_security(w: Writer) -> list[list[str]]:
@@ -649,9 +977,12 @@ def s_capacity(w: Writer) -> list[list[str]]:
     """Numbers, sometimes a table and a little capacity math."""
     blocks = [w.para(CAPACITY, 2, 4)]
     if w.rng.random() < 0.5:
-        blocks.append(table(("dimension", "today", "in 12 months"),
-                            [("requests/s", w.slot("big"), w.slot("big")), ("storage", f"{w.slot('n')} GB",
-                                                                           f"{w.slot('n')}0 GB")]))
+        blocks.append(
+            table(
+                ("dimension", "today", "in 12 months"),
+                [("requests/s", w.slot("big"), w.slot("big")), ("storage", f"{w.slot('n')} GB", f"{w.slot('n')}0 GB")],
+            )
+        )
     else:
         blocks.append(code_block(w, w.rng.choice(("python", "go", "bash"))))
     return blocks
@@ -660,15 +991,17 @@ def s_capacity(w: Writer) -> list[list[str]]:
 def s_failures(w: Writer) -> list[list[str]]:
     """A failure table and the rollback path."""
     rows = [tuple(w.say(c) for c in row) for row in w.rng.sample(FAILURE_ROWS, w.rng.randint(3, 5))]
-    rollback = w.say("Rollback: the {component} sits behind the `{system_slug}.enabled` flag; turning it off "
-                     "restores the previous path within {n} minutes.")
+    rollback = w.say(
+        "Rollback: the {component} sits behind the `{system_slug}.enabled` flag; turning it off "
+        "restores the previous path within {n} minutes."
+    )
     return [table(("failure", "impact", "mitigation"), rows), [rollback]]
 
 
 def s_alternatives(w: Writer) -> list[list[str]]:
     """Each option as an `### Option X: …` sub-heading with why it lost."""
     blocks: list[list[str]] = [[w.say("We compared the chosen design with the following options.")]]
-    for letter, name in zip("ABCD", w.plan.options):
+    for letter, name in zip("ABCD", w.plan.options, strict=False):
         blocks.append([f"### Option {letter}: {name}"])
         blocks.append([" ".join(w.say(t) for t in w.rng.sample(REJECTION, 2))])
     return blocks
@@ -678,20 +1011,33 @@ def s_decision(w: Writer) -> list[list[str]]:
     """The choice and its reasons, linking to the alternatives it beat."""
     options = w.plan.options
     link = f"[Option A](#{slugify(f'Option A: {options[0]}')})"
-    return [[f"We chose the design described above over {link} and the other options. "
-             + " ".join(w.say(t) for t in w.rng.sample(DECISION, 3))]]
+    return [
+        [
+            f"We chose the design described above over {link} and the other options. "
+            + " ".join(w.say(t) for t in w.rng.sample(DECISION, 3))
+        ]
+    ]
 
 
 def s_rollout(w: Writer) -> list[list[str]]:
     """Numbered rollout phases and the owner on call."""
-    return [w.bullets(ROLLOUT, 3, 5, marker="1."),
-            [w.say("The {team} owns the rollout; see [failure modes](#failure-modes-and-risks) for rollback.")]]
+    return [
+        w.bullets(ROLLOUT, 3, 5, marker="1."),
+        [w.say("The {team} owns the rollout; see [failure modes](#failure-modes-and-risks) for rollback.")],
+    ]
 
 
 def s_testing(w: Writer) -> list[list[str]]:
     """Test strategy, then acceptance criteria under one of several labels."""
-    label = w.rng.choice(("Acceptance criteria:", "**Acceptance criteria**", "### Acceptance criteria",
-                          "Exit criteria:", "Definition of done:"))
+    label = w.rng.choice(
+        (
+            "Acceptance criteria:",
+            "**Acceptance criteria**",
+            "### Acceptance criteria",
+            "Exit criteria:",
+            "Definition of done:",
+        )
+    )
     blocks = [w.para(TESTING, 2, 4), [label], w.bullets(ACCEPTANCE, 2, 4)]
     if w.rng.random() < 0.3:
         blocks.append(code_block(w, "bash"))
@@ -708,8 +1054,11 @@ def s_questions(w: Writer) -> list[list[str]]:
         if not resolved_only and i == 0:
             items.append(f"- [ ] {q}?")
         else:
-            items.append(w.rng.choice((f"- [x] {q}? Resolved: {a}.", f"- [x] {q}? Resolved: {a}.",
-                                       f"- ~~{q}?~~ {a[0].upper() + a[1:]}.")))
+            items.append(
+                w.rng.choice(
+                    (f"- [x] {q}? Resolved: {a}.", f"- [x] {q}? Resolved: {a}.", f"- ~~{q}?~~ {a[0].upper() + a[1:]}.")
+                )
+            )
     return [items]
 
 
@@ -718,23 +1067,41 @@ def s_appendix(w: Writer) -> list[list[str]]:
     blocks: list[list[str]] = []
     if w.plan.links:
         blocks.append(["Related designs:"])
-        blocks.append([f"- [{label}]({target}{'#' + anchor if anchor else ''})"
-                       for target, anchor, label in w.plan.links])
-    blocks.append([w.say("Load test results are attached to the review ticket; background reading: "
-                         "https://sre.google/sre-book/handling-overload/")])
+        blocks.append(
+            [f"- [{label}]({target}{'#' + anchor if anchor else ''})" for target, anchor, label in w.plan.links]
+        )
+    blocks.append(
+        [
+            w.say(
+                "Load test results are attached to the review ticket; background reading: "
+                "https://sre.google/sre-book/handling-overload/"
+            )
+        ]
+    )
     if w.rng.random() < 0.3:
-        blocks.append(table(("term", "meaning"), [("SLI", "service level indicator"),
-                                                  ("tenant", "a paying customer account")]))
+        blocks.append(
+            table(("term", "meaning"), [("SLI", "service level indicator"), ("tenant", "a paying customer account")])
+        )
     return blocks
 
 
 WRITERS: dict[str, Callable[[Writer], list[list[str]]]] = {
-    "Purpose": s_purpose, "Scope and Non-Goals": s_scope, "Context and Constraints": s_context,
-    "Architecture Overview": s_architecture, "Components": s_components,
-    "Interfaces and Contracts": s_interfaces, "Data Model": s_data_model, "Security and Privacy": s_security,
-    "Reliability and Observability": s_reliability, "Capacity and Performance": s_capacity,
-    "Failure Modes and Risks": s_failures, "Alternatives": s_alternatives, "Decision and Rationale": s_decision,
-    "Rollout and Operations": s_rollout, "Testing and Verification": s_testing, "Open Questions": s_questions,
+    "Purpose": s_purpose,
+    "Scope and Non-Goals": s_scope,
+    "Context and Constraints": s_context,
+    "Architecture Overview": s_architecture,
+    "Components": s_components,
+    "Interfaces and Contracts": s_interfaces,
+    "Data Model": s_data_model,
+    "Security and Privacy": s_security,
+    "Reliability and Observability": s_reliability,
+    "Capacity and Performance": s_capacity,
+    "Failure Modes and Risks": s_failures,
+    "Alternatives": s_alternatives,
+    "Decision and Rationale": s_decision,
+    "Rollout and Operations": s_rollout,
+    "Testing and Verification": s_testing,
+    "Open Questions": s_questions,
     "Appendix": s_appendix,
 }
 
@@ -751,9 +1118,9 @@ def version_for(rng: random.Random, status: str) -> str:
 
 def emails(rng: random.Random, count: int) -> list[str]:
     """Return `count` distinct plausible email addresses."""
-    names = rng.sample([(f, l) for f in FIRST for l in LAST], count)
+    names = rng.sample([(first, last) for first in FIRST for last in LAST], count)
     domain = rng.choice(DOMAINS)
-    return [f"{f}.{l}@{domain}" for f, l in names]
+    return [f"{first}.{last}@{domain}" for first, last in names]
 
 
 def yaml_list(rng: random.Random, key: str, values: list[str]) -> list[str]:
@@ -765,16 +1132,21 @@ def yaml_list(rng: random.Random, key: str, values: list[str]) -> list[str]:
 
 def front_matter(rng: random.Random, plan: Plan, version: str) -> list[str]:
     """Return the front-matter lines (between the `---` lines)."""
-    lines = [f"title: {plan.title}", "doc_type: design_doc", f"status: {plan.status}",
-             f'version: "{version}"' if rng.random() < 0.2 else f"version: {version}"]
+    lines = [
+        f"title: {plan.title}",
+        "doc_type: design_doc",
+        f"status: {plan.status}",
+        f'version: "{version}"' if rng.random() < 0.2 else f"version: {version}",
+    ]
     lines += yaml_list(rng, "owners", emails(rng, rng.randint(1, 2)))
     if plan.status != "draft" and rng.random() < 0.7:
         lines += yaml_list(rng, "reviewers", emails(rng, rng.randint(1, 3)))
     if plan.status in APPROVED_ON and rng.random() < 0.6:
         lines += yaml_list(rng, "approvers", emails(rng, 1))
     lines.append(f"last_updated: {plan.updated.isoformat()}")
-    pool = sorted({"api", "reliability", "security", "data", "cost", "migration", "multi-tenancy", "latency",
-                   plan.area})
+    pool = sorted(
+        {"api", "reliability", "security", "data", "cost", "migration", "multi-tenancy", "latency", plan.area}
+    )
     lines += yaml_list(rng, "tags", sorted(rng.sample(pool, 2)))
     if plan.supersedes:
         lines += yaml_list(rng, "supersedes", plan.supersedes)
@@ -815,8 +1187,10 @@ Locate = Callable[[list[str]], int]
 
 def line_of(predicate: Callable[[str], bool]) -> Locate:
     """Return a locator for the first line matching `predicate`."""
+
     def locate(lines: list[str]) -> int:
         return next(i for i, line in enumerate(lines, 1) if predicate(line))
+
     return locate
 
 
@@ -833,8 +1207,14 @@ def front_key(key: str) -> Locate:
 def add_sentence(rng: random.Random, doc: Doc, sentence: str) -> Locate:
     """Append `sentence` to a random prose paragraph of a plain section; locate it."""
     section = doc.section(rng.choice(PLAIN_SECTIONS))
-    doc_block = next((b for b in section.blocks if len(b) == 1 and not b[0].startswith(("#", "|", "-", "`", "~"))
-                      and b[0].endswith(".")), None)
+    doc_block = next(
+        (
+            b
+            for b in section.blocks
+            if len(b) == 1 and not b[0].startswith(("#", "|", "-", "`", "~")) and b[0].endswith(".")
+        ),
+        None,
+    )
     if doc_block is None:
         section.blocks.append([sentence])
     else:
@@ -855,8 +1235,7 @@ def d_section_placeholder(rng: random.Random, doc: Doc, plan: Plan, today: dt.da
     name = rng.choice(PLAIN_SECTIONS)
     section = doc.section(name)
     section.tight = True
-    section.blocks = [[f"> {GUIDANCE[name]}"]] if rng.random() < 0.6 else [[f"> {GUIDANCE[name]}"],
-                                                                           section.blocks[0]]
+    section.blocks = [[f"> {GUIDANCE[name]}"]] if rng.random() < 0.6 else [[f"> {GUIDANCE[name]}"], section.blocks[0]]
     return "section-placeholder", line_of(lambda line: line == f"> {GUIDANCE[name]}")
 
 
@@ -888,18 +1267,25 @@ def d_owner_placeholder(rng: random.Random, doc: Doc, plan: Plan, today: dt.date
 def d_todo(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple[str, Locate]:
     """Leave a TODO/TBD/FIXME in prose."""
     marker = rng.choice(("TBD", "TODO", "FIXME"))
-    sentence = rng.choice((f"The retention period is {marker} until legal signs off.",
-                           f"{marker}: confirm the numbers with the capacity team.",
-                           f"Ownership of the dashboards is {marker}."))
+    sentence = rng.choice(
+        (
+            f"The retention period is {marker} until legal signs off.",
+            f"{marker}: confirm the numbers with the capacity team.",
+            f"Ownership of the dashboards is {marker}.",
+        )
+    )
     return "todo-marker", add_sentence(rng, doc, sentence)
 
 
 def d_mojibake(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple[str, Locate]:
     """Put text decoded as cp1252 into prose."""
     good, bad = rng.choice(MOJIBAKE)
-    sentence = {"’": "The team’s runbook covers the degraded mode.", "—": "Rollback is cheap — one flag.",
-                "é": "The café-style naming was kept for the admin pages.",
-                "“": "Support calls it the “slow lane” in tickets."}[good]
+    sentence = {
+        "’": "The team’s runbook covers the degraded mode.",
+        "—": "Rollback is cheap — one flag.",
+        "é": "The café-style naming was kept for the admin pages.",
+        "“": "Support calls it the “slow lane” in tickets.",
+    }[good]
     return "mojibake", add_sentence(rng, doc, sentence.replace(good, bad))
 
 
@@ -947,11 +1333,16 @@ def d_stale(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple[s
 
 def d_mermaid(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple[str, Locate]:
     """Misspell the Mermaid diagram type."""
-    typos = {"flowchart": "flowchat", "sequenceDiagram": "sequenceDiagramm", "stateDiagram-v2": "statediagram-v3",
-             "classDiagram": "clasDiagram", "erDiagram": "erdiagramm"}
+    typos = {
+        "flowchart": "flowchat",
+        "sequenceDiagram": "sequenceDiagramm",
+        "stateDiagram-v2": "statediagram-v3",
+        "classDiagram": "clasDiagram",
+        "erDiagram": "erdiagramm",
+    }
     block = next(b for b in doc.section("Architecture Overview").blocks if b[0] == "```mermaid")
     i = next(i for i, line in enumerate(block) if line.split(" ")[0] in typos)
-    block[i] = typos[block[i].split(" ")[0]] + block[i][len(block[i].split(" ")[0]):]
+    block[i] = typos[block[i].split(" ")[0]] + block[i][len(block[i].split(" ")[0]) :]
     wrong = block[i]
     return "mermaid-unknown-type", line_of(lambda line: line == wrong)
 
@@ -959,8 +1350,12 @@ def d_mermaid(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple
 def d_purpose_long(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tuple[str, Locate]:
     """Five sentences of background under Purpose (the fourth is over the limit)."""
     block = doc.section("Purpose").blocks[0]
-    extra = ["It also has to work for tenants in every region.", "Support needs to see the state of each tenant.",
-             "Finance wants a monthly report.", "Nothing here changes the public pricing."]
+    extra = [
+        "It also has to work for tenants in every region.",
+        "Support needs to see the state of each tenant.",
+        "Finance wants a monthly report.",
+        "Nothing here changes the public pricing.",
+    ]
     sentences = block[0].count(". ") + 1
     block[0] = " ".join([block[0], *extra[: 5 - sentences]])
     text = block[0]
@@ -1004,12 +1399,24 @@ def d_reference(rng: random.Random, doc: Doc, plan: Plan, today: dt.date) -> tup
 
 
 DEFECTS: dict[str, Callable[[random.Random, Doc, Plan, dt.date], tuple[str, Locate]]] = {
-    "section-missing": d_section_missing, "section-placeholder": d_section_placeholder,
-    "footer-date-mismatch": d_footer_date, "field-value": d_bad_status, "field-placeholder": d_owner_placeholder,
-    "todo-marker": d_todo, "mojibake": d_mojibake, "link-broken": d_link_broken, "section-order": d_section_order,
-    "open-questions-unresolved": d_open_question, "date-in-future": d_future_date, "stale": d_stale,
-    "mermaid-unknown-type": d_mermaid, "purpose-too-long": d_purpose_long, "non-goals-missing": d_non_goals,
-    "acceptance-criteria-missing": d_acceptance, "footer-draft-note": d_footer_note, "hidden-character": d_hidden,
+    "section-missing": d_section_missing,
+    "section-placeholder": d_section_placeholder,
+    "footer-date-mismatch": d_footer_date,
+    "field-value": d_bad_status,
+    "field-placeholder": d_owner_placeholder,
+    "todo-marker": d_todo,
+    "mojibake": d_mojibake,
+    "link-broken": d_link_broken,
+    "section-order": d_section_order,
+    "open-questions-unresolved": d_open_question,
+    "date-in-future": d_future_date,
+    "stale": d_stale,
+    "mermaid-unknown-type": d_mermaid,
+    "purpose-too-long": d_purpose_long,
+    "non-goals-missing": d_non_goals,
+    "acceptance-criteria-missing": d_acceptance,
+    "footer-draft-note": d_footer_note,
+    "hidden-character": d_hidden,
     "reference-broken": d_reference,
 }
 
@@ -1025,16 +1432,19 @@ def _restatus(rng: random.Random, doc: Doc, plan: Plan, status: str) -> None:
             doc.front[i] = f"version: {version}"
     questions = doc.section("Open Questions")
     if status in APPROVED_ON:
-        questions.blocks[0] = [line.replace("- [ ] ", "- [x] ").rstrip("?") + "? Resolved: yes."
-                               if line.startswith("- [ ]") else line for line in questions.blocks[0]]
+        questions.blocks[0] = [
+            line.replace("- [ ] ", "- [x] ").rstrip("?") + "? Resolved: yes." if line.startswith("- [ ]") else line
+            for line in questions.blocks[0]
+        ]
     if status != "draft":
         doc.footer = doc.footer.replace(" (update before publishing)", "")
 
 
 def _redate(doc: Doc, plan: Plan, date: dt.date) -> None:
     """Set last_updated and the footer to `date`."""
-    doc.front = [f"last_updated: {date.isoformat()}" if line.startswith("last_updated:") else line
-                 for line in doc.front]
+    doc.front = [
+        f"last_updated: {date.isoformat()}" if line.startswith("last_updated:") else line for line in doc.front
+    ]
     doc.footer = doc.footer.replace(plan.updated.isoformat(), date.isoformat())
     plan.updated = date
 
@@ -1068,11 +1478,9 @@ def generate(n: int, out: Path, seed: int, today: dt.date) -> dict[str, object]:
         path = out / plan.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
-        docs.append({"path": plan.path, "status": plan.status, "bytes": len(text.encode("utf-8")),
-                     "defects": expected})
+        docs.append({"path": plan.path, "status": plan.status, "bytes": len(text.encode("utf-8")), "defects": expected})
     docs.sort(key=lambda d: str(d["path"]))
-    manifest = {"generator": "bench/corpus.py", "seed": seed, "today": today.isoformat(), "count": n,
-                "docs": docs}
+    manifest = {"generator": "bench/corpus.py", "seed": seed, "today": today.isoformat(), "count": n, "docs": docs}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
 
@@ -1093,8 +1501,12 @@ def self_test() -> int:
         manifest = generate(300, a, 7, today)
         # The same corpus from another process, with another string-hash seed.
         env = {**os.environ, "PYTHONHASHSEED": "12345"}
-        subprocess.run([sys.executable, __file__, "300", str(b), "--seed", "7", "--today", DEFAULT_TODAY],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, __file__, "300", str(b), "--seed", "7", "--today", DEFAULT_TODAY],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         generate(300, c, 8, today)
         problems = []
         if digest(a) != digest(b):
@@ -1116,8 +1528,10 @@ def self_test() -> int:
     for problem in problems:
         print(f"self-test: FAIL: {problem}")
     if not problems:
-        print(f"self-test: ok (300 docs, same seed → same bytes, {len(rules)} defect rules, "
-              f"{share:.0%} with a defect, median {statistics.median(sizes) / 1024:.1f} KiB)")
+        print(
+            f"self-test: ok (300 docs, same seed → same bytes, {len(rules)} defect rules, "
+            f"{share:.0%} with a defect, median {statistics.median(sizes) / 1024:.1f} KiB)"
+        )
     return 1 if problems else 0
 
 

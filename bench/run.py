@@ -142,9 +142,13 @@ def designdoc_tool(jobs: int | None, notes: list[str]) -> tuple[Tool, Tool | Non
         else:
             notes.append(f"designdoc check has no --jobs option: --jobs {jobs} ignored (it runs on one core).")
     has_cache = "--no-cache" in help_text
-    cold = Tool("designdoc" + (" (cold)" if has_cache else ""),
-                [*base, *flags, *(["--no-cache"] if has_cache else []), "docs"], count_designdoc,
-                before=drop_cache, version=version)
+    cold = Tool(
+        "designdoc" + (" (cold)" if has_cache else ""),
+        [*base, *flags, *(["--no-cache"] if has_cache else []), "docs"],
+        count_designdoc,
+        before=drop_cache,
+        version=version,
+    )
     if not has_cache:
         notes.append("designdoc check has no --no-cache flag (no cache): one designdoc row, no warm run.")
         return cold, None
@@ -198,14 +202,27 @@ def install_markdownlint(tools_dir: Path, notes: list[str]) -> Tool | None:
         if shutil.which("npm") is None:
             notes.append("markdownlint-cli2: not installed (no npm on PATH); skipped.")
             return None
-        done = subprocess.run(["npm", "install", "--prefix", str(prefix), "markdownlint-cli2", "--no-audit",
-                               "--no-fund", "--loglevel=error"], capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(prefix),
+                "markdownlint-cli2",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0 or not binary.exists():
             notes.append(f"markdownlint-cli2: could not be installed ({last_line(done.stderr)}); skipped.")
             return None
     package = json.loads((prefix / "node_modules" / "markdownlint-cli2" / "package.json").read_text())
-    return Tool("markdownlint-cli2", [str(binary), "docs/**/*.md"], count_markdownlint,
-                version=package.get("version", ""))
+    return Tool(
+        "markdownlint-cli2", [str(binary), "docs/**/*.md"], count_markdownlint, version=package.get("version", "")
+    )
 
 
 def install_python_peers(tools_dir: Path, notes: list[str]) -> list[Tool]:
@@ -219,19 +236,31 @@ def install_python_peers(tools_dir: Path, notes: list[str]) -> list[Tool]:
             notes.append(f"pymarkdownlnt, mdformat: no throw-away venv ({last_line(done.stderr)}); skipped.")
             return []
     tools = []
-    specs = (("pymarkdownlnt", "pymarkdown",
-              ["--enable-extensions", "front-matter", "scan", "-r", "docs"], count_pymarkdown),
-             ("mdformat", "mdformat", ["--check", "docs"], count_mdformat))
+    specs = (
+        (
+            "pymarkdownlnt",
+            "pymarkdown",
+            ["--enable-extensions", "front-matter", "scan", "-r", "docs"],
+            count_pymarkdown,
+        ),
+        ("mdformat", "mdformat", ["--check", "docs"], count_mdformat),
+    )
     for package, script, args, counter in specs:
         binary = venv / "bin" / script
         if not binary.exists():
-            done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                                   package], capture_output=True, text=True)
+            done = subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", package],
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0 or not binary.exists():
                 notes.append(f"{package}: could not be installed ({last_line(done.stderr)}); skipped.")
                 continue
-        version = subprocess.run([str(python), "-c", f"import importlib.metadata as m; print(m.version({package!r}))"],
-                                 capture_output=True, text=True).stdout.strip()
+        version = subprocess.run(
+            [str(python), "-c", f"import importlib.metadata as m; print(m.version({package!r}))"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         name = "mdformat --check" if package == "mdformat" else package
         tools.append(Tool(name, [str(binary), *args], counter, version=version))
     return tools
@@ -240,7 +269,7 @@ def install_python_peers(tools_dir: Path, notes: list[str]) -> list[Tool]:
 def last_line(text: str) -> str:
     """Return the last non-blank line of `text`, shortened."""
     lines = [line for line in text.splitlines() if line.strip()]
-    return (lines[-1][:120] if lines else "no output")
+    return lines[-1][:120] if lines else "no output"
 
 
 # --------------------------------------------------------------------------- scoring
@@ -266,10 +295,15 @@ def score(manifest: dict, report: dict) -> Score:
     matched = expected & got
     extra = got - matched
     clean = {d["path"] for d in manifest["docs"] if not d["defects"]}
-    return Score(sum(expected.values()), sum(matched.values()), sum(extra.values()), len(clean),
-                 len({path for path, _, _ in extra if path in clean}),
-                 collections.Counter(rule for (_, rule, _), n in (expected - matched).items() for _ in range(n)),
-                 collections.Counter(rule for (_, rule, _), n in extra.items() for _ in range(n)))
+    return Score(
+        sum(expected.values()),
+        sum(matched.values()),
+        sum(extra.values()),
+        len(clean),
+        len({path for path, _, _ in extra if path in clean}),
+        collections.Counter(rule for (_, rule, _), n in (expected - matched).items() for _ in range(n)),
+        collections.Counter(rule for (_, rule, _), n in extra.items() for _ in range(n)),
+    )
 
 
 # --------------------------------------------------------------------------- the benchmark
@@ -290,8 +324,16 @@ def tool_env(work: Path, today: str, bytecode_cache: bool) -> dict[str, str]:
     return env
 
 
-def bench_size(n: int, tools: list[Tool], repeat: int, work: Path, env: dict[str, str], today: str,
-               use_time: bool, notes: list[str]) -> tuple[list[Result], Score | None]:
+def bench_size(
+    n: int,
+    tools: list[Tool],
+    repeat: int,
+    work: Path,
+    env: dict[str, str],
+    today: str,
+    use_time: bool,
+    notes: list[str],
+) -> tuple[list[Result], Score | None]:
     """Generate an n-doc corpus, warm up, measure every tool `repeat` times; score designdoc."""
     root = work / f"corpus-{n}"
     started = time.perf_counter()
@@ -299,8 +341,11 @@ def bench_size(n: int, tools: list[Tool], repeat: int, work: Path, env: dict[str
     # a project root for designdoc: its check cache lives beside the config, as in a repository
     (root / "designdoc.toml").write_text("# the benchmark corpus\n", encoding="utf-8")
     sizes = [d["bytes"] for d in manifest["docs"]]
-    print(f"corpus: {n} docs, {sum(sizes) / 2**20:.1f} MiB, median {statistics.median(sizes) / 1024:.1f} KiB, "
-          f"generated in {time.perf_counter() - started:.1f} s (seed {SEED}, today {today})", file=sys.stderr)
+    print(
+        f"corpus: {n} docs, {sum(sizes) / 2**20:.1f} MiB, median {statistics.median(sizes) / 1024:.1f} KiB, "
+        f"generated in {time.perf_counter() - started:.1f} s (seed {SEED}, today {today})",
+        file=sys.stderr,
+    )
     scratch = work / "scratch"
     scratch.mkdir(exist_ok=True)
     results = [Result(tool, n) for tool in tools]
@@ -313,7 +358,7 @@ def bench_size(n: int, tools: list[Tool], repeat: int, work: Path, env: dict[str
         if result.tool.count is count_designdoc and verdict is None:
             verdict = score_run(manifest, run, notes)
     for round_ in range(repeat):
-        order = results[round_ % len(results):] + results[:round_ % len(results)]
+        order = results[round_ % len(results) :] + results[: round_ % len(results)]
         for result in order:
             if result.tool.before:
                 result.tool.before(root, env)
@@ -341,13 +386,26 @@ def table(results: list[Result]) -> list[str]:
         last = result.runs[-1]
         findings = result.tool.count(last.stdout, last.stderr)
         exits = sorted({r.exit for r in result.runs})
-        rows.append((f"{result.tool.name} {result.tool.version}".strip(), str(result.docs), f"{result.wall:.2f}",
-                     f"{result.docs / result.wall:,.0f}", f"{result.wall / reference.wall:.2f}", f"{result.cpu:.2f}",
-                     f"{result.rss_mib:.0f}" if result.rss_mib is not None else "n/a",
-                     "?" if findings is None else f"{findings:,}", ",".join(map(str, exits))))
+        rows.append(
+            (
+                f"{result.tool.name} {result.tool.version}".strip(),
+                str(result.docs),
+                f"{result.wall:.2f}",
+                f"{result.docs / result.wall:,.0f}",
+                f"{result.wall / reference.wall:.2f}",
+                f"{result.cpu:.2f}",
+                f"{result.rss_mib:.0f}" if result.rss_mib is not None else "n/a",
+                "?" if findings is None else f"{findings:,}",
+                ",".join(map(str, exits)),
+            )
+        )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
-    align = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)  # noqa: E731
-                                    for i, (c, w) in enumerate(zip(cells, widths)))
+
+    def align(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
     return [align(head), "  ".join("-" * w for w in widths), *(align(r) for r in rows)]
 
 
@@ -356,9 +414,11 @@ def describe(n: int, verdict: Score | None) -> str:
     if verdict is None:
         return f"designdoc on {n} docs: not scored"
     recall = verdict.found / verdict.expected if verdict.expected else 1.0
-    text = (f"designdoc on {n} docs: recall {verdict.found}/{verdict.expected} ({recall:.1%}) of the injected "
-            f"defects, {verdict.false_alarms} false alarms ({verdict.clean_flagged} of {verdict.clean_docs} "
-            f"clean docs flagged)")
+    text = (
+        f"designdoc on {n} docs: recall {verdict.found}/{verdict.expected} ({recall:.1%}) of the injected "
+        f"defects, {verdict.false_alarms} false alarms ({verdict.clean_flagged} of {verdict.clean_docs} "
+        f"clean docs flagged)"
+    )
     if verdict.missed:
         text += f"; missed: {dict(verdict.missed.most_common())}"
     if verdict.false_by_rule:
@@ -372,15 +432,27 @@ def profile(work: Path, n: int, today: str) -> None:
     corpus.generate(n, root, SEED, corpus.dt.date.fromisoformat(today))
     stats = work / "designdoc.prof"
     env = tool_env(work, today, True)
-    subprocess.run([sys.executable, "-m", "designdoc", "check", "docs"], cwd=root, env=env,  # fill the cache
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "designdoc", "check",
-                           "--format", "json", "docs"], cwd=root, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "designdoc", "check", "docs"],
+        cwd=root,
+        env=env,  # fill the cache
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "designdoc", "check", "--format", "json", "docs"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if done.returncode not in (0, 1):
         print(f"designdoc exited {done.returncode}: {last_line(done.stderr)}", file=sys.stderr)
-    code = ("import pstats, sys; p = pstats.Stats(sys.argv[1]); p.sort_stats('cumulative').print_stats(30); "
-            "p.sort_stats('tottime').print_stats(20)")
+    code = (
+        "import pstats, sys; p = pstats.Stats(sys.argv[1]); p.sort_stats('cumulative').print_stats(30); "
+        "p.sort_stats('tottime').print_stats(20)"
+    )
     subprocess.run([sys.executable, "-c", code, str(stats)])
 
 
@@ -395,8 +467,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default=corpus.DEFAULT_TODAY, help="the corpus' today (DESIGNDOC_TODAY)")
     parser.add_argument("--tools-dir", type=Path, help="where to install the peers (default: a temporary folder)")
     parser.add_argument("--profile", type=int, metavar="N", help="only profile designdoc on an N-doc corpus")
-    parser.add_argument("--no-bytecode-cache", action="store_true",
-                        help="pass the environment as is (no throw-away PYTHONPYCACHEPREFIX)")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="pass the environment as is (no throw-away PYTHONPYCACHEPREFIX)",
+    )
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -412,12 +487,16 @@ def main(argv: list[str] | None = None) -> int:
             notes.append("/usr/bin/time (GNU) unavailable: peak RSS and CPU from os.wait4 on each child.")
         env = tool_env(work, args.today, not args.no_bytecode_cache)
         if args.no_bytecode_cache:
-            notes.append("--no-bytecode-cache: the environment is passed as is (PYTHONDONTWRITEBYTECODE="
-                         f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}).")
+            notes.append(
+                "--no-bytecode-cache: the environment is passed as is (PYTHONDONTWRITEBYTECODE="
+                f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')})."
+            )
         elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            notes.append("PYTHONDONTWRITEBYTECODE is set here: the Python tools ran with it unset and a throw-away "
-                         "PYTHONPYCACHEPREFIX, so bytecode compiled in the warm-up is reused (see "
-                         "--no-bytecode-cache).")
+            notes.append(
+                "PYTHONDONTWRITEBYTECODE is set here: the Python tools ran with it unset and a throw-away "
+                "PYTHONPYCACHEPREFIX, so bytecode compiled in the warm-up is reused (see "
+                "--no-bytecode-cache)."
+            )
         cold, warm = designdoc_tool(args.jobs, notes)
         ours = [cold] + ([warm] if warm else [])
         peers: list[Tool] = []
@@ -432,8 +511,10 @@ def main(argv: list[str] | None = None) -> int:
             got, verdict = bench_size(n, tools, args.repeat, work, env, args.today, use_time, notes)
             results += got
             verdicts.append(describe(n, verdict))
-    notes.append(f"Load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: other work on "
-                 "the machine inflates wall times.")
+    notes.append(
+        f"Load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: other work on "
+        "the machine inflates wall times."
+    )
     print_report(results, verdicts, notes, args.repeat, use_time)
     return 0
 
@@ -444,8 +525,9 @@ def source_state() -> str:
     head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     if head.returncode != 0:
         return str(root)
-    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "src"], capture_output=True,
-                           text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--", "src"], capture_output=True, text=True
+    ).stdout.strip()
     return head.stdout.strip() + (" + uncommitted changes in src/" if dirty else "")
 
 
@@ -453,8 +535,10 @@ def print_report(results: list[Result], verdicts: list[str], notes: list[str], r
     """Print the table, designdoc's score, the footnotes."""
     cores = os.cpu_count()
     print()
-    print(f"designdoc benchmark: {repeat} measured runs per tool and size, after one warm-up; {cores} cores, "
-          f"Python {sys.version.split()[0]}; designdoc from {source_state()}")
+    print(
+        f"designdoc benchmark: {repeat} measured runs per tool and size, after one warm-up; {cores} cores, "
+        f"Python {sys.version.split()[0]}; designdoc from {source_state()}"
+    )
     print()
     print("\n".join(table(results)))
     print()
@@ -463,19 +547,26 @@ def print_report(results: list[Result], verdicts: list[str], notes: list[str], r
     print()
     print("Footnotes:")
     print("- × designdoc = median wall time ÷ designdoc's (cold) median at the same size; < 1 is faster.")
-    print("- cpu s = median user + system CPU time; it moves less than wall time when other work shares "
-          "the machine.")
-    print(f"- peak MiB = the largest peak RSS of the runs ({'GNU time %M' if use_time else 'os.wait4 ru_maxrss'}), "
-          "process and children.")
-    print("- findings = what the tool reported in its last run (diagnostics; for mdformat, files it would "
-          "reformat). exit 1 = findings, the normal outcome on this corpus.")
-    print("- The peers are generic Markdown linters/formatters: they report style (line length, blank lines "
-          "around headings, a second H1) and find none of the template defects injected here (missing or "
-          "reordered sections, leftover guidance, footer dates, statuses, placeholder owners, open questions, "
-          "stale drafts, …). That is expected: they do different work; the comparison is of cost, not of "
-          "findings.")
-    print("- Every tool reads the same files; the peers run with their default rules (pymarkdown with its "
-          "front-matter extension on), with output to a file.")
+    print("- cpu s = median user + system CPU time; it moves less than wall time when other work shares the machine.")
+    print(
+        f"- peak MiB = the largest peak RSS of the runs ({'GNU time %M' if use_time else 'os.wait4 ru_maxrss'}), "
+        "process and children."
+    )
+    print(
+        "- findings = what the tool reported in its last run (diagnostics; for mdformat, files it would "
+        "reformat). exit 1 = findings, the normal outcome on this corpus."
+    )
+    print(
+        "- The peers are generic Markdown linters/formatters: they report style (line length, blank lines "
+        "around headings, a second H1) and find none of the template defects injected here (missing or "
+        "reordered sections, leftover guidance, footer dates, statuses, placeholder owners, open questions, "
+        "stale drafts, …). That is expected: they do different work; the comparison is of cost, not of "
+        "findings."
+    )
+    print(
+        "- Every tool reads the same files; the peers run with their default rules (pymarkdown with its "
+        "front-matter extension on), with output to a file."
+    )
     for note in notes:
         print(f"- {note}")
 

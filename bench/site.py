@@ -43,8 +43,9 @@ class Run:
 def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `argv` and return its wall time, CPU time (user + system) and exit code."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
@@ -68,8 +69,11 @@ def install_mkdocs(tools: Path) -> Path | None:
         return executable
     try:
         subprocess.run([sys.executable, "-m", "venv", str(tools / "mkdocs-venv")], check=True)
-        subprocess.run([str(tools / "mkdocs-venv" / "bin" / "pip"), "install", "--quiet", "mkdocs"], check=True,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(tools / "mkdocs-venv" / "bin" / "pip"), "install", "--quiet", "mkdocs"],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.CalledProcessError) as error:
         print(f"mkdocs could not be installed ({error}); skipped", file=sys.stderr)
         return None
@@ -84,8 +88,11 @@ def mkdocs_version(executable: Path) -> str:
 
 def designdoc(docs: Path, output: Path, cache: Path) -> Run:
     """Build the site of `docs` into `output` with this checkout's designdoc, with its check cache in `cache`."""
-    return measure([sys.executable, "-m", "designdoc", "build", str(docs), "-o", str(output)], cwd=docs.parent,
-                   env={"DESIGNDOC_TODAY": TODAY, "DESIGNDOC_CACHE_DIR": str(cache)})
+    return measure(
+        [sys.executable, "-m", "designdoc", "build", str(docs), "-o", str(output)],
+        cwd=docs.parent,
+        env={"DESIGNDOC_TODAY": TODAY, "DESIGNDOC_CACHE_DIR": str(cache)},
+    )
 
 
 def mkdocs(executable: Path, docs: Path, work: Path) -> Run:
@@ -126,8 +133,13 @@ def main(argv: list[str] | None = None) -> int:
                 output = work / f"site-{size}-{n}"
                 rows.append(("designdoc build (cold)", size, designdoc(docs, output, work / f"cache-{size}-{n}")))
                 if executable is not None and size in peer_sizes:
-                    rows.append((f"mkdocs build ({mkdocs_version(executable)})", size,
-                                 mkdocs(executable, docs, work / f"mkdocs-{size}")))
+                    rows.append(
+                        (
+                            f"mkdocs build ({mkdocs_version(executable)})",
+                            size,
+                            mkdocs(executable, docs, work / f"mkdocs-{size}"),
+                        )
+                    )
             cache = work / f"cache-{size}-0"
             rows.append(("designdoc build (no change)", size, designdoc(docs, work / f"site-{size}-0", cache)))
             edit_one(docs)
@@ -150,12 +162,16 @@ def table(rows: list[tuple[str, int, Run]]) -> str:
     peers = {size: run for (name, size), run in best.items() if name.startswith("mkdocs")}
     for size, peer in sorted(peers.items()):
         if size in cold:
-            lines.append(f"\nmkdocs / designdoc at {size:,} docs: {peer.wall / cold[size].wall:.1f}× wall, "
-                         f"{peer.cpu / cold[size].cpu:.1f}× CPU")
+            lines.append(
+                f"\nmkdocs / designdoc at {size:,} docs: {peer.wall / cold[size].wall:.1f}× wall, "
+                f"{peer.cpu / cold[size].cpu:.1f}× CPU"
+            )
     if len(cold) >= 2:
         small, large = min(cold), max(cold)
-        lines.append(f"\ndesigndoc {large:,} / {small:,} docs: {cold[large].wall / cold[small].wall:.1f}× wall, "
-                     f"{cold[large].cpu / cold[small].cpu:.1f}× CPU (docs: {large / small:.0f}×)")
+        lines.append(
+            f"\ndesigndoc {large:,} / {small:,} docs: {cold[large].wall / cold[small].wall:.1f}× wall, "
+            f"{cold[large].cpu / cold[small].cpu:.1f}× CPU (docs: {large / small:.0f}×)"
+        )
     return "\n".join(lines)
 
 

@@ -25,7 +25,8 @@ from designdoc.model.diagnostics import Diagnostic
 
 MARKER = re.compile(
     r"(?:<!--\s*|#\s*)expect:\s*(?P<slug>[a-z][a-z0-9-]*)(?:\s+(?P<severity>error|warning|info))?"
-    r"(?:\s*@\s*(?P<at>[+-]?\d+))?(?:\s+\"(?P<text>[^\"]*)\")?\s*(?:-->)?")
+    r"(?:\s*@\s*(?P<at>[+-]?\d+))?(?:\s+\"(?P<text>[^\"]*)\")?\s*(?:-->)?"
+)
 SETTING = re.compile(r"<!--\s*designdoc-test:\s*(?P<key>[\w.\-]+)\s*=\s*(?P<value>.+?)\s*-->")
 DEFAULT_TODAY = dt.date(2025, 6, 1)
 
@@ -96,8 +97,15 @@ def _commit(folder: Path, target: Path, date: str | None, base_status: str | Non
     if base_status:
         target.write_bytes(re.sub(rb"(?m)^status:.*$", b"status: " + base_status.encode(), text, count=1))
     stamp = f"{date or '2025-05-20'}T12:00:00+00:00"
-    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@acme.io", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@acme.io"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@acme.io",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@acme.io",
+    }
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
         subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
     target.write_bytes(text)
@@ -121,7 +129,11 @@ def check_fixture(path: Path, tmp: Path) -> tuple[list[Diagnostic], list[Expecta
     config = config_module.Config(**{**config.__dict__, "root": folder})
     if config.template:
         config = config_module.Config(**{**config.__dict__, "template": str(folder / config.template)})
-    checker = Checker(config, load_template(config), base="HEAD" if base_status else None,
-                      today_=dt.date.fromisoformat(today) if today else DEFAULT_TODAY)
+    checker = Checker(
+        config,
+        load_template(config),
+        base="HEAD" if base_status else None,
+        today_=dt.date.fromisoformat(today) if today else DEFAULT_TODAY,
+    )
     result = checker.run([Candidate(target, True, None)])
     return result.diagnostics, expectations, str(target)

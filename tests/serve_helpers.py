@@ -19,13 +19,19 @@ class Served:
 
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        self.process = subprocess.Popen([sys.executable, "-m", "designdoc", "serve", "--port", "0", *args], cwd=cwd,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "designdoc", "serve", "--port", "0", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         line = self.wait_for(r"Serving http://", timeout=60)
-        self.url = re.search(r"(http://\S+?)/? ", line)[1]  # type: ignore[index]
+        self.url = re.search(r"(http://\S+?)/? ", line)[1]
         self.port = int(self.url.rsplit(":", 1)[1])
 
     def _read(self) -> None:

@@ -30,8 +30,13 @@ def build_site(docs: Path, output: Path, **options: object) -> BuildResult:
     cwd = os.getcwd()
     os.chdir(docs.parent)
     try:
-        return build([docs.name], output, config=config, template=load_template(config),  # type: ignore[arg-type]
-                     **{"today": TODAY, **options})
+        return build(
+            [docs.name],
+            output,
+            config=config,
+            template=load_template(config),
+            **{"today": TODAY, **options},
+        )
     finally:
         os.chdir(cwd)
 

@@ -45,7 +45,8 @@ STALE_FOOTER = CLEAN.replace("_Last updated: 2025-05-20_", "_Last updated: 2025-
 
 TEXT_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|info) "
-    r"\[(?P<rule>[a-z0-9-]+)\] (?P<message>.*)$")
+    r"\[(?P<rule>[a-z0-9-]+)\] (?P<message>.*)$"
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -94,8 +95,11 @@ class Result:
 
     def found(self, rule: str | None = None, path: str | None = None) -> list[tuple[int, int]]:
         """Return (line, column) of the diagnostics with this rule (and path)."""
-        return [(d["line"], d["column"]) for d in self.diagnostics
-                if (rule is None or d["rule"] == rule) and (path is None or d["path"] == path)]
+        return [
+            (d["line"], d["column"])
+            for d in self.diagnostics
+            if (rule is None or d["rule"] == rule) and (path is None or d["path"] == path)
+        ]
 
     def rules(self, path: str | None = None) -> list[str]:
         return [d["rule"] for d in self.diagnostics if path is None or d["path"] == path]
@@ -122,10 +126,12 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
     assert lines, "the text report always ends with a summary line"
     parsed = [TEXT_LINE.match(line) for line in lines[:-1]]
     assert all(parsed), out
-    as_text = sorted((m["path"], int(m["line"]), int(m["column"]), m["severity"], m["rule"], m["message"])
-                     for m in parsed)
-    as_json = sorted((d["path"], d["line"], d["column"], d["severity"], d["rule"], d["message"])
-                     for d in report["diagnostics"])
+    as_text = sorted(
+        (m["path"], int(m["line"]), int(m["column"]), m["severity"], m["rule"], m["message"]) for m in parsed
+    )
+    as_json = sorted(
+        (d["path"], d["line"], d["column"], d["severity"], d["rule"], d["message"]) for d in report["diagnostics"]
+    )
     assert as_text == as_json
     assert report["summary"]["errors"] == sum(1 for d in report["diagnostics"] if d["severity"] == "error")
     assert tree_state(Path.cwd()) == before, "check must never modify any file"
@@ -144,8 +150,15 @@ def run_subprocess(cwd: Path, *args: str, timeout: float = 60) -> subprocess.Com
     """Run `designdoc ARGS` in a child process that is killed (failing the test) after `timeout`."""
     env = {**os.environ, "DESIGNDOC_TODAY": "2025-06-01"}
     env.pop("DESIGNDOC_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-m", "designdoc", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "designdoc", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     assert_no_crash(proc.stdout, proc.stderr)
     return proc
 
@@ -248,7 +261,7 @@ def run_as_nobody(argv: list[str], cwd: Path, timeout: float = 60) -> tuple[int,
 
 
 @pytest.fixture
-def unreadable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def unreadable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Yield a runner of `designdoc ARGS` for which docs/secret.md (mode 000) is unreadable.
 
     Root ignores mode bits: as root, a forked child drops to `nobody` (after the parent has
@@ -280,14 +293,14 @@ def unreadable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_unreadable_file_is_skipped_and_the_run_continues(unreadable) -> None:  # noqa: ANN001
+def test_unreadable_file_is_skipped_and_the_run_continues(unreadable) -> None:
     code, out, _ = unreadable("check", "docs")
     assert code == 1
     assert "docs/secret.md:1:1: warning [file-skipped] cannot be read: Permission denied" in out
     assert f"docs/good.md:{PURPOSE_LINE}:5: error [todo-marker]" in out  # the run went on
 
 
-def test_unreadable_file_named_on_the_command_line_is_file_skipped(unreadable) -> None:  # noqa: ANN001
+def test_unreadable_file_named_on_the_command_line_is_file_skipped(unreadable) -> None:
     code, out, _ = unreadable("check", "docs/secret.md", "docs/good.md")
     assert "docs/secret.md:1:1: error [file-skipped] cannot be read: Permission denied" in out
     assert f"docs/good.md:{PURPOSE_LINE}:5: error [todo-marker]" in out
@@ -302,10 +315,12 @@ def test_fifo_and_socket_named_md_are_never_opened(work: Path) -> None:
         server.bind("docs/sock.md")  # relative: AF_UNIX paths are short
         for args, severity in ((["docs"], "warning"), (["docs/pipe.md", "docs/sock.md"], "error")):
             proc = run_subprocess(work, "check", *args, timeout=30)  # opening the FIFO would block forever
-            assert f"docs/pipe.md:1:1: {severity} [file-skipped] not a regular file (a FIFO), not checked" \
-                in proc.stdout
-            assert f"docs/sock.md:1:1: {severity} [file-skipped] not a regular file (a socket), not checked" \
-                in proc.stdout
+            assert (
+                f"docs/pipe.md:1:1: {severity} [file-skipped] not a regular file (a FIFO), not checked" in proc.stdout
+            )
+            assert (
+                f"docs/sock.md:1:1: {severity} [file-skipped] not a regular file (a socket), not checked" in proc.stdout
+            )
             if args == ["docs"]:
                 assert f"docs/good.md:{PURPOSE_LINE}:5: error [todo-marker]" in proc.stdout
             assert proc.returncode == 1
@@ -326,8 +341,9 @@ def test_symlink_to_a_doc_inside_the_tree_is_checked_once(work: Path, capsys: py
     assert result.found("todo-marker") == [(PURPOSE_LINE, 5)]
 
 
-def test_dangling_and_escaping_symlinks_are_skipped_and_the_walk_ends(work: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_dangling_and_escaping_symlinks_are_skipped_and_the_walk_ends(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(work / "docs" / "doc.md", WITH_TODO)
     write(work / "outside" / "other.md", WITH_TODO)
     (work / "docs" / "dangling.md").symlink_to("missing.md")
@@ -371,13 +387,13 @@ def test_file_over_max_file_size_is_skipped(work: Path, capsys: pytest.CaptureFi
     message = f"over the size limit ({len(WITH_TODO.encode())} bytes > 4096 bytes), not checked"
     result = check(capsys, "docs/big.md", "docs/small.md")
     big = [d for d in result.diagnostics if d["path"] == "docs/big.md"]
-    assert [(d["rule"], d["severity"], d["line"], d["message"]) for d in big] == \
-        [("file-skipped", "error", 1, message)]
+    assert [(d["rule"], d["severity"], d["line"], d["message"]) for d in big] == [("file-skipped", "error", 1, message)]
     assert result.rules("docs/small.md")  # the run went on
     assert result.code == 1
     result = check(capsys, "docs")
-    assert [(d["rule"], d["message"]) for d in result.diagnostics if d["path"] == "docs/big.md"] == \
-        [("file-skipped", message)]
+    assert [(d["rule"], d["message"]) for d in result.diagnostics if d["path"] == "docs/big.md"] == [
+        ("file-skipped", message)
+    ]
     assert result.rules("docs/small.md")
 
 
@@ -406,8 +422,9 @@ NEWLINES = {"lf": "\n", "crlf": "\r\n", "cr": "\r"}
 
 @pytest.mark.parametrize("newline", NEWLINES)
 @pytest.mark.parametrize("bom", [False, True], ids=["nobom", "bom"])
-def test_invalid_utf8_is_the_only_diagnostic_at_the_right_line(work: Path, capsys: pytest.CaptureFixture[str],
-                                                               newline: str, bom: bool) -> None:
+def test_invalid_utf8_is_the_only_diagnostic_at_the_right_line(
+    work: Path, capsys: pytest.CaptureFixture[str], newline: str, bom: bool
+) -> None:
     text = WITH_TODO.replace("One TODO", "Ωne TODO").replace("_Last updated: 2025-05-20_", "_Last updated: x_")
     data = text.replace("\n", NEWLINES[newline]).encode()
     data = data.replace("Ωne TODO tenant".encode(), "Ωne TODO ten".encode() + b"\xe9ant")  # cp1252 é
@@ -415,8 +432,9 @@ def test_invalid_utf8_is_the_only_diagnostic_at_the_right_line(work: Path, capsy
     # (a CR-only doc is not found in a walk: see test_cr_only_doc_is_found_in_a_walk)
     for target in ("docs/doc.md",) + (("docs",) if newline != "cr" else ()):
         result = check(capsys, target)
-        assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics] == \
-            [("encoding-invalid", PURPOSE_LINE, 13)]
+        assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics] == [
+            ("encoding-invalid", PURPOSE_LINE, 13)
+        ]
         assert f"line {PURPOSE_LINE}, column 13" in result.diagnostics[0]["message"]
         assert result.code == 1
 
@@ -435,8 +453,9 @@ def test_invalid_utf8_on_the_first_line_after_a_bom(work: Path, capsys: pytest.C
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
-def test_utf16_and_utf32_with_bom_are_unsupported_encoding(work: Path, capsys: pytest.CaptureFixture[str],
-                                                           encoding: str) -> None:
+def test_utf16_and_utf32_with_bom_are_unsupported_encoding(
+    work: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
     bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]
     write(work / "doc.md", bom + WITH_TODO.encode(encoding))
     result = check(capsys, "doc.md")
@@ -460,8 +479,7 @@ def test_nul_byte_is_reported_with_its_position(work: Path, capsys: pytest.Captu
     write(work / "docs" / "doc.md", data)
     for target in ("docs", "docs/doc.md"):
         result = check(capsys, target)
-        assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics] == \
-            [("encoding-invalid", line, column)]
+        assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics] == [("encoding-invalid", line, column)]
 
 
 def test_bom_before_front_matter_is_still_front_matter(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -471,15 +489,18 @@ def test_bom_before_front_matter_is_still_front_matter(work: Path, capsys: pytes
     result = check(capsys, "docs")  # discovered as docs through the BOM, too
     assert result.found(path="docs/clean.md") == []
     assert result.found(path="docs/todo.md") == [(PURPOSE_LINE, 5)]
-    assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics if d["path"] == "docs/version.md"] == \
-        [("field-type", 5, 10)]
+    assert [(d["rule"], d["line"], d["column"]) for d in result.diagnostics if d["path"] == "docs/version.md"] == [
+        ("field-type", 5, 10)
+    ]
 
 
 @pytest.mark.parametrize("style", ["crlf", "cr", "mixed"])
-def test_line_numbers_are_right_with_any_line_endings(work: Path, capsys: pytest.CaptureFixture[str],
-                                                      style: str) -> None:
-    text = STALE_FOOTER.replace("One noisy tenant", "One TODO tenant") \
-        .replace("status: approved", "status: approved\nversion: 1.10")
+def test_line_numbers_are_right_with_any_line_endings(
+    work: Path, capsys: pytest.CaptureFixture[str], style: str
+) -> None:
+    text = STALE_FOOTER.replace("One noisy tenant", "One TODO tenant").replace(
+        "status: approved", "status: approved\nversion: 1.10"
+    )
     expected = check_text(work, capsys, text)
     converted = mixed_endings(text) if style == "mixed" else text.replace("\n", NEWLINES[style])
     assert check_text(work, capsys, converted) == expected
@@ -494,10 +515,12 @@ def check_text(work: Path, capsys: pytest.CaptureFixture[str], text: str) -> lis
 
 
 @pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e"])
-def test_unicode_line_separators_inside_a_line_do_not_shift_lines(work: Path, capsys: pytest.CaptureFixture[str],
-                                                                  char: str) -> None:
-    text = STALE_FOOTER.replace("One noisy tenant", f"One{char}TODO tenant") \
-        .replace("Load test results", f"Load{char}test{char}results TODO")
+def test_unicode_line_separators_inside_a_line_do_not_shift_lines(
+    work: Path, capsys: pytest.CaptureFixture[str], char: str
+) -> None:
+    text = STALE_FOOTER.replace("One noisy tenant", f"One{char}TODO tenant").replace(
+        "Load test results", f"Load{char}test{char}results TODO"
+    )
     found = check_text(work, capsys, text)
     appendix_todo = APPENDIX_LINE + 1, len("Load test results ") + 1
     assert ("todo-marker", PURPOSE_LINE, 5) in found
@@ -526,8 +549,7 @@ def alias_bomb(depth: int) -> str:
 
 
 @pytest.mark.parametrize("depth", [7, 20])
-def test_alias_bomb_is_rejected_fast(work: Path, capsys: pytest.CaptureFixture[str], loader: str,
-                                     depth: int) -> None:
+def test_alias_bomb_is_rejected_fast(work: Path, capsys: pytest.CaptureFixture[str], loader: str, depth: int) -> None:
     write(work / "warm.md", CLEAN)
     check(capsys, "warm.md")
     write(work / "doc.md", front(alias_bomb(depth) + CLEAN.split("---\n")[1], "TODO\n"))
@@ -560,14 +582,18 @@ def test_deep_nesting_1000_levels(work: Path, capsys: pytest.CaptureFixture[str]
         assert check(capsys, "doc.md").diagnostics == []
 
 
-@pytest.mark.parametrize("tagged", [
-    "!!python/object/apply:os.system ['touch pwned']",
-    "!!python/object/new:os.system [touch pwned]",
-    "!custom thing",
-    "!!binary aGVsbG8=",
-])
-def test_custom_tags_are_rejected_and_never_run(work: Path, capsys: pytest.CaptureFixture[str], loader: str,
-                                                tagged: str) -> None:
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "!!python/object/apply:os.system ['touch pwned']",
+        "!!python/object/new:os.system [touch pwned]",
+        "!custom thing",
+        "!!binary aGVsbG8=",
+    ],
+)
+def test_custom_tags_are_rejected_and_never_run(
+    work: Path, capsys: pytest.CaptureFixture[str], loader: str, tagged: str
+) -> None:
     write(work / "doc.md", CLEAN.replace("tags:\n", f"extra: {tagged}\ntags:\n", 1))
     invalid = check(capsys, "doc.md").one("frontmatter-invalid")
     assert (invalid["line"], invalid["column"]) == (14, 8)
@@ -575,8 +601,9 @@ def test_custom_tags_are_rejected_and_never_run(work: Path, capsys: pytest.Captu
     assert not (work / "pwned").exists()
 
 
-def test_version_1_10_is_a_type_error_and_never_written_back(work: Path, capsys: pytest.CaptureFixture[str],
-                                                             loader: str) -> None:
+def test_version_1_10_is_a_type_error_and_never_written_back(
+    work: Path, capsys: pytest.CaptureFixture[str], loader: str
+) -> None:
     doc = write(work / "doc.md", CLEAN.replace("version: 1.2.0", "version: 1.10"))
     result = check(capsys, "doc.md")
     field_type = result.one("field-type")
@@ -603,8 +630,9 @@ def test_impossible_date_is_a_field_value(work: Path, capsys: pytest.CaptureFixt
     assert result.rules() == ["field-value"]  # no stale / date-in-future / footer date on an invalid date
 
 
-def test_duplicate_key_is_one_diagnostic_and_no_fix_picks_a_value(work: Path, capsys: pytest.CaptureFixture[str],
-                                                                  loader: str) -> None:
+def test_duplicate_key_is_one_diagnostic_and_no_fix_picks_a_value(
+    work: Path, capsys: pytest.CaptureFixture[str], loader: str
+) -> None:
     text = STALE_FOOTER.replace("last_updated: 2025-05-20\n", "last_updated: 2025-05-20\nlast_updated: 2025-05-01\n")
     doc = write(work / "doc.md", text)
     result = check(capsys, "doc.md")
@@ -620,22 +648,29 @@ def test_duplicate_key_is_one_diagnostic_and_no_fix_picks_a_value(work: Path, ca
     assert out == "" and doc.read_text() == text
 
 
-@pytest.mark.parametrize(("yaml_text", "line", "message"), [
-    ("", 2, "Front matter is empty"),
-    ("- a\n- b\n", 2, "Front matter is a list"),
-    ("just text\n", 2, "Front matter is a single value"),
-    ("--- a\n--- b\n", 2, "several YAML documents"),
-    ("title: x\n~: null key\n", 3, "keys must be plain words"),
-    ("title: x\n? [a, b]\n: list key\n", 3, "keys must be plain words"),
-    ("title: x\n{a: 1}: map key\n", 3, "keys must be plain words"),
-    ("title: x\nowners:\n\t- ana@acme.io\n", 4, "Invalid front matter"),
-    ("title: caf\u00e9 \u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\nx: a\x07b\n", 3, "characters are not allowed"),
-    ("title: [unclosed\n", 3, "Invalid front matter"),
-    ("title: " + "x" * 70_000 + "\n", 1, "over 64 KiB"),
-])
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "message"),
+    [
+        ("", 2, "Front matter is empty"),
+        ("- a\n- b\n", 2, "Front matter is a list"),
+        ("just text\n", 2, "Front matter is a single value"),
+        ("--- a\n--- b\n", 2, "several YAML documents"),
+        ("title: x\n~: null key\n", 3, "keys must be plain words"),
+        ("title: x\n? [a, b]\n: list key\n", 3, "keys must be plain words"),
+        ("title: x\n{a: 1}: map key\n", 3, "keys must be plain words"),
+        ("title: x\nowners:\n\t- ana@acme.io\n", 4, "Invalid front matter"),
+        (
+            "title: caf\u00e9 \u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\nx: a\x07b\n",
+            3,
+            "characters are not allowed",
+        ),
+        ("title: [unclosed\n", 3, "Invalid front matter"),
+        ("title: " + "x" * 70_000 + "\n", 1, "over 64 KiB"),
+    ],
+)
 def test_unusable_front_matter_is_one_diagnostic_and_the_body_is_still_checked(
-        work: Path, capsys: pytest.CaptureFixture[str], loader: str, yaml_text: str, line: int,
-        message: str) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str], loader: str, yaml_text: str, line: int, message: str
+) -> None:
     write(work / "doc.md", front(yaml_text, "TODO here\n"))
     result = check(capsys, "doc.md")
     invalid = result.one("frontmatter-invalid")
@@ -646,8 +681,9 @@ def test_unusable_front_matter_is_one_diagnostic_and_the_body_is_still_checked(
     assert result.code == 1
 
 
-def test_yaml_error_lines_are_file_lines_with_crlf_and_bom(work: Path, capsys: pytest.CaptureFixture[str],
-                                                            loader: str) -> None:
+def test_yaml_error_lines_are_file_lines_with_crlf_and_bom(
+    work: Path, capsys: pytest.CaptureFixture[str], loader: str
+) -> None:
     text = front("title: café ☃☃☃\nx: a\x07b\nowners:\n\t- ana@acme.io\n")
     expected = [(3, 5)]
     for variant in (text, "\ufeff" + text, text.replace("\n", "\r\n"), text.replace("\n", "\r")):
@@ -662,7 +698,8 @@ def test_int_key_is_an_unknown_field(work: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_unclosed_front_matter_is_reported_at_line_1_and_the_body_checked(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     body = WITH_TODO.split("\n---\n", 1)[1].rsplit("\n---\n", 1)[0]  # no later `---` line to close it
     text = "---\ntitle: x\n" + body + "\n"
     write(work / "doc.md", text)
@@ -674,8 +711,9 @@ def test_unclosed_front_matter_is_reported_at_line_1_and_the_body_checked(
 
 
 @pytest.mark.parametrize("opener, closer", [("---   ", "---"), ("---", "---\t "), ("---", "..."), ("---", "... ")])
-def test_delimiters_with_trailing_spaces_and_dots(work: Path, capsys: pytest.CaptureFixture[str],
-                                                  opener: str, closer: str) -> None:
+def test_delimiters_with_trailing_spaces_and_dots(
+    work: Path, capsys: pytest.CaptureFixture[str], opener: str, closer: str
+) -> None:
     lines = CLEAN.split("\n")
     closing = lines.index("---", 1)
     lines[0], lines[closing] = opener, closer
@@ -692,14 +730,17 @@ def test_setext_heading_is_not_front_matter(work: Path, capsys: pytest.CaptureFi
     assert (5, 1) in result.found("todo-marker")
 
 
-@pytest.mark.parametrize(("data", "rule", "line"), [
-    ("", "frontmatter-missing", 1),
-    ("\n\n  \n", "frontmatter-missing", 1),
-    ("---\n---", "frontmatter-invalid", 2),
-    ("---\n---\n", "frontmatter-invalid", 2),
-    ("---\ntitle: x\n---", "field-missing", 1),
-    ("---", "frontmatter-invalid", 1),
-])
+@pytest.mark.parametrize(
+    ("data", "rule", "line"),
+    [
+        ("", "frontmatter-missing", 1),
+        ("\n\n  \n", "frontmatter-missing", 1),
+        ("---\n---", "frontmatter-invalid", 2),
+        ("---\n---\n", "frontmatter-invalid", 2),
+        ("---\ntitle: x\n---", "field-missing", 1),
+        ("---", "frontmatter-invalid", 1),
+    ],
+)
 def test_tiny_files(work: Path, capsys: pytest.CaptureFixture[str], data: str, rule: str, line: int) -> None:
     write(work / "doc.md", data)
     result = check(capsys, "doc.md")
@@ -712,15 +753,18 @@ def test_tiny_files(work: Path, capsys: pytest.CaptureFixture[str], data: str, r
 # --------------------------------------------------------------------------- Markdown body
 
 
-@pytest.mark.parametrize("line", [
-    "[" * (256 * 1024),
-    ">" * 50_000 + " deep",
-    "*a" * (2 * 1024 * 1024),
-    "[a](" * 50_000,
-    "`" * 100_000,
-    "<a " * 50_000,
-    "\\[" * 50_000 + "](x)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[" * (256 * 1024),
+        ">" * 50_000 + " deep",
+        "*a" * (2 * 1024 * 1024),
+        "[a](" * 50_000,
+        "`" * 100_000,
+        "<a " * 50_000,
+        "\\[" * 50_000 + "](x)",
+    ],
+)
 def test_pathological_lines_finish_or_are_skipped_for_the_time_budget(work: Path, line: str) -> None:
     write(work / "designdoc.toml", "time_budget = 5.0\n")
     write(work / "docs" / "doc.md", CLEAN.replace("## Appendix\n", f"## Appendix\n{line}\n"))
@@ -750,8 +794,12 @@ def test_time_budget_is_enforced(work: Path) -> None:
 
 def test_unclosed_fence_and_headings_inside_fences(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inner = "````markdown\n```\n## Alternatives\nTODO in code\n```\n````\n"
-    write(work / "doc.md", CLEAN.replace("## Appendix\n", "## Appendix\n" + inner)
-          .replace("_Last updated: 2025-05-20_", "_Last updated: 2025-05-20_\n```\n## Alternatives\nTODO\n"))
+    write(
+        work / "doc.md",
+        CLEAN.replace("## Appendix\n", "## Appendix\n" + inner).replace(
+            "_Last updated: 2025-05-20_", "_Last updated: 2025-05-20_\n```\n## Alternatives\nTODO\n"
+        ),
+    )
     result = check(capsys, "doc.md")
     assert "section-duplicate" not in result.rules() and "todo-marker" not in result.rules()
     assert "footer-missing" in result.rules()  # the unclosed fence swallowed the footer's successor lines
@@ -765,8 +813,9 @@ DAMAGED = STALE_FOOTER.replace("One noisy tenant can", f"One noisy {MOJIBAKE}\tt
 
 def fixed_version(data: bytes) -> bytes:
     """Return what a fix must make of `data`: only the footer date and the mojibake change."""
-    return data.replace(b"_Last updated: 2025-05-01_", b"_Last updated: 2025-05-20_") \
-        .replace(MOJIBAKE.encode(), "tenant’s".encode())
+    return data.replace(b"_Last updated: 2025-05-01_", b"_Last updated: 2025-05-20_").replace(
+        MOJIBAKE.encode(), "tenant’s".encode()
+    )
 
 
 VARIANTS = {
@@ -781,8 +830,9 @@ VARIANTS = {
 
 @pytest.mark.parametrize("mode", [0o640, 0o755])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_fix_keeps_bytes_and_mode_and_a_second_fix_changes_nothing(work: Path, capsys: pytest.CaptureFixture[str],
-                                                                    variant: str, mode: int) -> None:
+def test_fix_keeps_bytes_and_mode_and_a_second_fix_changes_nothing(
+    work: Path, capsys: pytest.CaptureFixture[str], variant: str, mode: int
+) -> None:
     original = VARIANTS[variant]
     doc = write(work / "docs" / "doc.md", original, mode)
     age(doc)
@@ -811,8 +861,9 @@ def test_doc_with_nothing_to_fix_is_not_rewritten(work: Path, capsys: pytest.Cap
     assert tree_state(work) == before
 
 
-def test_doc_changed_between_check_and_fix_is_not_fixed(work: Path, capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc_changed_between_check_and_fix_is_not_fixed(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from designdoc.operations import fix as fixer
 
     doc = write(work / "docs" / "doc.md", DAMAGED)
@@ -831,7 +882,8 @@ def test_doc_changed_between_check_and_fix_is_not_fixed(work: Path, capsys: pyte
 
 
 def test_diff_writes_nothing_and_exits_1_only_when_something_would_change(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(work / "docs" / "doc.md", DAMAGED)
     write(work / "docs" / "clean.md", CLEAN)
     before = tree_state(work)
@@ -860,8 +912,9 @@ def test_read_only_doc_is_refused_and_left_byte_for_byte(work: Path, capsys: pyt
     before = tree_state(work)
     code, out, err = run(capsys, "check", "docs", "--fix")
     assert code == 1
-    assert err.splitlines() == [("designdoc: docs/doc.md: read-only (mode 0444), not written; "
-                                 "make it writable (chmod u+w) to allow changes")]
+    assert err.splitlines() == [
+        ("designdoc: docs/doc.md: read-only (mode 0444), not written; make it writable (chmod u+w) to allow changes")
+    ]
     assert tree_state(work) == before
     assert doc.read_bytes() == DAMAGED.encode()
     # the file still holds its problems, so the report says so (not what the fix would have left)
@@ -897,7 +950,8 @@ def test_diff_of_a_file_with_unicode_separators_and_lone_cr(work: Path, capsys: 
 
 
 def test_many_missing_sections_are_fixed_in_one_run_in_template_order(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     head = CLEAN.split("\n# Purpose\n", 1)[0]
     doc = write(work / "doc.md", head + "\n# Purpose\nOne sentence.\n\n---\n\n_Last updated: 2025-05-20_\n")
     code, out, err = run(capsys, "check", "doc.md", "--fix")
@@ -935,8 +989,10 @@ def test_a_footer_fix_and_a_section_appended_after_it_converge(work: Path, capsy
     _, out, err = run(capsys, "check", "doc.md", "--fix")
     assert "Fixed 1 file" in err
     text = doc.read_text()
-    assert text.endswith("\n## Appendix\n\n> Include supplementary materials: detailed diagrams, capacity math, "
-                         "glossary additions, or reference links.\n\n---\n\n_Last updated: 2025-05-20_\n")
+    assert text.endswith(
+        "\n## Appendix\n\n> Include supplementary materials: detailed diagrams, capacity math, "
+        "glossary additions, or reference links.\n\n---\n\n_Last updated: 2025-05-20_\n"
+    )
     assert "footer" not in out
     before = tree_state(work)
     run(capsys, "check", "doc.md", "--fix")

@@ -72,8 +72,9 @@ def test_moving_a_section_does_not_resurrect_baselined_findings(doc: Path, tmp_p
 
 def test_a_count_accepts_that_many_and_reports_one_more() -> None:
     def todo(line: int) -> Diagnostic:
-        return Diagnostic("a.md", line, 1, line, 5, "todo-marker", Severity.WARNING, "TODO marker left in the text",
-                          subject="TODO")
+        return Diagnostic(
+            "a.md", line, 1, line, 5, "todo-marker", Severity.WARNING, "TODO marker left in the text", subject="TODO"
+        )
 
     accepted = baseline.from_diagnostics([todo(3), todo(9)])
     assert accepted.counts == {("a.md", "todo-marker", "TODO"): 2}
@@ -92,10 +93,26 @@ def test_the_file_is_sorted_json_keyed_by_path_rule_and_text_never_line(doc: Pat
 
 
 def test_a_message_without_subject_is_keyed_without_its_line_numbers() -> None:
-    first = Diagnostic("a.md", 4, 1, 4, 2, "frontmatter-invalid", Severity.ERROR,
-                       "Duplicate key 'status' (first at line 3; that value is used)")
-    moved = Diagnostic("a.md", 9, 1, 9, 2, "frontmatter-invalid", Severity.ERROR,
-                       "Duplicate key 'status' (first at line 8; that value is used)")
+    first = Diagnostic(
+        "a.md",
+        4,
+        1,
+        4,
+        2,
+        "frontmatter-invalid",
+        Severity.ERROR,
+        "Duplicate key 'status' (first at line 3; that value is used)",
+    )
+    moved = Diagnostic(
+        "a.md",
+        9,
+        1,
+        9,
+        2,
+        "frontmatter-invalid",
+        Severity.ERROR,
+        "Duplicate key 'status' (first at line 8; that value is used)",
+    )
     assert baseline.filter([moved], baseline.from_diagnostics([first])) == []
 
 
@@ -113,14 +130,17 @@ def test_updating_a_baseline_rewrites_it(doc: Path, tmp_path: Path) -> None:
     assert json.loads(target.read_text("utf-8")) == {"findings": {}, "version": 1}
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("{not json", "invalid JSON"),
-    ("[]", "not a designdoc baseline"),
-    ('{"version": 2, "findings": {}}', "not a designdoc baseline"),
-    ('{"version": 1, "findings": {"a.md": []}}', "a.md: expected an object"),
-    ('{"version": 1, "findings": {"a.md": {"todo-marker": {"TODO": 0}}}}', "expected a count of 1 or more"),
-    ('{"version": 1, "findings": {"a.md": {"todo-marker": {"TODO": true}}}}', "expected a count of 1 or more"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("{not json", "invalid JSON"),
+        ("[]", "not a designdoc baseline"),
+        ('{"version": 2, "findings": {}}', "not a designdoc baseline"),
+        ('{"version": 1, "findings": {"a.md": []}}', "a.md: expected an object"),
+        ('{"version": 1, "findings": {"a.md": {"todo-marker": {"TODO": 0}}}}', "expected a count of 1 or more"),
+        ('{"version": 1, "findings": {"a.md": {"todo-marker": {"TODO": true}}}}', "expected a count of 1 or more"),
+    ],
+)
 def test_a_malformed_baseline_is_a_usage_error_in_one_line(tmp_path: Path, text: str, says: str) -> None:
     (tmp_path / "baseline.json").write_text(text, "utf-8")
     with pytest.raises(UsageError, match=re.escape(says)) as raised:

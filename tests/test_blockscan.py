@@ -70,8 +70,9 @@ def test_repository_documents_mostly_take_the_fast_path() -> None:
 def test_generated_corpus_agrees_and_never_falls_back(seed: int, tmp_path: Path) -> None:
     if not GENERATOR.exists():
         pytest.skip(f"{GENERATOR} is not here")
-    subprocess.run([sys.executable, str(GENERATOR), "300", str(tmp_path), "--seed", str(seed)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "300", str(tmp_path), "--seed", str(seed)], check=True, capture_output=True
+    )
     paths = sorted((tmp_path / "docs").rglob("*.md"))
     assert len(paths) == 300
     fell_back = [p.name for p in paths if not agrees(*body_of(p.read_text(encoding="utf-8")))]
@@ -104,75 +105,82 @@ def test_trim_set_is_markdown_its() -> None:
 
 # ---- hand-picked cases: each is a rule the scanner ports or declines ----
 
-@pytest.mark.parametrize("source", [
-    "",
-    "   ",
-    "a\n   ",  # a final line of blanks is no line
-    "```\ncode\n   ",
-    "```\ncode",  # unclosed at the end: no final line break in the content
-    "  ```py\n  a\n    b\n c\n  ```",  # the fence's indent is removed from its lines
-    "\t```\n\tx\n\t\ty\n```",
-    "```\na\n``",  # a shorter closer does not close
-    "~~~~\n~~~\n~~~~~ \nafter",
-    "``` a`b\nnot a fence",
-    "- a\n\npara",  # a list keeps the blank lines up to the next block
-    "- a\n\n\n- b\n\n\npara",
-    "- a\nlazy\n- b",
-    "- a\n  - b\n    - c\n      - d\n        - e\n         - f",
-    "1. a\n2. b\n3) c\n\n10. d",
-    "- a\n1. b\n* c\n+ d",
-    "-\n  a\n-\n\n  b",  # empty items
-    "- ```\n  code\n  ```\n- b",
-    "- a\n\n      code\n\n  b",
-    "-     code\n  more",
-    "-     code\n- b\n1.      c\n2. d",  # an item that opens with indented code
-    "- a\n\n- b\n\n  more\n- c\n\n\n  - d\n\ne",  # blank lines between items, in items
-    "- a\n  - b\n    more\nlazy\n  - c\n- d",
-    "  - a\n      - b\n  - c",  # 4+ past the outer item: a paragraph continuation
-    "1. a\n   1. b\n   2) c\n4. d",
-    "> a\n>\n\n\nb",
-    "> a\nlazy\n> b\n\nc",
-    "> ```\nfoo",  # a lazy line ends the fence in the quote, then is a paragraph
-    "> - a\n> - b\n- c",
-    "- > a\n> b",
-    "> # h\n> > ## h2\n> - ### h3",
-    "| a | b |\n|---|---|\n| 1 | 2 |\n- x",
-    "a | b\n--|--\nc | d\n\n| a |\n|---|---|",  # the second has a column count mismatch
-    "para\n| a | b |\n| - | - |\nrow",
-    "| a \\| b | c |\n|---|---|",
-    "# h #\n## h ##   \n### #\n####### not\n#no",
-    "***\n---\n___\n- - -\n* * *\n_ _",
-    "<!-- a\n\nb -->\nafter",
-    "<!--\n-->\n<div>\nx\n\ny</div>\n<span>\na\n\n<a id=\"x\"></a>text",
-    "- <!--\n\n  -->\n- b",
-    "para\n<!-- interrupts -->\npara\n<span>\nstill para",
-    "[a]: /url\n[b]: #b\ntext\n[c]: /c\n\n[not a def]\n[d] x",
-    "- [a]: /url\n- ***\n- ---\n\n- ___\n* [b] x\n* [c]: #c",  # definitions, breaks in one-line items
-    "# A\r\n\r\n- b\r\n- c\r\rd\re",
-    "trailing   \n- item  \n\t\n  \t",
-    "    code\n\n    more\nnot",
-    "1) a\n2) b\n\n2. c",
-    "para\n2. not a list\n1. a list",
-    "para\n+\n* x",  # an empty item does not interrupt a paragraph
-])
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "   ",
+        "a\n   ",  # a final line of blanks is no line
+        "```\ncode\n   ",
+        "```\ncode",  # unclosed at the end: no final line break in the content
+        "  ```py\n  a\n    b\n c\n  ```",  # the fence's indent is removed from its lines
+        "\t```\n\tx\n\t\ty\n```",
+        "```\na\n``",  # a shorter closer does not close
+        "~~~~\n~~~\n~~~~~ \nafter",
+        "``` a`b\nnot a fence",
+        "- a\n\npara",  # a list keeps the blank lines up to the next block
+        "- a\n\n\n- b\n\n\npara",
+        "- a\nlazy\n- b",
+        "- a\n  - b\n    - c\n      - d\n        - e\n         - f",
+        "1. a\n2. b\n3) c\n\n10. d",
+        "- a\n1. b\n* c\n+ d",
+        "-\n  a\n-\n\n  b",  # empty items
+        "- ```\n  code\n  ```\n- b",
+        "- a\n\n      code\n\n  b",
+        "-     code\n  more",
+        "-     code\n- b\n1.      c\n2. d",  # an item that opens with indented code
+        "- a\n\n- b\n\n  more\n- c\n\n\n  - d\n\ne",  # blank lines between items, in items
+        "- a\n  - b\n    more\nlazy\n  - c\n- d",
+        "  - a\n      - b\n  - c",  # 4+ past the outer item: a paragraph continuation
+        "1. a\n   1. b\n   2) c\n4. d",
+        "> a\n>\n\n\nb",
+        "> a\nlazy\n> b\n\nc",
+        "> ```\nfoo",  # a lazy line ends the fence in the quote, then is a paragraph
+        "> - a\n> - b\n- c",
+        "- > a\n> b",
+        "> # h\n> > ## h2\n> - ### h3",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n- x",
+        "a | b\n--|--\nc | d\n\n| a |\n|---|---|",  # the second has a column count mismatch
+        "para\n| a | b |\n| - | - |\nrow",
+        "| a \\| b | c |\n|---|---|",
+        "# h #\n## h ##   \n### #\n####### not\n#no",
+        "***\n---\n___\n- - -\n* * *\n_ _",
+        "<!-- a\n\nb -->\nafter",
+        '<!--\n-->\n<div>\nx\n\ny</div>\n<span>\na\n\n<a id="x"></a>text',
+        "- <!--\n\n  -->\n- b",
+        "para\n<!-- interrupts -->\npara\n<span>\nstill para",
+        "[a]: /url\n[b]: #b\ntext\n[c]: /c\n\n[not a def]\n[d] x",
+        "- [a]: /url\n- ***\n- ---\n\n- ___\n* [b] x\n* [c]: #c",  # definitions, breaks in one-line items
+        "# A\r\n\r\n- b\r\n- c\r\rd\re",
+        "trailing   \n- item  \n\t\n  \t",
+        "    code\n\n    more\nnot",
+        "1) a\n2) b\n\n2. c",
+        "para\n2. not a list\n1. a list",
+        "para\n+\n* x",  # an empty item does not interrupt a paragraph
+    ],
+)
 def test_cases(source: str) -> None:
     assert agrees(source, 3)
 
 
-@pytest.mark.parametrize("source", [
-    "Title\n=====",
-    "Title\n---",
-    "[a]: /url 'title'",
-    "[a]:\n/url",
-    "[a\nb]: /url",
-    "[a\\]b\nc]: /url\n\ntext",  # an escaped `]` does not close the label, which spans lines
-    "<script>\nx\n</script>",
-    "<?php\n?>",
-    "<![CDATA[\nx\n]]>",
-    "<!DOCTYPE html>",
-    "> \ta",
-    "a\0b",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Title\n=====",
+        "Title\n---",
+        "[a]: /url 'title'",
+        "[a]:\n/url",
+        "[a\nb]: /url",
+        "[a\\]b\nc]: /url\n\ntext",  # an escaped `]` does not close the label, which spans lines
+        "<script>\nx\n</script>",
+        "<?php\n?>",
+        "<![CDATA[\nx\n]]>",
+        "<!DOCTYPE html>",
+        "> \ta",
+        "a\0b",
+    ],
+)
 def test_declines(source: str) -> None:
     assert blockscan.scan(source, 1) is None
     agrees(source)
@@ -180,8 +188,33 @@ def test_declines(source: str) -> None:
 
 # ---- hypothesis: documents composed of the constructs design docs use ----
 
-_WORDS = st.sampled_from(["alpha", "beta", "the", "cache", "`code`", "*em*", "a | b", "[link](#x)", "x\\|y",
-                          "<b>", "1.", "-", "#", ">", "~~~", "```", "[ ]", "[x]", "==", "--", "***", "é", "a\tb"])
+_WORDS = st.sampled_from(
+    [
+        "alpha",
+        "beta",
+        "the",
+        "cache",
+        "`code`",
+        "*em*",
+        "a | b",
+        "[link](#x)",
+        "x\\|y",
+        "<b>",
+        "1.",
+        "-",
+        "#",
+        ">",
+        "~~~",
+        "```",
+        "[ ]",
+        "[x]",
+        "==",
+        "--",
+        "***",
+        "é",
+        "a\tb",
+    ]
+)
 
 
 def _text(min_words: int = 1) -> st.SearchStrategy[str]:
@@ -210,8 +243,26 @@ def _fence(draw: st.DrawFn) -> list[str]:
     size = draw(st.integers(3, 5))
     indent = " " * draw(st.integers(0, 3))
     info = draw(st.sampled_from(["", "python", "mermaid", " go ", "a`b", "yaml {x}"]))
-    body = draw(st.lists(st.sampled_from(["x = 1", "", "    indented", "\tfunc()", "# not a heading", "- no",
-                                          "``", "~~~", "```", "> no", "| a | b |"]), max_size=4))
+    body = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "x = 1",
+                    "",
+                    "    indented",
+                    "\tfunc()",
+                    "# not a heading",
+                    "- no",
+                    "``",
+                    "~~~",
+                    "```",
+                    "> no",
+                    "| a | b |",
+                ]
+            ),
+            max_size=4,
+        )
+    )
     close = draw(st.sampled_from([None, size, size + 1, size - 1]))
     lines = [f"{indent}{marker * size}{info}"] + body
     if close is not None:
@@ -229,17 +280,40 @@ def _table(draw: st.DrawFn) -> list[str]:
         return f"| {text} |" if pipes or columns == 1 else text
 
     lines = [row([draw(_text()) for _ in range(columns)])]
-    lines.append(row([draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(draw(
-        st.sampled_from([columns, columns, columns + 1])))]))
+    lines.append(
+        row(
+            [
+                draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"]))
+                for _ in range(draw(st.sampled_from([columns, columns, columns + 1])))
+            ]
+        )
+    )
     for _ in range(draw(st.integers(0, 3))):
         lines.append(row([draw(_text()) for _ in range(draw(st.integers(1, columns + 1)))]))
     return lines
 
 
 _LEAVES = st.one_of(
-    _heading(), _paragraph(), _paragraph(), _fence(), _table(),
-    st.sampled_from([["---"], ["***"], ["_ _ _"], ["- - -"], ["<!-- note -->"], ["<!--", "a", "", "-->"],
-                     ["<div>", "x", "</div>"], ["<details>"], ["<span>"], ["[ref]: /target"], ["    code"]]),
+    _heading(),
+    _paragraph(),
+    _paragraph(),
+    _fence(),
+    _table(),
+    st.sampled_from(
+        [
+            ["---"],
+            ["***"],
+            ["_ _ _"],
+            ["- - -"],
+            ["<!-- note -->"],
+            ["<!--", "a", "", "-->"],
+            ["<div>", "x", "</div>"],
+            ["<details>"],
+            ["<span>"],
+            ["[ref]: /target"],
+            ["    code"],
+        ]
+    ),
 )
 
 
@@ -304,10 +378,56 @@ def test_generated_documents(source: str, first_line: int) -> None:
 # ---- line soup: random stacks of significant lines, seeded ----
 
 _SOUP = [
-    "text", "more text", "", "", "  ", "# h", "## h ##", "#x", "```", "```py", "````", "~~~", "  ```", "    code",
-    "- a", "* b", "+ c", "1. d", "2) e", "-", "1.", "  - f", "    - g", "   1. h", "> q", ">", "> > qq", "> - r",
-    "- > s", "| a | b |", "|---|---|", "a | b", "--|--", "| x |", "---", "***", "- - -", "<!-- c -->", "<!--", "-->",
-    "<div>", "</div>", "<span>", "[r]: /u", "[r]: #a", "  text", "      deep", "\tcode", "- [ ] task", "- [x] done",
+    "text",
+    "more text",
+    "",
+    "",
+    "  ",
+    "# h",
+    "## h ##",
+    "#x",
+    "```",
+    "```py",
+    "````",
+    "~~~",
+    "  ```",
+    "    code",
+    "- a",
+    "* b",
+    "+ c",
+    "1. d",
+    "2) e",
+    "-",
+    "1.",
+    "  - f",
+    "    - g",
+    "   1. h",
+    "> q",
+    ">",
+    "> > qq",
+    "> - r",
+    "- > s",
+    "| a | b |",
+    "|---|---|",
+    "a | b",
+    "--|--",
+    "| x |",
+    "---",
+    "***",
+    "- - -",
+    "<!-- c -->",
+    "<!--",
+    "-->",
+    "<div>",
+    "</div>",
+    "<span>",
+    "[r]: /u",
+    "[r]: #a",
+    "  text",
+    "      deep",
+    "\tcode",
+    "- [ ] task",
+    "- [x] done",
 ]
 
 

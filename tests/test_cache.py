@@ -46,8 +46,12 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_does(tree: Path, capsys: pyt
 
 def test_an_edit_is_seen_here_and_in_the_docs_that_link_to_it(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     linker = tree / "docs" / "team00" / "rate-limiter.md"
-    linker.write_text(linker.read_text("utf-8").replace(
-        "## Appendix\n", "## Appendix\nSee [the index plan](search-indexing.md#purpose).\n", 1), "utf-8")
+    linker.write_text(
+        linker.read_text("utf-8").replace(
+            "## Appendix\n", "## Appendix\nSee [the index plan](search-indexing.md#purpose).\n", 1
+        ),
+        "utf-8",
+    )
     before = report(capsys)
     assert '"link-broken"' not in before
     target = tree / "docs" / "team00" / "search-indexing.md"
@@ -58,8 +62,9 @@ def test_an_edit_is_seen_here_and_in_the_docs_that_link_to_it(tree: Path, capsys
 
 
 @pytest.mark.parametrize("change", ["config", "template", "version", "today"])
-def test_settings_invalidate_the_cache(tree: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+def test_settings_invalidate_the_cache(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
     report(capsys)
     if change == "config":
         (tree / "designdoc.toml").write_text('paths = ["docs"]\n[rules.purpose-too-long]\nmax_sentences = 1\n')
@@ -85,7 +90,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tree: Path, capsys: p
     import pickle
 
     class Boom:
-        def __reduce__(self):  # noqa: ANN204 - a foreign pickle that would run code if loaded blindly
+        def __reduce__(self):
             return (os.system, ("touch pwned",))
 
     for path in cache_files(tree):
@@ -101,8 +106,9 @@ def test_parallel_and_serial_runs_are_byte_identical(tree: Path, capsys: pytest.
     assert report(capsys, "--jobs", "2") == serial  # and reads it back
 
 
-def test_progress_shows_on_a_terminal_only(tree: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_shows_on_a_terminal_only(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sys
 
     from designdoc.cli import progress

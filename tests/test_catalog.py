@@ -52,8 +52,16 @@ def test_every_doc_is_listed_once_in_every_status(tree: Path) -> None:
     assert len(entries) == ALL_DOCS
     assert [e.path for e in entries] == sorted(e.path for e in entries)
     statuses = {e.status for e in entries}
-    assert {"draft", "review", "approved", "implemented", "deprecated", "superseded", "rejected",
-            "withdrawn"} <= statuses
+    assert {
+        "draft",
+        "review",
+        "approved",
+        "implemented",
+        "deprecated",
+        "superseded",
+        "rejected",
+        "withdrawn",
+    } <= statuses
 
 
 def test_an_entry_holds_the_front_matter_and_the_findings(tree: Path) -> None:
@@ -100,12 +108,20 @@ def test_links_count_only_other_docs_of_the_catalog(tree: Path) -> None:
 def test_filters_by_status_owner_tag_and_staleness(tree: Path) -> None:
     cat = load()
     assert {e.path for e in cat.select(statuses=["draft", "review"])} == {
-        "docs/api/draft-idea.md", "docs/api/review-gateway.md", "docs/broken/duplicate-key.md"}
+        "docs/api/draft-idea.md",
+        "docs/api/review-gateway.md",
+        "docs/broken/duplicate-key.md",
+    }
     assert {e.path for e in cat.select(owner="BO.CHEN@acme.io", tag="limits")} == {
-        "docs/platform/limits-v1.md", "docs/platform/limits-v2.md"}
+        "docs/platform/limits-v1.md",
+        "docs/platform/limits-v2.md",
+    }
     stale = cat.select(stale=300)
-    assert {e.path for e in stale} == {"docs/one-sided/search-v1.md", "docs/platform/deprecated-queue.md",
-                                       "docs/platform/limits-v1.md"}
+    assert {e.path for e in stale} == {
+        "docs/one-sided/search-v1.md",
+        "docs/platform/deprecated-queue.md",
+        "docs/platform/limits-v1.md",
+    }
     assert all(e.age_days > 300 for e in stale)
     assert cat.select(stale=365) == [e for e in cat.entries if e.path == "docs/platform/limits-v1.md"]
 
@@ -113,8 +129,13 @@ def test_filters_by_status_owner_tag_and_staleness(tree: Path) -> None:
 def test_sorting_puts_statuses_in_lifecycle_order_and_blanks_last(tree: Path) -> None:
     cat = load()
     ordered = cat.sort(cat.entries, "status")
-    ranks = [("draft", "review", "approved", "implemented", "deprecated", "superseded", "rejected",
-              "withdrawn").index(e.status) for e in ordered if e.status]
+    ranks = [
+        ("draft", "review", "approved", "implemented", "deprecated", "superseded", "rejected", "withdrawn").index(
+            e.status
+        )
+        for e in ordered
+        if e.status
+    ]
     assert ranks == sorted(ranks)
     assert ordered[-1].path == "docs/broken/broken-yaml.md"
     by_age = cat.sort(cat.entries, "age_days")
@@ -130,23 +151,57 @@ def test_list_json_has_exactly_the_documented_keys(tree: Path, capsys: pytest.Ca
     rows = json.loads(out)
     assert len(rows) == ALL_DOCS
     for row in rows:
-        assert list(row) == ["path", "title", "status", "version", "owners", "last_updated", "age_days", "tags",
-                             "errors", "warnings", "last_commit"]
+        assert list(row) == [
+            "path",
+            "title",
+            "status",
+            "version",
+            "owners",
+            "last_updated",
+            "age_days",
+            "tags",
+            "errors",
+            "warnings",
+            "last_commit",
+        ]
     first = rows[0]
-    assert first == {"path": "docs/api/approved-auth.md", "title": "Token Exchange", "status": "approved",
-                     "version": "1.1.0", "owners": ["ana.silva@acme.io", "bo.chen@acme.io"],
-                     "last_updated": "2025-03-01", "age_days": 92, "tags": ["api", "security"], "errors": 0,
-                     "warnings": 0, "last_commit": None}
+    assert first == {
+        "path": "docs/api/approved-auth.md",
+        "title": "Token Exchange",
+        "status": "approved",
+        "version": "1.1.0",
+        "owners": ["ana.silva@acme.io", "bo.chen@acme.io"],
+        "last_updated": "2025-03-01",
+        "age_days": 92,
+        "tags": ["api", "security"],
+        "errors": 0,
+        "warnings": 0,
+        "last_commit": None,
+    }
     assert err.count("no commit dates") == 1  # said once, on stderr
 
 
 def test_list_filters_and_sorts_from_the_command_line(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "list", "docs", "--status", "approved", "--status", "implemented", "--sort",
-                       "last_updated", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "list",
+        "docs",
+        "--status",
+        "approved",
+        "--status",
+        "implemented",
+        "--sort",
+        "last_updated",
+        "--format",
+        "json",
+    )
     assert code == 0
-    assert [r["path"] for r in json.loads(out)] == ["docs/platform/implemented-cache.md",
-                                                    "docs/platform/limits-v2.md", "docs/api/approved-auth.md",
-                                                    "docs/one-sided/search-v2.md"]
+    assert [r["path"] for r in json.loads(out)] == [
+        "docs/platform/implemented-cache.md",
+        "docs/platform/limits-v2.md",
+        "docs/api/approved-auth.md",
+        "docs/one-sided/search-v2.md",
+    ]
     _, out, _ = run(capsys, "list", "docs", "--stale", "365", "--format", "json")
     assert [r["path"] for r in json.loads(out)] == ["docs/platform/limits-v1.md"]
     _, out, _ = run(capsys, "list", "docs", "--owner", "cy.okoro@acme.io", "--tag", "platform", "--format", "json")
@@ -158,14 +213,20 @@ def test_list_csv_has_a_header_and_joins_lists(tree: Path, capsys: pytest.Captur
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == list(catalog.FIELDS)
-    assert rows[1][:5] == ["docs/api/approved-auth.md", "Token Exchange", "approved", "1.1.0",
-                           "ana.silva@acme.io;bo.chen@acme.io"]
+    assert rows[1][:5] == [
+        "docs/api/approved-auth.md",
+        "Token Exchange",
+        "approved",
+        "1.1.0",
+        "ana.silva@acme.io;bo.chen@acme.io",
+    ]
     assert rows[1][-1] == ""
 
 
 @pytest.mark.parametrize("width", [200, 120, 80, 60, 40])
-def test_list_table_fits_the_terminal(tree: Path, capsys: pytest.CaptureFixture[str],
-                                      monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+def test_list_table_fits_the_terminal(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
     code, out, _ = run(capsys, "list", "docs")
     assert code == 0
@@ -185,8 +246,9 @@ def test_list_refuses_an_unknown_status_or_sort_field(tree: Path, capsys: pytest
     assert code == 2 and "no such file or directory" in err
 
 
-def test_list_of_a_folder_without_docs_is_an_empty_array(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_of_a_folder_without_docs_is_an_empty_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty").mkdir()
     code, out, err = run(capsys, "list", "empty", "--format", "json")
@@ -197,8 +259,7 @@ def test_list_of_a_folder_without_docs_is_an_empty_array(tmp_path: Path, capsys:
 # --------------------------------------------------------------------------- index
 
 
-def test_index_appends_one_table_per_status_in_lifecycle_order(tree: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_appends_one_table_per_status_in_lifecycle_order(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     Path("README.md").write_text("# Designs\n\nRead these first.\n", "utf-8")
     code, _, _ = run(capsys, "index", "docs", "--output", "README.md")
     assert code == 0
@@ -206,15 +267,26 @@ def test_index_appends_one_table_per_status_in_lifecycle_order(tree: Path,
     assert text.startswith("# Designs\n\nRead these first.\n\n" + render.INDEX_START + "\n")
     assert text.endswith(render.INDEX_END + "\n")
     headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == ["### Draft (1)", "### Review (2)", "### Approved (3)", "### Implemented (1)",
-                        "### Deprecated (1)", "### Superseded (4)", "### Rejected (1)", "### Withdrawn (1)",
-                        "### No valid status (1)"]
+    assert headings == [
+        "### Draft (1)",
+        "### Review (2)",
+        "### Approved (3)",
+        "### Implemented (1)",
+        "### Deprecated (1)",
+        "### Superseded (4)",
+        "### Rejected (1)",
+        "### Withdrawn (1)",
+        "### No valid status (1)",
+    ]
     superseded = text.split("### Superseded (4)")[1].split("###")[0]
     rows = [line for line in superseded.splitlines() if line.startswith("| [")]
-    assert [r.split("](")[0] for r in rows] == ["| [Alpha Routing", "| [Beta Routing", "| [Fixed Window Limits",
-                                                "| [Search by Prefix"]
-    assert "| [Token Exchange](docs/api/approved-auth.md) | ana.silva@acme.io, bo.chen@acme.io | 2025-03-01 |" \
-        in text
+    assert [r.split("](")[0] for r in rows] == [
+        "| [Alpha Routing",
+        "| [Beta Routing",
+        "| [Fixed Window Limits",
+        "| [Search by Prefix",
+    ]
+    assert "| [Token Exchange](docs/api/approved-auth.md) | ana.silva@acme.io, bo.chen@acme.io | 2025-03-01 |" in text
     assert "timestamp" not in text.lower() and "generated" not in text.lower()
 
 
@@ -226,7 +298,8 @@ def test_index_links_are_relative_to_the_output_file(tree: Path, capsys: pytest.
 
 
 def test_index_round_trip_keeps_the_outside_and_is_a_no_op_the_second_time(
-        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = "Intro line\r\n\r\n" + render.INDEX_START + "stale content" + render.INDEX_END + " tail\r\nEnd\r\n"
     target = Path("catalog.md")
     target.write_bytes(before.encode("utf-8"))
@@ -234,7 +307,7 @@ def test_index_round_trip_keeps_the_outside_and_is_a_no_op_the_second_time(
     after = target.read_bytes()
     head, tail = before.split(render.INDEX_START)[0], before.split(render.INDEX_END)[1]
     assert after.startswith(head.encode()) and after.endswith(tail.encode())
-    block = after[len(head):len(after) - len(tail)].decode("utf-8")
+    block = after[len(head) : len(after) - len(tail)].decode("utf-8")
     assert "\n" not in block.replace("\r\n", "")  # the file's CRLF line breaks are kept
     assert "### Approved (3)" in block
     os.utime(target, ns=(1_000_000_000, 1_000_000_000))
@@ -244,7 +317,8 @@ def test_index_round_trip_keeps_the_outside_and_is_a_no_op_the_second_time(
 
 
 def test_index_check_exits_1_when_the_file_would_change_and_writes_nothing(
-        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(capsys, "index", "docs", "--output", "INDEX.md", "--check")[0] == 1
     assert not Path("INDEX.md").exists()
     assert run(capsys, "index", "docs", "--output", "INDEX.md")[0] == 0
@@ -282,8 +356,9 @@ def test_index_escapes_markdown_in_cells() -> None:
 # --------------------------------------------------------------------------- graph
 
 
-def test_graph_json_has_supersede_edges_from_either_side_and_links(tree: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_graph_json_has_supersede_edges_from_either_side_and_links(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "graph", "docs", "--format", "json")
     assert code == 0
     graph = json.loads(out)
@@ -310,8 +385,9 @@ def test_graph_mermaid_and_dot(tree: Path, capsys: pytest.CaptureFixture[str]) -
     assert '"docs/platform/limits-v2.md" -> "docs/platform/limits-v1.md" [label="supersedes"];' in out
 
 
-def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     from designdoc.catalog import entries as catalog_module

@@ -25,8 +25,9 @@ def doc_in(status: str) -> str:
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_a_complete_doc_is_clean_in_every_status(status: str, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_complete_doc_is_clean_in_every_status(
+    status: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "doc.md").write_text(doc_in(status), "utf-8")
     successor = doc_in("approved")
     if status == "superseded":  # the successor names it back, as the supersede rules require

@@ -11,8 +11,10 @@ from designdoc.rules import ALL_RULES
 
 
 def complete(args: list[str], incomplete: str) -> list[str]:
-    return [item.value for item in BashComplete(cli, {}, "designdoc", "_DESIGNDOC_COMPLETE")
-            .get_completions(args, incomplete)]
+    return [
+        item.value
+        for item in BashComplete(cli, {}, "designdoc", "_DESIGNDOC_COMPLETE").get_completions(args, incomplete)
+    ]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

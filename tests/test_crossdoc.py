@@ -27,8 +27,9 @@ def make(status: str, extra: str = "", *, title: str = "Some design") -> str:
     """Return a clean doc in `status` with extra front-matter lines."""
     text = CLEAN.read_text("utf-8")
     text = re.sub(r"(?ms)^supersedes:\n(?:  - .*?\n)+", "", text)
-    text = text.replace("status: approved", f"status: {status}").replace("title: Rate Limiter Service v2",
-                                                                         f"title: {title}")
+    text = text.replace("status: approved", f"status: {status}").replace(
+        "title: Rate Limiter Service v2", f"title: {title}"
+    )
     if status in ("draft", "review"):
         text = text.replace("version: 1.0.0", "version: 0.2.0")
     return text.replace("\n---\n\n# Purpose", f"\n{extra}---\n\n# Purpose", 1)
@@ -73,13 +74,16 @@ def apply_cross_fix(diagnostic: Diagnostic) -> None:
 # --------------------------------------------------------------------------- the fixture tree
 
 
-def test_the_fixture_tree_has_exactly_its_cross_document_findings(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fixture_tree_has_exactly_its_cross_document_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(TREE, tmp_path / "tree")
     monkeypatch.chdir(tmp_path / "tree")
     found = check("docs")
-    assert cross(found) == [("docs/cycle/alpha.md", 11, "supersede-cycle"),
-                            ("docs/one-sided/search-v1.md", 11, "supersede-asymmetric")]
+    assert cross(found) == [
+        ("docs/cycle/alpha.md", 11, "supersede-cycle"),
+        ("docs/one-sided/search-v1.md", 11, "supersede-asymmetric"),
+    ]
     cycle = next(d for d in found if d.rule == "supersede-cycle")
     assert cycle.message == "Supersede cycle: docs/cycle/alpha.md → docs/cycle/beta.md → docs/cycle/alpha.md"
     assert (cycle.column, cycle.end_column, cycle.severity) == (5, 9, Severity.ERROR)
@@ -88,15 +92,18 @@ def test_the_fixture_tree_has_exactly_its_cross_document_findings(tmp_path: Path
 # --------------------------------------------------------------------------- supersede-asymmetric
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ("", "supersedes:\n  - old\n---"),  # absent key: a block list before the closing ---
-    ("supersedes:\n  - other\n", "supersedes:\n  - other\n  - old\n"),
-    ("supersedes:\n- other\n", "supersedes:\n- other\n- old\n"),
-    ("supersedes: [other]\n", "supersedes: [other, old]\n"),
-    ("supersedes: []\n", "supersedes: [old]\n"),
-    ("supersedes: other\n", "supersedes: [other, old]\n"),
-    ("supersedes: 'other'  # kept\n", "supersedes: ['other', old]  # kept\n"),
-])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("", "supersedes:\n  - old\n---"),  # absent key: a block list before the closing ---
+        ("supersedes:\n  - other\n", "supersedes:\n  - other\n  - old\n"),
+        ("supersedes:\n- other\n", "supersedes:\n- other\n- old\n"),
+        ("supersedes: [other]\n", "supersedes: [other, old]\n"),
+        ("supersedes: []\n", "supersedes: [old]\n"),
+        ("supersedes: other\n", "supersedes: [other, old]\n"),
+        ("supersedes: 'other'  # kept\n", "supersedes: ['other', old]  # kept\n"),
+    ],
+)
 def test_the_fix_writes_the_missing_side_in_the_other_doc(here: Path, answer: str, expected: str) -> None:
     if "other" in answer:  # a doc new.md already supersedes, answered
         write("other.md", make("superseded", "superseded_by:\n  - new\n", title="Other"))
@@ -211,8 +218,11 @@ def test_a_cycle_is_reported_once_on_the_smallest_path(here: Path) -> None:
 def test_a_cycle_stated_on_one_side_only_is_still_a_cycle(here: Path) -> None:
     write("a.md", make("superseded", "supersedes: [b]\nsuperseded_by: [b]\n", title="A"))
     write("b.md", make("superseded", title="B"))
-    assert cross(check(".")) == [("a.md", 12, "supersede-asymmetric"), ("a.md", 12, "supersede-cycle"),
-                                 ("a.md", 13, "supersede-asymmetric")]
+    assert cross(check(".")) == [
+        ("a.md", 12, "supersede-asymmetric"),
+        ("a.md", 12, "supersede-cycle"),
+        ("a.md", 13, "supersede-asymmetric"),
+    ]
 
 
 def test_a_doc_that_supersedes_itself(here: Path) -> None:
@@ -249,13 +259,13 @@ def test_the_per_file_linter_runs_project_rules_as_no_ops(here: Path) -> None:
     doc = parse(make("approved", "supersedes:\n  - a\n"), "a.md", load_template(config))
     import datetime as dt
 
-    found = lint(doc, config=config, today=dt.date(2025, 6, 1),
-                 rules=[r for r in ALL_RULES if r.slug in PROJECT_SCOPE])
+    found = lint(doc, config=config, today=dt.date(2025, 6, 1), rules=[r for r in ALL_RULES if r.slug in PROJECT_SCOPE])
     assert found == []
 
 
-def test_per_file_findings_are_the_same_with_and_without_the_project_phase(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_per_file_findings_are_the_same_with_and_without_the_project_phase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(TREE, tmp_path / "tree")
     monkeypatch.chdir(tmp_path / "tree")
     config = config_module.from_table({})
@@ -269,8 +279,13 @@ def test_per_file_findings_are_the_same_with_and_without_the_project_phase(tmp_p
 
 def test_project_rules_are_listed_and_documented() -> None:
     slugs = [r.slug for r in ALL_RULES]
-    assert slugs[-5:] == ["supersede-asymmetric", "superseded-status-mismatch", "supersede-cycle",
-                          "last-updated-behind-commit", "status-transition-illegal"]
+    assert slugs[-5:] == [
+        "supersede-asymmetric",
+        "superseded-status-mismatch",
+        "supersede-cycle",
+        "last-updated-behind-commit",
+        "status-transition-illegal",
+    ]
     assert set(slugs[-5:]) == PROJECT_SCOPE
     fixable = {r.slug for r in ALL_RULES if r.fixable} & PROJECT_SCOPE
     assert fixable == {"supersede-asymmetric"}

@@ -27,9 +27,15 @@ CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" /
 
 def git(repo: Path, *args: str, date: str | None = None) -> None:
     """Run git in `repo` with a neutral configuration (and commit dates, when given)."""
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@acme.io",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@acme.io"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@acme.io",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@acme.io",
+    }
     if date is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
@@ -60,7 +66,7 @@ def behind(found: list) -> list[tuple[str, int, int, str]]:
     return [(d.path, d.line, d.column, d.message) for d in found if d.rule == "last-updated-behind-commit"]
 
 
-def check(*targets: str, table: dict | None = None):  # noqa: ANN201
+def check(*targets: str, table: dict | None = None):
     config = config_module.load() if table is None else config_module.from_table(table)
     candidates, _ = discover(list(targets), config)
     return Checker(config, load_template(config)).run(candidates)
@@ -101,7 +107,7 @@ def test_one_git_log_serves_the_whole_tree(repo: Path, monkeypatch: pytest.Monke
     calls = []
     real = subprocess.run
 
-    def counting(args, **kwargs):  # noqa: ANN001, ANN202
+    def counting(args, **kwargs):
         calls.append(args[1:3])
         return real(args, **kwargs)
 
@@ -118,8 +124,7 @@ def test_outside_git_the_dates_are_empty_and_say_why(tmp_path: Path) -> None:
     assert dates.last_commit(tmp_path / "a.md") is None
 
 
-def test_without_git_on_path_the_dates_are_empty(repo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
+def test_without_git_on_path_the_dates_are_empty(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "empty-bin").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     dates = gitdates.load([repo / "docs"])
@@ -133,17 +138,21 @@ def test_a_commit_after_last_updated_is_a_warning(repo: Path) -> None:
     (repo / "docs" / "a.md").write_text(doc("2025-01-10"))
     commit(repo, "2025-03-02T10:00:00+00:00")
     found = check("docs").diagnostics
-    assert behind(found) == [("docs/a.md", 9, 15, "last_updated 2025-01-10 is 51 days before the last commit "
-                                                  "touching the doc (2025-03-02)")]
+    assert behind(found) == [
+        ("docs/a.md", 9, 15, "last_updated 2025-01-10 is 51 days before the last commit touching the doc (2025-03-02)")
+    ]
     assert [d.severity for d in found if d.rule == "last-updated-behind-commit"] == [Severity.WARNING]
 
 
-@pytest.mark.parametrize(("committed", "grace", "warned"), [
-    ("2025-03-02T08:00:00+00:00", None, False),  # one day: within the default grace
-    ("2025-03-03T08:00:00+00:00", None, True),   # two days
-    ("2025-03-03T08:00:00+00:00", 2, False),
-    ("2025-02-20T08:00:00+00:00", None, False),  # committed before last_updated
-])
+@pytest.mark.parametrize(
+    ("committed", "grace", "warned"),
+    [
+        ("2025-03-02T08:00:00+00:00", None, False),  # one day: within the default grace
+        ("2025-03-03T08:00:00+00:00", None, True),  # two days
+        ("2025-03-03T08:00:00+00:00", 2, False),
+        ("2025-02-20T08:00:00+00:00", None, False),  # committed before last_updated
+    ],
+)
 def test_commit_grace_days(repo: Path, committed: str, grace: int | None, warned: bool) -> None:
     (repo / "docs" / "a.md").write_text(doc("2025-03-01"))
     commit(repo, committed)
@@ -165,9 +174,9 @@ def test_outside_git_the_rule_is_silent(tmp_path: Path, monkeypatch: pytest.Monk
     assert behind(result.diagnostics) == [] and result.notes == []
 
 
-def test_in_a_shallow_clone_the_rule_is_off_with_one_note(repo: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_in_a_shallow_clone_the_rule_is_off_with_one_note(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "docs" / "a.md").write_text(doc("2025-01-10"))
     (repo / "docs" / "b.md").write_text(doc("2025-01-10", "Other"))
     commit(repo, "2025-02-02T10:00:00+00:00")
@@ -197,7 +206,10 @@ def test_list_shows_the_last_commit_date(repo: Path, capsys: pytest.CaptureFixtu
     assert main(["list", "docs", "--format", "json"]) == 0
     out, err = capsys.readouterr()
     assert {row["path"]: row["last_commit"] for row in json.loads(out)} == {
-        "docs/a.md": "2025-01-10", "docs/b.md": "2025-02-01", "docs/c.md": None}
+        "docs/a.md": "2025-01-10",
+        "docs/b.md": "2025-02-01",
+        "docs/c.md": None,
+    }
     assert err == ""
 
 
@@ -260,7 +272,8 @@ def test_renames_are_followed(branch: Path) -> None:
     commit(branch, "2025-02-02T10:00:00+00:00")
     (branch / "docs" / "renamed.md").write_text(with_status(doc("2025-01-10"), "review"))
     assert [(p, m) for p, _, m in moves()] == [
-        ("docs/renamed.md", "Illegal status move 'withdrawn' → 'review' (in the working tree)")]
+        ("docs/renamed.md", "Illegal status move 'withdrawn' → 'review' (in the working tree)")
+    ]
 
 
 def test_a_new_doc_must_start_as_draft_or_review(branch: Path) -> None:
@@ -290,7 +303,7 @@ def test_the_history_takes_a_fixed_number_of_git_calls(branch: Path, monkeypatch
     calls = []
     real = subprocess.run
 
-    def counting(args, **kwargs):  # noqa: ANN001, ANN202
+    def counting(args, **kwargs):
         calls.append(args[1])
         return real(args, **kwargs)
 
@@ -300,8 +313,9 @@ def test_the_history_takes_a_fixed_number_of_git_calls(branch: Path, monkeypatch
     assert len(calls) == 6  # rev-parse, merge-base, diff, ls-files, log, cat-file
 
 
-def test_in_a_shallow_clone_the_history_is_off_with_a_note(branch: Path, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_a_shallow_clone_the_history_is_off_with_a_note(
+    branch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (branch / "docs" / "a.md").write_text(with_status(doc("2025-01-10"), "approved"))
     commit(branch, "2025-02-02T10:00:00+00:00")
     git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{branch}", "shallow")

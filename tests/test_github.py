@@ -13,9 +13,17 @@ from designdoc.output.github import format_github, github_line
 ROOT = Path(__file__).parent.parent
 
 
-def diag(message: str = "Missing required section 'Alternatives'", *, path: str = "docs/a.md",
-         severity: Severity = Severity.ERROR, line: int = 3, end_line: int = 3, column: int = 2,
-         end_column: int = 9, rule: str = "section-missing") -> Diagnostic:
+def diag(
+    message: str = "Missing required section 'Alternatives'",
+    *,
+    path: str = "docs/a.md",
+    severity: Severity = Severity.ERROR,
+    line: int = 3,
+    end_line: int = 3,
+    column: int = 2,
+    end_column: int = 9,
+    rule: str = "section-missing",
+) -> Diagnostic:
     return Diagnostic(path, line, column, end_line, end_column, rule, severity, message)
 
 
@@ -35,12 +43,15 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 
 
 def test_an_error_annotation_carries_file_line_columns_and_title() -> None:
-    assert github_line(diag()) == ("::error file=docs/a.md,line=3,col=2,endLine=3,endColumn=8,"
-                                   "title=designdoc [section-missing]::Missing required section 'Alternatives'")
+    assert github_line(diag()) == (
+        "::error file=docs/a.md,line=3,col=2,endLine=3,endColumn=8,"
+        "title=designdoc [section-missing]::Missing required section 'Alternatives'"
+    )
 
 
-@pytest.mark.parametrize(("severity", "command"), [(Severity.ERROR, "error"), (Severity.WARNING, "warning"),
-                                                  (Severity.INFO, "notice")])
+@pytest.mark.parametrize(
+    ("severity", "command"), [(Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "notice")]
+)
 def test_severities_map_to_error_warning_and_notice(severity: Severity, command: str) -> None:
     assert parse(github_line(diag(severity=severity)))[0] == command
 
@@ -75,8 +86,19 @@ def test_over_ten_errors_points_to_the_sarif_upload() -> None:
 
 def test_check_prints_annotations(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert main(["check", "examples/event-bus-migration.md", "--format", "github", "--select",
-                 "section-missing,footer-date-mismatch"]) == 1
+    assert (
+        main(
+            [
+                "check",
+                "examples/event-bus-migration.md",
+                "--format",
+                "github",
+                "--select",
+                "section-missing,footer-date-mismatch",
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("::error file=examples/event-bus-migration.md,line=")
     assert parse(out[0])[2] == "Missing required section 'Alternatives'"

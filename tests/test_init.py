@@ -22,7 +22,8 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_init_writes_every_default_creates_the_folder_and_prints_snippets(
-        here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["init"]) == 0
     out = capsys.readouterr().out
     assert (here / "docs" / "design").is_dir()
@@ -49,8 +50,9 @@ def test_init_refuses_to_overwrite_a_config(here: Path, capsys: pytest.CaptureFi
     assert not (here / "docs").exists()
 
 
-def test_init_refuses_when_pyproject_already_configures_designdoc(here: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_refuses_when_pyproject_already_configures_designdoc(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (here / "pyproject.toml").write_text("[tool.designdoc]\nstale_days = 30\n", "utf-8")
     assert main(["init"]) == 1
     assert "[tool.designdoc]" in capsys.readouterr().err

@@ -74,8 +74,9 @@ def test_new_refuses_to_overwrite(project: Path, capsys: pytest.CaptureFixture[s
     assert path.read_bytes() == before
 
 
-def test_new_without_owner_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_without_owner_is_a_usage_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("designdoc.operations.new.git_email", lambda: None)
     assert run("new", "Queue") == 2
     assert "--owner" in capsys.readouterr().err
@@ -115,14 +116,18 @@ def test_approval_needs_resolved_questions(project: Path, capsys: pytest.Capture
     assert snapshot(path) == before
 
 
-@pytest.mark.parametrize(("args", "code", "says"), [
-    (("implemented",), 1, "allowed: review, withdrawn"),
-    (("bogus",), 2, "unknown status"),
-    (("superseded",), 2, "needs --by"),
-    (("review", "--by", "x.md"), 2, "--by goes with"),
-])
-def test_refusals_change_nothing(project: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
-                                 code: int, says: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("implemented",), 1, "allowed: review, withdrawn"),
+        (("bogus",), 2, "unknown status"),
+        (("superseded",), 2, "needs --by"),
+        (("review", "--by", "x.md"), 2, "--by goes with"),
+    ],
+)
+def test_refusals_change_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], code: int, says: str
+) -> None:
     path = new_doc("Refused", capsys)
     before = snapshot(path)
     assert run("status", str(path), *args) == code
@@ -160,12 +165,13 @@ def test_read_only_doc_is_refused(project: Path, capsys: pytest.CaptureFixture[s
     assert snapshot(path) == before
 
 
-def test_a_doc_changed_underneath_is_not_written(project: Path, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_doc_changed_underneath_is_not_written(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = new_doc("Raced", capsys)
     original = writer.write_all
 
-    def edit_first(changes):  # noqa: ANN001, ANN202 - another editor saves between read and write
+    def edit_first(changes):
         path.write_text(path.read_text("utf-8") + "\nAn edit from elsewhere.\n", "utf-8")
         return original(changes)
 
@@ -189,8 +195,9 @@ def test_bump_follows_semver_and_keeps_bytes(project: Path, capsys: pytest.Captu
     assert data.replace(b"version: 1.5.0", b"version: 1.4.2-rc.1+b7") == b"\xef\xbb\xbf" + crlf
 
 
-def test_a_file_without_front_matter_is_refused_with_one_line(project: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_without_front_matter_is_refused_with_one_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     Path("notes.md").write_text("# Notes\n", "utf-8")
     assert run("status", "notes.md", "review") == 1
     err = capsys.readouterr().err

@@ -42,13 +42,14 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- an independent UTF-16 model of the buffer ---------------------------------------------------
 
+
 def utf16(text: str) -> int:
     return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
 
 
 def offset_at(text: str, position: types.Position) -> int:
     lines = LINE.findall(text)
-    start = sum(len(x) for x in lines[:position.line])
+    start = sum(len(x) for x in lines[: position.line])
     line = lines[position.line] if position.line < len(lines) else ""
     units = 0
     for index, char in enumerate(line.rstrip("\r\n")):
@@ -72,6 +73,7 @@ def edits_of(action: types.CodeAction) -> list[types.TextEdit]:
 
 # -- sessions ------------------------------------------------------------------------------------
 
+
 class Session:
     """A client talking to one server; publishDiagnostics and log messages land in queues."""
 
@@ -84,8 +86,9 @@ class Session:
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: self.logs.append(params.message))
 
     async def initialize(self) -> types.InitializeResult:
-        result = await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri()))
+        result = await self.client.initialize_async(
+            types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri())
+        )
         self.client.initialized(types.InitializedParams())
         return result
 
@@ -96,26 +99,39 @@ class Session:
                 return published
 
     async def open(self, uri: str, text: str, version: int = 1) -> types.PublishDiagnosticsParams:
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)))
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)
+            )
+        )
         return await self.diagnostics(uri)
 
     def change(self, uri: str, text: str, version: int) -> None:
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
 
-    async def actions(self, uri: str, diagnostics: list[types.Diagnostic],
-                      only: list[str] | None = None) -> list[types.CodeAction]:
-        found = await self.client.text_document_code_action_async(types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostics[0].range if diagnostics else
-            types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
-            context=types.CodeActionContext(diagnostics=diagnostics, only=only)))
+    async def actions(
+        self, uri: str, diagnostics: list[types.Diagnostic], only: list[str] | None = None
+    ) -> list[types.CodeAction]:
+        found = await self.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diagnostics[0].range
+                if diagnostics
+                else types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                context=types.CodeActionContext(diagnostics=diagnostics, only=only),
+            )
+        )
         return list(found or [])
 
     async def hover(self, uri: str, position: types.Position) -> types.Hover | None:
-        return await self.client.text_document_hover_async(types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=position))
+        return await self.client.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+        )
 
     async def close(self) -> None:
         await self.client.shutdown_async(None)
@@ -140,16 +156,23 @@ async def in_process(**options: object) -> AsyncIterator[Session]:
     """Run the server in a thread of this process, connected by two pipes."""
     to_server, from_client = os.pipe()
     to_client, from_server = os.pipe()
-    server = create_server(**options)  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.start_io, daemon=True,
-                              args=(os.fdopen(to_server, "rb"), os.fdopen(from_server, "wb")))
+    server = create_server(**options)
+    thread = threading.Thread(
+        target=server.start_io, daemon=True, args=(os.fdopen(to_server, "rb"), os.fdopen(from_server, "wb"))
+    )
     thread.start()
     session = Session()
     client = session.client
     client.protocol.set_writer(StdoutWriter(os.fdopen(from_client, "wb")))
-    client._async_tasks.append(asyncio.create_task(run_async(  # what start_io does for a subprocess
-        stop_event=client._stop_event, reader=StdinAsyncReader(os.fdopen(to_client, "rb")),
-        protocol=client.protocol)))
+    client._async_tasks.append(
+        asyncio.create_task(
+            run_async(  # what start_io does for a subprocess
+                stop_event=client._stop_event,
+                reader=StdinAsyncReader(os.fdopen(to_client, "rb")),
+                protocol=client.protocol,
+            )
+        )
+    )
     await session.initialize()
     try:
         yield session
@@ -159,13 +182,16 @@ async def in_process(**options: object) -> AsyncIterator[Session]:
 
 
 def run(coroutine: object) -> None:
-    asyncio.run(asyncio.wait_for(coroutine, 30))  # type: ignore[arg-type]
+    asyncio.run(asyncio.wait_for(coroutine, 30))
 
 
 # -- positions -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("line", "column", "expected"), [
-    ("abc", 3, 2), ("🚀x", 2, 2), ("🚀x", 3, 3), ("设计 x", 3, 2), ("ab", 5, 4), ("", 1, 0)])
+
+@pytest.mark.parametrize(
+    ("line", "column", "expected"),
+    [("abc", 3, 2), ("🚀x", 2, 2), ("🚀x", 3, 3), ("设计 x", 3, 2), ("ab", 5, 4), ("", 1, 0)],
+)
 def test_code_point_columns_become_utf16_characters(line: str, column: int, expected: int) -> None:
     assert lsp_character(line, column) == expected
     assert code_point_column(line, expected) == column
@@ -180,6 +206,7 @@ def test_other_negotiated_encodings_are_honoured() -> None:
 
 
 # -- end to end over stdio -------------------------------------------------------------------------
+
 
 def test_open_fix_and_see_the_diagnostic_go_over_stdio() -> None:
     path = EXAMPLES / "event-bus-migration.md"
@@ -221,17 +248,22 @@ def test_open_fix_and_see_the_diagnostic_go_over_stdio() -> None:
 
 
 def test_check_does_not_import_pygls() -> None:
-    code = ("import sys; from designdoc.cli.main import main;"
-            "main(['check', 'examples/rate-limiter.md', '--format', 'json']);"
-            "sys.exit('pygls' in sys.modules or 'designdoc.lsp.server' in sys.modules)")
+    code = (
+        "import sys; from designdoc.cli.main import main;"
+        "main(['check', 'examples/rate-limiter.md', '--format', 'json']);"
+        "sys.exit('pygls' in sys.modules or 'designdoc.lsp.server' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
 # -- in process ----------------------------------------------------------------------------------
 
-UNICODE_DOC = (EXAMPLES / "rate-limiter.md").read_text("utf-8").replace(
-    "# Purpose\n", "# Purpose\n🚀 设计 — the teamâ€™s plan, TODO later. 🚀 done\n", 1)
+UNICODE_DOC = (
+    (EXAMPLES / "rate-limiter.md")
+    .read_text("utf-8")
+    .replace("# Purpose\n", "# Purpose\n🚀 设计 — the teamâ€™s plan, TODO later. 🚀 done\n", 1)
+)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

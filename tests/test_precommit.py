@@ -28,21 +28,29 @@ from designdoc.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
-NETWORK = re.compile(r"Could not find a version|No matching distribution|Failed to establish a new connection|"
-                     r"Temporary failure in name resolution|Network is unreachable|ConnectionError|ReadTimeout|"
-                     r"Name or service not known|ProxyError")
+NETWORK = re.compile(
+    r"Could not find a version|No matching distribution|Failed to establish a new connection|"
+    r"Temporary failure in name resolution|Network is unreachable|ConnectionError|ReadTimeout|"
+    r"Name or service not known|ProxyError"
+)
 TODAY = "2026-12-01"  # the examples are dated 2026-11
-GIT_ENV = {"GIT_AUTHOR_NAME": "designdoc tests", "GIT_AUTHOR_EMAIL": "tests@designdoc.invalid",
-           "GIT_COMMITTER_NAME": "designdoc tests", "GIT_COMMITTER_EMAIL": "tests@designdoc.invalid"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "designdoc tests",
+    "GIT_AUTHOR_EMAIL": "tests@designdoc.invalid",
+    "GIT_COMMITTER_NAME": "designdoc tests",
+    "GIT_COMMITTER_EMAIL": "tests@designdoc.invalid",
+}
 
-slow = pytest.mark.skipif(not (os.environ.get("CI") or os.environ.get("DESIGNDOC_SLOW_TESTS")),
-                          reason="installs the hook's virtualenv (several seconds): runs in CI or with "
-                                 "DESIGNDOC_SLOW_TESTS=1")
+slow = pytest.mark.skipif(
+    not (os.environ.get("CI") or os.environ.get("DESIGNDOC_SLOW_TESTS")),
+    reason="installs the hook's virtualenv (several seconds): runs in CI or with DESIGNDOC_SLOW_TESTS=1",
+)
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    ).stdout
 
 
 def snapshot(source: Path, target: Path) -> Path:
@@ -91,13 +99,17 @@ def run_hook(hooks: Path, home: Path, scratch: Path, hook: str, *files: str) -> 
     """Run one hook of the snapshot repository on `files` of the scratch repository."""
     rev = git(hooks, "rev-parse", "HEAD").strip()
     (scratch / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n", "utf-8")
+        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n", "utf-8"
+    )
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "DESIGNDOC_TODAY": TODAY}
     command = [sys.executable, "-m", "pre_commit", "run", hook, "--files", *files]
     done = subprocess.run(command, cwd=scratch, capture_output=True, text=True, env=env, timeout=540)
     log = home / "pre-commit.log"
-    if done.returncode != 0 and "hook id" not in done.stdout and NETWORK.search(
-            done.stdout + done.stderr + (log.read_text("utf-8", "replace") if log.is_file() else "")):
+    if (
+        done.returncode != 0
+        and "hook id" not in done.stdout
+        and NETWORK.search(done.stdout + done.stderr + (log.read_text("utf-8", "replace") if log.is_file() else ""))
+    ):
         pytest.skip("pre-commit could not install the hook's environment (no network to PyPI?)")
     return done
 
@@ -131,8 +143,9 @@ def test_the_hook_manifest_declares_the_three_hooks() -> None:
         assert hook["language"] == "python" and hook["types"] == ["markdown"]
 
 
-def test_only_docs_skips_named_files_that_are_not_design_docs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_docs_skips_named_files_that_are_not_design_docs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY)
     Path("README.md").write_text("# Not a doc\n", "utf-8")
@@ -142,8 +155,9 @@ def test_only_docs_skips_named_files_that_are_not_design_docs(tmp_path: Path, ca
     assert main(["check", "README.md"]) == 1  # named without --only-docs: checked, and no doc
 
 
-def test_exit_non_zero_on_fix_fails_only_when_a_file_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exit_non_zero_on_fix_fails_only_when_a_file_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY)
     clean = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
@@ -160,7 +174,8 @@ def _successor_pair(root: Path) -> None:
     """Write docs/design/old/limiter.md superseded by docs/design/new/limiter-v2.md, by file stem."""
     clean = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
     old = clean.replace("status: approved", "status: superseded").replace(
-        "tags:", "superseded_by:\n  - limiter-v2\ntags:", 1)
+        "tags:", "superseded_by:\n  - limiter-v2\ntags:", 1
+    )
     new = clean.replace("tags:", "supersedes:\n  - limiter\ntags:", 1)
     for folder, name, text in (("old", "limiter.md", old), ("new", "limiter-v2.md", new)):
         (root / "docs" / "design" / folder).mkdir(parents=True, exist_ok=True)
@@ -168,17 +183,18 @@ def _successor_pair(root: Path) -> None:
     (root / "designdoc.toml").write_text('paths = ["docs/design"]\n', "utf-8")
 
 
-def test_the_whole_tree_resolves_references_between_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_whole_tree_resolves_references_between_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY)
     _successor_pair(tmp_path)
     assert main(["check", "--ignore", "last-updated-behind-commit"]) == 0, capsys.readouterr().out
 
 
-def test_one_changed_doc_still_resolves_a_stem_in_another_folder(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_changed_doc_still_resolves_a_stem_in_another_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY)
     _successor_pair(tmp_path)

@@ -30,8 +30,11 @@ TODAY = dt.date(2025, 6, 1)
 TEMPLATE = builtin()
 CONFIG = Config()
 # the example with its dates (last_updated, footer) before the pinned today: it checks clean
-CLEAN = re.sub(r"\d{4}-\d{2}-\d{2}", "2025-05-20",
-               (Path(__file__).resolve().parents[1] / "examples" / "rate-limiter.md").read_text("utf-8"))
+CLEAN = re.sub(
+    r"\d{4}-\d{2}-\d{2}",
+    "2025-05-20",
+    (Path(__file__).resolve().parents[1] / "examples" / "rate-limiter.md").read_text("utf-8"),
+)
 
 # DESIGNDOC_PROPERTY_SCALE=20 runs twenty times as many examples (for a long local run).
 SCALE = float(os.environ.get("DESIGNDOC_PROPERTY_SCALE", "1"))
@@ -63,13 +66,72 @@ def check_positions(text: str) -> list[Diagnostic]:
 
 # --------------------------------------------------------------------------- arbitrary text
 
-MARKDOWN_BITS = st.sampled_from([
-    "---", "...", "# ", "## ", "### ", "#", "> ", ">", "- ", "* ", "1. ", "- [ ] ", "```", "~~~", "    ",
-    "[", "]", "(", ")", "![", "](", "<", ">", "<!--", "-->", "`", "*", "_", "|", "|---|", ":", "\t",
-    "TODO", "TBD", "Purpose", "Alternatives", "Open Questions", "Appendix", "_Last updated: 2025-05-20_",
-    "title: x", "doc_type: design_doc", "status: draft", "\u2028", "\x0c", "\x85", "\u200b", "\u202e", "\ufeff",
-    "â€™", "Ã©", "é", "😀", "\n", "\r\n", "\r", "\n\n", " ", "x", "word", "id=\"a\"", "http://x", "../a.md#b",
-])
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "---",
+        "...",
+        "# ",
+        "## ",
+        "### ",
+        "#",
+        "> ",
+        ">",
+        "- ",
+        "* ",
+        "1. ",
+        "- [ ] ",
+        "```",
+        "~~~",
+        "    ",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "](",
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "`",
+        "*",
+        "_",
+        "|",
+        "|---|",
+        ":",
+        "\t",
+        "TODO",
+        "TBD",
+        "Purpose",
+        "Alternatives",
+        "Open Questions",
+        "Appendix",
+        "_Last updated: 2025-05-20_",
+        "title: x",
+        "doc_type: design_doc",
+        "status: draft",
+        "\u2028",
+        "\x0c",
+        "\x85",
+        "\u200b",
+        "\u202e",
+        "\ufeff",
+        "â€™",
+        "Ã©",
+        "é",
+        "😀",
+        "\n",
+        "\r\n",
+        "\r",
+        "\n\n",
+        " ",
+        "x",
+        "word",
+        'id="a"',
+        "http://x",
+        "../a.md#b",
+    ]
+)
 # No NUL: the runner refuses a file holding one before parsing (encoding-invalid).
 CHARS = st.characters(exclude_characters="\x00")
 
@@ -86,15 +148,77 @@ def test_front_matter_then_arbitrary_body(yaml_text: str, body: str) -> None:
     check_positions(f"---\n{yaml_text}\n---\n{body}")
 
 
-KEYS = st.sampled_from(["title", "doc_type", "status", "version", "owners", "tags", "last_updated", "reviewers",
-                        "supersedes", "x", "~", "1", "<<", '"quoted key"', "'single'", "? complex", "-", "",
-                        "key with spaces", "null", "true"])
-VALUES = st.sampled_from([
-    "", "x", "draft", "no", "yes", "1.10", "0.1", "1.2.0", "2024-02-30", "2025-05-20", "9999-99-99", "~", "null",
-    "[a, b]", "[a, [b, [c]]]", "[", "{a: 1}", "{", "&a x", "*a", "&a [1, 2]", "!!python/object/apply:os.system [x]",
-    "!!str 1.0", "!custom y", "'quoted'", "'unterminated", '"esc\\n"', '"bad \\q"', "|", ">-", "a: b", "a #c",
-    "#comment", "TODO@example.com", "ana@acme.io", "\t", "a\tb", "â€”", "\u202e", "\x07", "- item", "--- x",
-])
+KEYS = st.sampled_from(
+    [
+        "title",
+        "doc_type",
+        "status",
+        "version",
+        "owners",
+        "tags",
+        "last_updated",
+        "reviewers",
+        "supersedes",
+        "x",
+        "~",
+        "1",
+        "<<",
+        '"quoted key"',
+        "'single'",
+        "? complex",
+        "-",
+        "",
+        "key with spaces",
+        "null",
+        "true",
+    ]
+)
+VALUES = st.sampled_from(
+    [
+        "",
+        "x",
+        "draft",
+        "no",
+        "yes",
+        "1.10",
+        "0.1",
+        "1.2.0",
+        "2024-02-30",
+        "2025-05-20",
+        "9999-99-99",
+        "~",
+        "null",
+        "[a, b]",
+        "[a, [b, [c]]]",
+        "[",
+        "{a: 1}",
+        "{",
+        "&a x",
+        "*a",
+        "&a [1, 2]",
+        "!!python/object/apply:os.system [x]",
+        "!!str 1.0",
+        "!custom y",
+        "'quoted'",
+        "'unterminated",
+        '"esc\\n"',
+        '"bad \\q"',
+        "|",
+        ">-",
+        "a: b",
+        "a #c",
+        "#comment",
+        "TODO@example.com",
+        "ana@acme.io",
+        "\t",
+        "a\tb",
+        "â€”",
+        "\u202e",
+        "\x07",
+        "- item",
+        "--- x",
+    ]
+)
 INDENTS = st.sampled_from(["", "", "", "  ", "    ", "\t", "  - ", "- ", " "])
 SEPARATORS = st.sampled_from([": ", ":", " : ", ":\t", ": ", ""])
 BREAKS = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r"])
@@ -115,6 +239,7 @@ def test_yaml_ish_front_matter_never_raises(yaml_text: str, with_body: bool, clo
 
 
 # --------------------------------------------------------------------------- damaged docs
+
 
 def _split_doc(text: str) -> tuple[str, list[str], str]:
     """Return (front matter and preamble, sections, footer) of the clean doc."""
@@ -174,7 +299,7 @@ def damaged_doc(damage: list[tuple], crlf: bool, no_final_newline: bool) -> str:
             text = text[:at] + "".join(op[2]) + text[at:]
         elif op[0] == "delete":
             at = op[1] % (len(text) + 1)
-            text = text[:at] + text[at + op[2]:]
+            text = text[:at] + text[at + op[2] :]
         elif op[0] == "mojibake":
             lines = text.split("\n")
             number = op[1] % len(lines)
@@ -218,7 +343,7 @@ def only_inside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
         else:
             merged.append([start, end])
     cuts = [0] + [x for span in merged for x in span] + [len(old)]
-    gaps = [old[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2)]
+    gaps = [old[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2)]
     if len(gaps) == 1:
         return new == old
     if not new.startswith(gaps[0]) or not new.endswith(gaps[-1]):
@@ -296,10 +421,13 @@ def test_only_inside_detects_changes_outside_spans() -> None:
 _SEGMENT = st.sampled_from(["a", "b", "docs", "x y", "é"])
 
 
-@given(st.lists(_SEGMENT, min_size=0, max_size=4), st.lists(_SEGMENT, min_size=0, max_size=4),
-       st.sampled_from(["p.html", "q.html", "index.html"]), st.sampled_from(["p.html", "r.html"]))
-def test_relative_site_urls_are_relpath(from_dirs: list[str], to_dirs: list[str], from_name: str,
-                                        to_name: str) -> None:
+@given(
+    st.lists(_SEGMENT, min_size=0, max_size=4),
+    st.lists(_SEGMENT, min_size=0, max_size=4),
+    st.sampled_from(["p.html", "q.html", "index.html"]),
+    st.sampled_from(["p.html", "r.html"]),
+)
+def test_relative_site_urls_are_relpath(from_dirs: list[str], to_dirs: list[str], from_name: str, to_name: str) -> None:
     import posixpath
     from urllib.parse import quote
 
@@ -326,9 +454,44 @@ def test_display_is_relpath_when_inside_the_working_directory(parts: list[str]) 
 # ---- plain text skips the patterns that cannot match, and gives what they would
 
 
-_INLINE_BITS = st.sampled_from(["a", "b", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\x1c", "\u3000", "é", "*", "**",
-                                "_", "__", "~", "~~", "\\", "\\*", "\\~", "`", "``", "[", "]", "(", ")", "](", "<",
-                                ">", "<b>", "<!--", "-->", "!", "#"])
+_INLINE_BITS = st.sampled_from(
+    [
+        "a",
+        "b",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2028",
+        "\x1c",
+        "\u3000",
+        "é",
+        "*",
+        "**",
+        "_",
+        "__",
+        "~",
+        "~~",
+        "\\",
+        "\\*",
+        "\\~",
+        "`",
+        "``",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        "<",
+        ">",
+        "<b>",
+        "<!--",
+        "-->",
+        "!",
+        "#",
+    ]
+)
 
 
 @given(st.lists(_INLINE_BITS, max_size=30).map("".join))

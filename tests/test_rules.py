@@ -11,7 +11,9 @@ from designdoc.rules import ALL_RULES
 from harness import check_fixture
 
 RULES_DIR = Path(__file__).parent / "fixtures" / "rules"
-FIXTURES = sorted(p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md"))
+FIXTURES = sorted(
+    p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md")
+)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -31,14 +33,17 @@ def test_fixture_diagnostics_are_exactly_the_markers(fixture: Path, tmp_path: Pa
 @pytest.mark.parametrize("rule", [r.slug for r in ALL_RULES])
 def test_every_rule_has_a_failing_and_a_passing_fixture(rule: str) -> None:
     folder = RULES_DIR / rule
-    texts = [p.read_text("utf-8", "replace") for p in folder.glob("*.md") if not p.name.startswith("_")] \
-        if folder.is_dir() else []
+    texts = (
+        [p.read_text("utf-8", "replace") for p in folder.glob("*.md") if not p.name.startswith("_")]
+        if folder.is_dir()
+        else []
+    )
     assert any(f"expect: {rule}" in t for t in texts), f"no fixture triggers {rule}"
     assert any("expect:" not in t or f"expect: {rule}" not in t for t in texts), f"no passing fixture for {rule}"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.slug)
-def test_rule_documentation_has_the_four_headings(rule) -> None:  # noqa: ANN001
+def test_rule_documentation_has_the_four_headings(rule) -> None:
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
         assert heading in rule.doc, f"{rule.slug}: missing {heading!r}"
 
@@ -67,5 +72,5 @@ def test_fix_matches_its_snapshot_and_leaves_only_unfixable_findings(snapshot: P
 
 
 @pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.fixable], ids=lambda r: r.slug)
-def test_every_fixable_rule_has_a_fix_snapshot(rule) -> None:  # noqa: ANN001
+def test_every_fixable_rule_has_a_fix_snapshot(rule) -> None:
     assert list((RULES_DIR / rule.slug).glob("*.fixed.md")), f"{rule.slug} has no .fixed.md snapshot"

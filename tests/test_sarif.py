@@ -30,27 +30,41 @@ def validate(log: dict) -> None:
 def offset_of(text: str, line: int, column: int) -> int:
     """Map a SARIF line/column back to an offset, independently of designdoc's LineIndex."""
     lines = text.splitlines(keepends=True)
-    return sum(len(x) for x in lines[:line - 1]) + column - 1
+    return sum(len(x) for x in lines[: line - 1]) + column - 1
 
 
 def apply_sarif(text: str, replacements: list[dict]) -> str:
     spans = []
     for r in replacements:
         region = r["deletedRegion"]
-        spans.append((offset_of(text, region["startLine"], region["startColumn"]),
-                      offset_of(text, region["endLine"], region["endColumn"]), r["insertedContent"]["text"]))
+        spans.append(
+            (
+                offset_of(text, region["startLine"], region["startColumn"]),
+                offset_of(text, region["endLine"], region["endColumn"]),
+                r["insertedContent"]["text"],
+            )
+        )
     for start, end, new in sorted(spans, reverse=True):
         text = text[:start] + new + text[end:]
     return text
 
 
-def diag(path: str = "docs/a.md", line: int = 1, column: int = 1, end_line: int = 1, end_column: int = 2,
-         rule: str = "mojibake", severity: Severity = Severity.WARNING, fix: Fix | None = None) -> Diagnostic:
+def diag(
+    path: str = "docs/a.md",
+    line: int = 1,
+    column: int = 1,
+    end_line: int = 1,
+    end_column: int = 2,
+    rule: str = "mojibake",
+    severity: Severity = Severity.WARNING,
+    fix: Fix | None = None,
+) -> Diagnostic:
     return Diagnostic(path, line, column, end_line, end_column, rule, severity, f"message about {rule}", fix)
 
 
-def test_check_examples_as_sarif_is_valid_against_the_official_schema(capsys: pytest.CaptureFixture[str],
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_examples_as_sarif_is_valid_against_the_official_schema(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["check", "examples/", "--format", "sarif"]) == 1
     log = json.loads(capsys.readouterr().out)
@@ -89,7 +103,8 @@ def test_regions_keep_our_one_based_code_point_columns() -> None:
     assert result["level"] == "error"
     assert result["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "docs/a.md", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 3, "startColumn": 5, "endLine": 4, "endColumn": 2}}
+        "region": {"startLine": 3, "startColumn": 5, "endLine": 4, "endColumn": 2},
+    }
     assert sarif_log([])["runs"][0]["columnKind"] == "unicodeCodePoints"
 
 
@@ -97,8 +112,11 @@ def test_regions_keep_our_one_based_code_point_columns() -> None:
 def test_fix_regions_apply_to_the_text_exactly_as_the_fixer_does(newline: str) -> None:
     text = newline.join(["---", "title: Ünïcode 🚀 设计", "---", "Teamâ€™s plan 🚀 here", "last"]) + newline
     start = text.index("â€™")
-    edits = (Edit(start, start + 3, "’"), Edit.insert(len(text), "_Last updated: 2025-06-01_" + newline),
-             Edit(text.index("last"), text.index("last") + 4 + len(newline), ""))
+    edits = (
+        Edit(start, start + 3, "’"),
+        Edit.insert(len(text), "_Last updated: 2025-06-01_" + newline),
+        Edit(text.index("last"), text.index("last") + 4 + len(newline), ""),
+    )
     d = diag(line=4, column=5, end_column=8, fix=Fix("Repair", edits))
     log = sarif_log([d], {"docs/a.md": text})
     validate(log)
@@ -106,8 +124,12 @@ def test_fix_regions_apply_to_the_text_exactly_as_the_fixer_does(newline: str) -
     assert fix["description"]["text"] == "Repair"
     (change,) = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": "docs/a.md", "uriBaseId": "%SRCROOT%"}
-    assert change["replacements"][0]["deletedRegion"] == {"startLine": 4, "startColumn": 5, "endLine": 4,
-                                                          "endColumn": 8}
+    assert change["replacements"][0]["deletedRegion"] == {
+        "startLine": 4,
+        "startColumn": 5,
+        "endLine": 4,
+        "endColumn": 8,
+    }
     assert apply_sarif(text, change["replacements"]) == apply_edits(text, edits)
 
 
@@ -141,8 +163,9 @@ def test_paths_become_uris_relative_to_srcroot_or_absolute_file_uris() -> None:
     assert second == {"uri": "file:///abs/dir/%C3%A4.md"}
 
 
-def test_sarif_report_is_written_with_fixes_for_each_checked_file(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_report_is_written_with_fixes_for_each_checked_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copy(ROOT / "examples" / "event-bus-migration.md", tmp_path / "doc.md")
     monkeypatch.chdir(tmp_path)
     assert main(["check", "doc.md", "--format", "sarif", "-o", "report.sarif"]) == 1

@@ -29,13 +29,14 @@ class Yaml12Loader(yaml.SafeLoader):
 
 Yaml12Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def front_matter(text: str) -> dict[str, Any]:
     block = re.match(r"---\r?\n(.*?)\r?\n---", text, re.S)
     assert block is not None
-    return yaml.load(block.group(1), Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(block.group(1), Loader=Yaml12Loader)
 
 
 def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
@@ -60,20 +61,23 @@ def test_a_good_docs_front_matter_validates(name: str) -> None:
 GOOD = front_matter((ROOT / "examples" / "rate-limiter.md").read_text("utf-8"))
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    ({"version": 0.1}, "version"),                       # YAML read a number: quote it
-    ({"version": "1.2"}, "version"),                     # not semver
-    ({"status": "done"}, "status"),
-    ({"status": False}, "status"),                       # `status: no` to a YAML 1.1 reader
-    ({"owners": ["TODO@example.com"]}, "owners/0"),      # the template's placeholder
-    ({"owners": ["priya"]}, "owners/0"),
-    ({"owners": []}, "owners"),
-    ({"last_updated": "2024-02-30"}, "last_updated"),    # no such day
-    ({"doc_type": "rfc"}, "doc_type"),
-    ({"title": "TODO — Replace with Design Title"}, "title"),
-    ({"tags": "api"}, "tags"),
-    ({"supersedes": []}, "supersedes"),
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"version": 0.1}, "version"),  # YAML read a number: quote it
+        ({"version": "1.2"}, "version"),  # not semver
+        ({"status": "done"}, "status"),
+        ({"status": False}, "status"),  # `status: no` to a YAML 1.1 reader
+        ({"owners": ["TODO@example.com"]}, "owners/0"),  # the template's placeholder
+        ({"owners": ["priya"]}, "owners/0"),
+        ({"owners": []}, "owners"),
+        ({"last_updated": "2024-02-30"}, "last_updated"),  # no such day
+        ({"doc_type": "rfc"}, "doc_type"),
+        ({"title": "TODO — Replace with Design Title"}, "title"),
+        ({"tags": "api"}, "tags"),
+        ({"supersedes": []}, "supersedes"),
+    ],
+)
 def test_a_bad_front_matter_is_rejected_where_the_rules_would_report_it(change: dict, where: str) -> None:
     found = errors(builtin_validator(), {**GOOD, **change})
     assert any(e.startswith(f"{where}:") for e in found), found

@@ -39,13 +39,33 @@ def test_request_paths_map_to_site_files(site: Path) -> None:
     assert resolve_request(site, "/inside.html") == site / "sub" / "page.html"
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt",
-    "/..%2Fsecret.txt", "/%2e%2e%2fsecret.txt", "/%252e%252e/secret.txt", "/%252e%252e%252fsecret.txt",
-    "/..\\secret.txt", "/..%5csecret.txt", "/escape.html", "/outside/secret.txt", "/.designdoc-site.json",
-    "/sub/./page.html", "/%00", "/index.html%00.png", "/%zz", "/%ff", "/nothing.html", "//etc/passwd",
-    "/outside/site/../secret.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/sub/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%2Fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/escape.html",
+        "/outside/secret.txt",
+        "/.designdoc-site.json",
+        "/sub/./page.html",
+        "/%00",
+        "/index.html%00.png",
+        "/%zz",
+        "/%ff",
+        "/nothing.html",
+        "//etc/passwd",
+        "/outside/site/../secret.txt",
+    ],
+)
 def test_traversal_and_escaping_symlinks_are_refused(site: Path, path: str) -> None:
     assert resolve_request(site, path) is None
 
@@ -93,8 +113,13 @@ def test_serve_rebuilds_reports_a_failed_build_and_stops_cleanly(project: Path) 
     try:
         status, page = _get(served.url + "/rate-limiter.html")
         assert status == 200 and "/_designdoc-live/live.js" in page and 'data-generation="1"' in page
-        for target in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd",
-                       "/%252e%252e/%252e%252e/etc/passwd", "/.designdoc-site.json"):
+        for target in (
+            "/../../../../etc/passwd",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/..%2f..%2fetc/passwd",
+            "/%252e%252e/%252e%252e/etc/passwd",
+            "/.designdoc-site.json",
+        ):
             assert served.raw_get(target) == 404, target
         # a good edit: a rebuild, then pages are told to reload
         doc = project / "docs" / "area" / "draft-idea.md"
@@ -141,15 +166,17 @@ def _indexed_text(site: Path) -> str:
     """Return the text of every page in the site's search index (pagefind's gzipped fragments)."""
     import gzip
 
-    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
-                   for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")))
+    return "".join(
+        gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+        for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    )
 
 
 def _wait_until(condition: object, timeout: float = 60) -> None:
     import time
 
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
 
@@ -171,8 +198,9 @@ def test_a_rebuild_reloads_before_its_search_index_is_done(project: Path, monkey
     live.drop_index()
 
 
-def test_an_index_dropped_before_it_was_done_is_made_by_the_next_build(project: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_index_dropped_before_it_was_done_is_made_by_the_next_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from designdoc.site import serve as server
 
     monkeypatch.chdir(project)
@@ -200,11 +228,18 @@ def test_port_in_use_is_one_clear_error(project: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "designdoc", "serve", "--port", str(port)], cwd=project,
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "designdoc", "serve", "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert done.returncode == 2
-    assert re.fullmatch(rf"designdoc: port {port} on 127.0.0.1 is already in use \(choose another with --port\)\n",
-                        done.stderr)
+    assert re.fullmatch(
+        rf"designdoc: port {port} on 127.0.0.1 is already in use \(choose another with --port\)\n", done.stderr
+    )
 
 
 def test_non_loopback_host_warns(project: Path) -> None:
@@ -215,8 +250,9 @@ def test_non_loopback_host_warns(project: Path) -> None:
         assert served.stop() == 0
 
 
-def test_the_first_build_shows_its_progress_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_first_build_shows_its_progress_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     from designdoc.cli import progress

@@ -46,8 +46,16 @@ def body(page: str) -> str:
 
 def test_pages_mirror_the_docs_tree(basic: tuple[Path, Path]) -> None:
     _, site = basic
-    for page in ("index.html", "dashboard.html", "search.html", "rate-limiter.html", "area/queue-v1.html",
-                 "area/queue-v2.html", "area/draft-idea.html", "area/old-cache.html"):
+    for page in (
+        "index.html",
+        "dashboard.html",
+        "search.html",
+        "rate-limiter.html",
+        "area/queue-v1.html",
+        "area/queue-v2.html",
+        "area/draft-idea.html",
+        "area/old-cache.html",
+    ):
         assert (site / page).is_file(), page
     assert not (site / "notes.html").exists()  # not a design doc
     assert (site / "_designdoc/vendor/mermaid.min.js").is_file()
@@ -56,8 +64,13 @@ def test_pages_mirror_the_docs_tree(basic: tuple[Path, Path]) -> None:
 
 def test_page_paths_avoid_the_sites_own_names() -> None:
     pages = page_paths("/d", ["/d/index.md", "/d/dashboard.md", "/d/a/index.md", "/d/pagefind/x.md", "/d/b.markdown"])
-    assert pages == {"/d/a/index.md": "a/index.html", "/d/b.markdown": "b.html", "/d/dashboard.md": "dashboard-doc.html",
-                     "/d/index.md": "index-doc.html", "/d/pagefind/x.md": "pagefind-doc/x.html"}
+    assert pages == {
+        "/d/a/index.md": "a/index.html",
+        "/d/b.markdown": "b.html",
+        "/d/dashboard.md": "dashboard-doc.html",
+        "/d/index.md": "index-doc.html",
+        "/d/pagefind/x.md": "pagefind-doc/x.html",
+    }
 
 
 def test_links_between_docs_point_at_pages_with_the_checked_anchors(basic: tuple[Path, Path]) -> None:
@@ -100,10 +113,24 @@ def test_asset_resolution_refuses_escapes_and_symlinks_out(tmp_path: Path) -> No
     (docs / "sub" / "fifo.png").parent.mkdir(exist_ok=True)
     os.mkfifo(docs / "sub" / "fifo.png")
     sitemap = SiteMap(docs, [str(docs / "a.md")], project_root=tmp_path)
-    resolve = lambda href: sitemap.resolve(str(docs / "a.md"), href)
+
+    def resolve(href: str):
+        return sitemap.resolve(str(docs / "a.md"), href)
+
     assert resolve("ok.png").asset == "ok.png"
-    for href in ("../secret.txt", "../../../../etc/passwd", "/secret.txt", "/etc/passwd", "link.png", ".hidden.png",
-                 "sub/fifo.png", "sub/../../secret.txt", "%2e%2e/secret.txt", "nothing.png", "sub"):
+    for href in (
+        "../secret.txt",
+        "../../../../etc/passwd",
+        "/secret.txt",
+        "/etc/passwd",
+        "link.png",
+        ".hidden.png",
+        "sub/fifo.png",
+        "sub/../../secret.txt",
+        "%2e%2e/secret.txt",
+        "nothing.png",
+        "sub",
+    ):
         assert resolve(href).href is None and resolve(href).asset is None, href
     assert resolve("https://example.org/x.png").href == "https://example.org/x.png"
     assert resolve("#anchor").href == "#anchor"
@@ -139,7 +166,9 @@ def test_catalog_lists_every_doc_with_filters_and_counts(basic: tuple[Path, Path
         assert f">{title}</a>" in page
     assert '<option value="approved">approved (2)</option>' in page
     assert '<option value="platform">platform (5)</option>' in page
-    data = json.loads(re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', page, re.DOTALL)[1])
+    data = json.loads(
+        re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', page, re.DOTALL)[1]
+    )
     assert len(data) == 5 and all(len(row) == 4 for row in data)
     assert "catalog.js" in page
 
@@ -211,8 +240,12 @@ def test_hostile_title_and_tag_are_inert_everywhere(xss: Path) -> None:
     for name in ("hostile.html", "index.html", "dashboard.html"):
         page = (xss / name).read_text()
         assert "<script>alert" not in page, name
-        assert all(e.get("src") in (None, "_designdoc/vendor/mermaid.min.js", "_designdoc/mermaid-init.js",
-                                    "_designdoc/catalog.js") for e in elements(page) if e.tag == "script"), name
+        assert all(
+            e.get("src")
+            in (None, "_designdoc/vendor/mermaid.min.js", "_designdoc/mermaid-init.js", "_designdoc/catalog.js")
+            for e in elements(page)
+            if e.tag == "script"
+        ), name
         assert not any(k.startswith("on") for e in elements(page) for k in e.attrib), name
     catalog = (xss / "index.html").read_text()
     block = re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', catalog, re.DOTALL)[1]
@@ -228,8 +261,10 @@ def test_template_syntax_in_a_doc_comes_out_literally(xss: Path) -> None:
 
 
 def test_sanitiser_keeps_what_the_site_needs() -> None:
-    kept = sanitize('<pre class="mermaid">a</pre><pre class="highlight"><code><span class="k">x</span></code></pre>'
-                    '<span class="evil k">y</span><a href="https://x.org" onclick="f()">l</a>')
+    kept = sanitize(
+        '<pre class="mermaid">a</pre><pre class="highlight"><code><span class="k">x</span></code></pre>'
+        '<span class="evil k">y</span><a href="https://x.org" onclick="f()">l</a>'
+    )
     assert '<pre class="mermaid">' in kept and '<span class="k">' in kept and "evil" not in kept
     assert "onclick" not in kept and 'href="https://x.org"' in kept
 
@@ -333,7 +368,7 @@ def test_a_rebuild_parses_only_the_edited_doc(tmp_path: Path, monkeypatch: pytes
 
     def counting(text: str, path: str, *args: object, **kwargs: object) -> document.Document:
         parsed.append(path)
-        return original(text, path, *args, **kwargs)  # type: ignore[arg-type]
+        return original(text, path, *args, **kwargs)
 
     monkeypatch.setattr(document, "parse", counting)
     draft = docs / "area/draft-idea.md"
@@ -390,10 +425,15 @@ def test_a_hostile_tree_builds_twice_the_same_and_is_left_untouched(tmp_path: Pa
     before = {p: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in docs.rglob("*")}
 
     def build(out: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "designdoc", "build", "docs", "-o", out], cwd=docs.parent,
-                              capture_output=True, text=True, timeout=120, check=False,
-                              env={**os.environ, "DESIGNDOC_TODAY": "2025-06-01",
-                                   "DESIGNDOC_CACHE_DIR": str(tmp_path / "cache")})
+        return subprocess.run(
+            [sys.executable, "-m", "designdoc", "build", "docs", "-o", out],
+            cwd=docs.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "DESIGNDOC_TODAY": "2025-06-01", "DESIGNDOC_CACHE_DIR": str(tmp_path / "cache")},
+        )
 
     first = build("one")
     assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
@@ -481,8 +521,9 @@ def test_an_edit_makes_only_its_own_bundle_again(tmp_path: Path, monkeypatch: py
 
 
 @pytest.mark.usefixtures("small_bundles")
-def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_bundle_is_made_again_and_scratch_is_never_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs, out = built_fixture("basic", tmp_path)
     whole = tree(out / "pagefind")
     shutil.rmtree(out / "pagefind" / "shard-1")
@@ -515,8 +556,9 @@ def test_an_index_that_failed_is_made_whole_by_the_next_build(tmp_path: Path, mo
 
 
 @pytest.mark.usefixtures("small_bundles")
-def test_a_stopped_index_has_its_bundles_made_by_the_next_build(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stopped_index_has_its_bundles_made_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As the preview server does: a newer build stops the index of the last one before it is in place."""
     docs, out = built_fixture("basic", tmp_path)
     shard = _new_words_in_queue_v1(docs)
@@ -590,8 +632,9 @@ def test_build_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (tmp_path / "out" / MANIFEST).is_file()
 
 
-def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_shows_progress_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from designdoc.cli.main import main
 
     for copy in range(40):  # 200 docs and 40 walked files that are no doc: past the threshold
@@ -612,13 +655,16 @@ def test_build_shows_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: py
 
 
 def test_check_does_not_import_the_site_stack(tmp_path: Path) -> None:
-    code = ("import sys; from designdoc.cli.main import main; code = main(['check', 'examples']); "
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('jinja2', 'starlette', 'uvicorn', 'pygments', 'nh3', 'watchfiles', 'markupsafe', 'pagefind', "
-            "'designdoc.site', 'designdoc.site.serve') or m.startswith(('designdoc.site', 'designdoc.site.serve'))); "
-            "print('HEAVY', heavy)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=Path(__file__).parent.parent, check=False)
+    code = (
+        "import sys; from designdoc.cli.main import main; code = main(['check', 'examples']); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('jinja2', 'starlette', 'uvicorn', 'pygments', 'nh3', 'watchfiles', 'markupsafe', 'pagefind', "
+        "'designdoc.site', 'designdoc.site.serve') or m.startswith(('designdoc.site', 'designdoc.site.serve'))); "
+        "print('HEAVY', heavy)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent, check=False
+    )
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
 
 

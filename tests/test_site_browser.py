@@ -17,8 +17,15 @@ from serve_helpers import Served
 from site_helpers import build_site, built_fixture, copy_fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 if not CHROMIUM.exists():
@@ -59,7 +66,7 @@ class Watch:
     """A page with its console errors, uncaught errors and dialogs collected."""
 
     def __init__(self, browser: object, **options: object) -> None:
-        self.page = browser.new_page(**options)  # type: ignore[attr-defined]
+        self.page = browser.new_page(**options)
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -67,8 +74,8 @@ class Watch:
         self.page.on("dialog", self._dialog)
 
     def _dialog(self, dialog: object) -> None:
-        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
-        dialog.dismiss()  # type: ignore[attr-defined]
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def close(self) -> None:
         self.page.close()
@@ -114,7 +121,10 @@ def test_catalog_filters_by_status_tag_and_text(watch: Watch, sites: dict[str, P
     assert _visible_rows(watch) == 2
     assert page.locator("#dd-f-count").inner_text() == "Showing 2 of 5 docs"
     page.select_option("#dd-f-tag", "api")
-    assert _visible_rows(watch) == 1 and page.locator("#dd-catalog-rows > tr:not([hidden]) a").inner_text() == "Rate limiter"
+    assert (
+        _visible_rows(watch) == 1
+        and page.locator("#dd-catalog-rows > tr:not([hidden]) a").inner_text() == "Rate limiter"
+    )
     page.click("button[type=reset]")
     page.fill("#dd-f-text", "queue")
     assert _visible_rows(watch) == 2
@@ -184,8 +194,9 @@ def test_search_through_serve_finds_a_word_only_in_a_body(watch: Watch, served: 
     assert watch.errors == []
 
 
-def test_search_merges_the_bundles_of_a_large_site(watch: Watch, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_merges_the_bundles_of_a_large_site(
+    watch: Watch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Three pages to a bundle: the basic fixture's index is two, and the word is in the second."""
     import functools
     import http.server
@@ -198,7 +209,7 @@ def test_search_merges_the_bundles_of_a_large_site(watch: Watch, tmp_path: Path,
     build_site(docs, tmp_path / "site")
     assert search.shard_of("rate-limiter.html", 2) == 1 and (tmp_path / "site/pagefind/shard-1").is_dir()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler.log_message = lambda *args: None
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         try:

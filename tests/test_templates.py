@@ -32,39 +32,61 @@ def _placeholders(*lines: int) -> set[tuple[str, int]]:
 EXPECTED: dict[tuple[str, str], set[tuple[str, int]]] = {
     # the RFC template: the metadata list (1-4) and the title heading (6) are its preamble;
     # every section's whole body is guidance, one finding per paragraph or list item
-    ("rfc", "template"): _placeholders(1, 2, 3, 4, 6, 11, 16, 21, 23, 24, 25, 26, 28, 33, 35, 36, 37, 39,
-                                       44, 49, 50, 51, 56, 61, 62, 63, 68),
+    ("rfc", "template"): _placeholders(
+        1, 2, 3, 4, 6, 11, 16, 21, 23, 24, 25, 26, 28, 33, 35, 36, 37, 39, 44, 49, 50, 51, 56, 61, 62, 63, 68
+    ),
     ("rfc", "filled"): set(),
     ("rfc", "missing-section"): {("section-missing", 28)},  # Drawbacks: at "Rationale and alternatives"
     ("rfc", "kept-guidance"): _placeholders(2, 31, 37),  # a metadata item, a paragraph, one list item
     # MADR: `key: {…}` values are placeholders; the H1 is a placeholder title; `{…}` left anywhere
     # is guidance; the "optional element" comments are markers, never guidance
     ("madr", "template"): {("field-placeholder", line) for line in (3, 4, 5, 6, 7)}
-    | _placeholders(9, 13, 19, 20, 21, 25, 26, 27, 28, 32, 37, 38, 39, 44, 47, 49, 50, 51, 52, 53,
-                    56, 58, 60, 61, 66),
+    | _placeholders(9, 13, 19, 20, 21, 25, 26, 27, 28, 32, 37, 38, 39, 44, 47, 49, 50, 51, 52, 53, 56, 58, 60, 61, 66),
     ("madr", "filled"): set(),
     ("madr", "missing-section"): {("section-missing", 12)},  # Considered Options; the optional ones may go
     ("madr", "kept-guidance"): {("field-placeholder", 3)} | _placeholders(10, 25),
     # KEP: HTML comments are the guidance, so the sign-off checklist and the "[ ] I/we understand"
     # line may stay; the table of contents is not guidance; an UNRESOLVED block counts once
-    ("kep", "template"): _placeholders(1, 23, 25, 29, 58, 77, 86, 93, 99, 105, 112, 123, 130, 137, 144,
-                                       157, 163, 169, 176, 182, 189) | {("todo-marker", 163)},
+    ("kep", "template"): _placeholders(
+        1, 23, 25, 29, 58, 77, 86, 93, 99, 105, 112, 123, 130, 137, 144, 157, 163, 169, 176, 182, 189
+    )
+    | {("todo-marker", 163)},
     ("kep", "filled"): set(),
     ("kep", "missing-section"): {("section-missing", 19), ("section-missing", 39)},  # Non-Goals, Drawbacks
     ("kep", "kept-guidance"): _placeholders(3, 13) | {("todo-marker", 46)},
 }
 
 SECTIONS = {
-    "rfc": [("Summary", 2, False), ("Motivation", 2, False), ("Guide-level explanation", 2, False),
-            ("Reference-level explanation", 2, False), ("Drawbacks", 2, False),
-            ("Rationale and alternatives", 2, False), ("Prior art", 2, False),
-            ("Unresolved questions", 2, False), ("Future possibilities", 2, False)],
-    "madr": [("Context and Problem Statement", 2, False), ("Decision Drivers", 2, True),
-             ("Considered Options", 2, False), ("Decision Outcome", 2, False),
-             ("Pros and Cons of the Options", 2, True), ("More Information", 2, True)],
-    "kep": [("Release Signoff Checklist", 2, False), ("Summary", 2, False), ("Motivation", 2, False),
-            ("Proposal", 2, False), ("Design Details", 2, False), ("Implementation History", 2, False),
-            ("Drawbacks", 2, False), ("Alternatives", 2, False), ("Infrastructure Needed", 2, True)],
+    "rfc": [
+        ("Summary", 2, False),
+        ("Motivation", 2, False),
+        ("Guide-level explanation", 2, False),
+        ("Reference-level explanation", 2, False),
+        ("Drawbacks", 2, False),
+        ("Rationale and alternatives", 2, False),
+        ("Prior art", 2, False),
+        ("Unresolved questions", 2, False),
+        ("Future possibilities", 2, False),
+    ],
+    "madr": [
+        ("Context and Problem Statement", 2, False),
+        ("Decision Drivers", 2, True),
+        ("Considered Options", 2, False),
+        ("Decision Outcome", 2, False),
+        ("Pros and Cons of the Options", 2, True),
+        ("More Information", 2, True),
+    ],
+    "kep": [
+        ("Release Signoff Checklist", 2, False),
+        ("Summary", 2, False),
+        ("Motivation", 2, False),
+        ("Proposal", 2, False),
+        ("Design Details", 2, False),
+        ("Implementation History", 2, False),
+        ("Drawbacks", 2, False),
+        ("Alternatives", 2, False),
+        ("Infrastructure Needed", 2, True),
+    ],
 }
 
 
@@ -104,8 +126,9 @@ def test_template_show_text_names_fields_subsections_and_rules(capsys: pytest.Ca
     assert "### Non-Goals  [required]" in out and "## Alternatives  [requires alternatives]" in out
 
 
-def test_template_show_builtin_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_template_show_builtin_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["template", "show"]) == 0
     out = capsys.readouterr().out
@@ -129,8 +152,11 @@ def test_a_folder_walk_checks_every_markdown_file_but_the_template(style: str) -
 
 def test_a_whole_block_placeholder_pattern_counts_once_at_its_opening_line(tmp_path: Path) -> None:
     doc = tmp_path / "doc.md"
-    doc.write_text("# KEP-1: Title\n\n## Summary\n\nText.\n\n<<[UNRESOLVED @ana ]>>\nStill argued.\n"
-                   "<<[/UNRESOLVED]>>\n\nMore `<<[UNRESOLVED in code ]>>` text.\n", "utf-8")
+    doc.write_text(
+        "# KEP-1: Title\n\n## Summary\n\nText.\n\n<<[UNRESOLVED @ana ]>>\nStill argued.\n"
+        "<<[/UNRESOLVED]>>\n\nMore `<<[UNRESOLVED in code ]>>` text.\n",
+        "utf-8",
+    )
     template = TEMPLATES / "kep" / "template.md"
     for pattern in (r"<<\[UNRESOLVED\b[^\]]*\]>>", r"(?s)<<\[UNRESOLVED.*?<<\[/UNRESOLVED\]>>"):
         config = config_module.from_table({"template": str(template), "placeholder_patterns": [pattern]})
@@ -138,7 +164,7 @@ def test_a_whole_block_placeholder_pattern_counts_once_at_its_opening_line(tmp_p
         assert [(d.rule, d.line) for d in result.diagnostics] == [("todo-marker", 7)]
 
 
-def _only(slug: str):  # noqa: ANN202
+def _only(slug: str):
     from designdoc.check.linter import select
 
     return select(select=[slug])
@@ -147,8 +173,12 @@ def _only(slug: str):  # noqa: ANN202
 def test_madr_field_types_follow_the_template_values(tmp_path: Path) -> None:
     source = (TEMPLATES / "madr" / "filled.md").read_text("utf-8")
     doc = tmp_path / "adr.md"
-    doc.write_text(source.replace("date: 2024-04-02", "date: 2024-02-30")
-                   .replace("deciders: [ana.silva, bo.lindqvist, chen.wu]", "deciders: Ana Silva and Bo"), "utf-8")
+    doc.write_text(
+        source.replace("date: 2024-04-02", "date: 2024-02-30").replace(
+            "deciders: [ana.silva, bo.lindqvist, chen.wu]", "deciders: Ana Silva and Bo"
+        ),
+        "utf-8",
+    )
     config = config_module.from_table({"template": str(TEMPLATES / "madr" / "template.md")})
     result = Checker(config, load_template(config)).run([Candidate(doc, True, None)])
     # a `{YYYY-MM-DD …}` placeholder makes a date; a `{list …}` placeholder allows any shape
@@ -158,8 +188,13 @@ def test_madr_field_types_follow_the_template_values(tmp_path: Path) -> None:
 def test_madr_field_shapes_are_derived() -> None:
     template = template_module.load(TEMPLATES / "madr" / "template.md")
     kinds = {f.name: (f.kind, f.placeholder) for f in template.fields}
-    assert kinds == {"status": ("scalar", True), "date": ("date", True), "deciders": ("any", True),
-                     "consulted": ("any", True), "informed": ("any", True)}
+    assert kinds == {
+        "status": ("scalar", True),
+        "date": ("date", True),
+        "deciders": ("any", True),
+        "consulted": ("any", True),
+        "informed": ("any", True),
+    }
     assert template.title_heading and template.title_placeholder == "short title of solved problem and solution"
 
 

@@ -320,7 +320,7 @@ def test_unwritable_folder_leaves_original(
     snap = snapshot(doc)
     real_open = os.open
 
-    def refusing(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def refusing(path, flags, *args, **kwargs):
         if flags & os.O_CREAT:  # what a read-only folder does to file creation
             raise exc_type(code, os.strerror(code), str(path))
         return real_open(path, flags, *args, **kwargs)
@@ -340,7 +340,7 @@ def test_temp_name_is_hidden_and_not_markdown(tmp_path: Path, monkeypatch: pytes
     seen: list[str] = []
     real_replace = os.replace
 
-    def spy(src, dst):  # type: ignore[no-untyped-def]
+    def spy(src, dst):
         seen.append(Path(src).name)
         assert Path(src).parent == Path(dst).parent
         return real_replace(src, dst)
@@ -424,7 +424,7 @@ def test_write_all_rename_failure_restores_first(tmp_path: Path, monkeypatch: py
     real_replace = os.replace
     renamed: list[Path] = []
 
-    def fail_on_b(src, dst):  # type: ignore[no-untyped-def]
+    def fail_on_b(src, dst):
         if Path(dst).name == "b.md" and Path(src).read_bytes() == b"B\n":
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real_replace(src, dst)
@@ -450,7 +450,7 @@ def test_write_all_reports_a_failed_restore(tmp_path: Path, monkeypatch: pytest.
     real_replace = os.replace
     calls = 0
 
-    def only_first_works(src, dst):  # type: ignore[no-untyped-def]
+    def only_first_works(src, dst):
         nonlocal calls
         calls += 1
         if calls > 1:
@@ -524,7 +524,7 @@ def test_write_new_loses_a_race_without_clobbering(tmp_path: Path, monkeypatch: 
     path = tmp_path / "doc.md"
     real_lexists = os.path.lexists
 
-    def racing(p):  # type: ignore[no-untyped-def]
+    def racing(p):
         result = real_lexists(p)
         make(path, b"the other writer\n")  # appears right after the check
         return result
@@ -540,7 +540,7 @@ def test_write_new_loses_a_race_without_clobbering(tmp_path: Path, monkeypatch: 
 def test_write_new_without_hard_links_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "doc.md"
 
-    def no_links(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def no_links(*args, **kwargs):
         raise OSError(errno.EPERM, os.strerror(errno.EPERM))
 
     monkeypatch.setattr(os, "link", no_links)

@@ -30,8 +30,19 @@ from designdoc.parse.document import Document
 from designdoc.parse.inline import plain_text
 from designdoc.parse.template import Template
 
-FIELDS = ("path", "title", "status", "version", "owners", "last_updated", "age_days", "tags", "errors",
-          "warnings", "last_commit")
+FIELDS = (
+    "path",
+    "title",
+    "status",
+    "version",
+    "owners",
+    "last_updated",
+    "age_days",
+    "tags",
+    "errors",
+    "warnings",
+    "last_commit",
+)
 NO_STATUS = "No valid status"
 
 
@@ -56,8 +67,11 @@ class Entry:
 
     def row(self) -> dict[str, object]:
         """Return the entry as a JSON object with the keys of `FIELDS`."""
-        return {name: list(value) if isinstance(value, tuple) else value
-                for name in FIELDS for value in (getattr(self, name),)}
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name in FIELDS
+            for value in (getattr(self, name),)
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +91,14 @@ class Catalog:
     git: GitDates
     statuses: tuple[str, ...] = STATUSES
 
-    def select(self, *, statuses: Sequence[str] = (), owner: str | None = None, tag: str | None = None,
-               stale: int | None = None) -> list[Entry]:
+    def select(
+        self,
+        *,
+        statuses: Sequence[str] = (),
+        owner: str | None = None,
+        tag: str | None = None,
+        stale: int | None = None,
+    ) -> list[Entry]:
         """Return the entries matching every given filter (statuses: any of them)."""
         found = []
         for entry in self.entries:
@@ -121,8 +141,9 @@ class Catalog:
             found.update(Edge(other, entry.path, "supersedes") for other in entry.superseded_by)
             found.update(Edge(entry.path, other, "links") for other in entry.links)
         paths = {entry.path for entry in self.entries}  # a doc outside the catalog is no node
-        return sorted((e for e in found if e.source in paths and e.target in paths),
-                      key=lambda e: (e.source, e.target, e.kind))
+        return sorted(
+            (e for e in found if e.source in paths and e.target in paths), key=lambda e: (e.source, e.target, e.kind)
+        )
 
 
 def load(targets: Sequence[str], *, config: Config, template: Template, today: dt.date | None = None) -> Catalog:
@@ -135,7 +156,7 @@ def load(targets: Sequence[str], *, config: Config, template: Template, today: d
     checker = Checker(config, template, today_=today)
     project = Project.of(config, candidates)
     result = checker.run(candidates, extract=lambda doc: entry_of(doc, checker.today, project, config.root))
-    return finish(list(result.extracted), result, candidates, config)  # type: ignore[arg-type]
+    return finish(list(result.extracted), result, candidates, config)
 
 
 def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candidate], config: Config) -> Catalog:
@@ -151,9 +172,15 @@ def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candi
     for entry in entries:
         errors, warnings = counts.get(entry.path, (0, 0))
         committed = git.last_commit(entry.path)
-        finished.append(dataclasses.replace(
-            entry, errors=errors, warnings=warnings, last_commit=committed.isoformat() if committed else None,
-            links=tuple(link for link in entry.links if link in paths)))
+        finished.append(
+            dataclasses.replace(
+                entry,
+                errors=errors,
+                warnings=warnings,
+                last_commit=committed.isoformat() if committed else None,
+                links=tuple(link for link in entry.links if link in paths),
+            )
+        )
     finished += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
     return Catalog(tuple(sorted(finished, key=lambda e: e.path)), git, config.statuses or STATUSES)
 
@@ -168,8 +195,11 @@ def _counts(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[int, int]]:
 
 def _unreadable(diagnostics: Iterable[Diagnostic], parsed: set[str]) -> set[str]:
     """Return the docs that could not be parsed at all (unreadable, not UTF-8, over a limit)."""
-    return {d.path for d in diagnostics if d.path not in parsed and d.severity == Severity.ERROR
-            and d.rule in ("file-skipped", "encoding-invalid")}
+    return {
+        d.path
+        for d in diagnostics
+        if d.path not in parsed and d.severity == Severity.ERROR and d.rule in ("file-skipped", "encoding-invalid")
+    }
 
 
 def _unread(path: str, counts: dict[str, tuple[int, int]]) -> Entry:
@@ -188,10 +218,22 @@ def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None)
     title = _scalar(fields, "title")
     if title is None and doc.title_heading is not None:
         title = plain_text(doc.title_heading.text) or None
-    return Entry(doc.path, title, _scalar(fields, "status"), _scalar(fields, "version"), _list(fields, "owners"),
-                 updated, (today - date).days if date else None, _list(fields, "tags"), 0, 0, None,
-                 _references(doc, fields, "supersedes", project), _references(doc, fields, "superseded_by", project),
-                 _links(doc, root))
+    return Entry(
+        doc.path,
+        title,
+        _scalar(fields, "status"),
+        _scalar(fields, "version"),
+        _list(fields, "owners"),
+        updated,
+        (today - date).days if date else None,
+        _list(fields, "tags"),
+        0,
+        0,
+        None,
+        _references(doc, fields, "supersedes", project),
+        _references(doc, fields, "superseded_by", project),
+        _links(doc, root),
+    )
 
 
 def _scalar(fields: dict, key: str) -> str | None:
@@ -248,7 +290,7 @@ def _links(doc: Document, root: Path | None) -> tuple[str, ...]:
 
 def _same_owner(owner: str, wanted: str) -> bool:
     text = owner.strip().casefold()
-    email = text[text.find("<") + 1:text.rfind(">")] if "<" in text and text.endswith(">") else text
+    email = text[text.find("<") + 1 : text.rfind(">")] if "<" in text and text.endswith(">") else text
     return wanted.strip().casefold() in (text, email)
 
 
@@ -264,5 +306,3 @@ def _version_key(value: str | None) -> object:
 
 
 # --------------------------------------------------------------------------- the graph
-
-

@@ -39,9 +39,19 @@ def _cell(value: object, joiner: str = ", ") -> str:
 
 
 # (field, header, narrowest width a long cell is cut to); the path is cut last
-_TABLE = (("path", "PATH", 16), ("title", "TITLE", 24), ("status", "STATUS", 11), ("version", "VERSION", 7),
-          ("owners", "OWNERS", 14), ("last_updated", "UPDATED", 10), ("age_days", "AGE", 3),
-          ("tags", "TAGS", 10), ("errors", "ERR", 3), ("warnings", "WARN", 4), ("last_commit", "COMMIT", 10))
+_TABLE = (
+    ("path", "PATH", 16),
+    ("title", "TITLE", 24),
+    ("status", "STATUS", 11),
+    ("version", "VERSION", 7),
+    ("owners", "OWNERS", 14),
+    ("last_updated", "UPDATED", 10),
+    ("age_days", "AGE", 3),
+    ("tags", "TAGS", 10),
+    ("errors", "ERR", 3),
+    ("warnings", "WARN", 4),
+    ("last_commit", "COMMIT", 10),
+)
 
 
 _DROP_ORDER = ("tags", "last_commit", "version", "warnings", "age_days", "owners", "last_updated", "title")
@@ -66,16 +76,21 @@ def to_table(entries: Sequence[Entry], width: int) -> str:
         for table in (columns, widths, *rows):
             del table[drop]
     _shrink(columns, widths, width)
-    return "".join("  ".join(_fit(text, widths[i], columns[i][0] in _NUMERIC) for i, text in enumerate(row)).rstrip()
-                   + "\n" for row in rows)
+    return "".join(
+        "  ".join(_fit(text, widths[i], columns[i][0] in _NUMERIC) for i, text in enumerate(row)).rstrip() + "\n"
+        for row in rows
+    )
 
 
 def _shrink(columns: list, widths: list[int], width: int) -> None:
     """Narrow the long text columns until a row fits: the one with most room to spare first, the path last."""
     excess = sum(widths) + 2 * (len(widths) - 1) - width
     while excess > 0:
-        spare = [(c[0] != "path", widths[i] - c[2], i) for i, c in enumerate(columns)
-                 if c[0] in _SHRINK_ORDER and widths[i] > c[2]]
+        spare = [
+            (c[0] != "path", widths[i] - c[2], i)
+            for i, c in enumerate(columns)
+            if c[0] in _SHRINK_ORDER and widths[i] > c[2]
+        ]
         if not spare:
             return
         _, _, i = max(spare)
@@ -85,7 +100,7 @@ def _shrink(columns: list, widths: list[int], width: int) -> None:
 
 def _fit(text: str, width: int, right: bool) -> str:
     if len(text) > width:
-        text = text[:max(width - 1, 0)] + "…"
+        text = text[: max(width - 1, 0)] + "…"
     return text.rjust(width) if right else text.ljust(width)
 
 
@@ -103,8 +118,12 @@ def index_block(catalog: Catalog, output: Path, newline: str = "\n") -> str:
         rows = sorted(groups.get(status, ()), key=lambda e: ((e.title or e.path).casefold(), e.path))
         if not rows:
             continue
-        lines += [f"### {status[:1].upper()}{status[1:]} ({len(rows)})", "",
-                  "| Title | Owners | Last updated |", "| --- | --- | --- |"]
+        lines += [
+            f"### {status[:1].upper()}{status[1:]} ({len(rows)})",
+            "",
+            "| Title | Owners | Last updated |",
+            "| --- | --- | --- |",
+        ]
         lines += [_index_row(e, output) for e in rows]
         lines.append("")
     if not groups:
@@ -144,7 +163,7 @@ def merge_index(existing: str | None, block: str, newline: str) -> str:
         return existing + lead + block + newline
     if start == -1 or end == -1 or end < start:
         raise ValueError(f"needs both {INDEX_START} and {INDEX_END}, in that order")
-    return existing[:start] + block + existing[end + len(INDEX_END):]
+    return existing[:start] + block + existing[end + len(INDEX_END) :]
 
 
 def graph_json(catalog: Catalog) -> str:

@@ -96,17 +96,21 @@ def loads(text: str, where: str = "baseline", root: Path | None = None) -> Basel
         document = json.loads(text)
     except ValueError as error:
         raise UsageError(f"{where}: not a designdoc baseline (invalid JSON: {error})") from None
-    if not isinstance(document, dict) or document.get("version") != VERSION \
-            or not isinstance(document.get("findings"), dict):
-        raise UsageError(f"{where}: not a designdoc baseline (expected {{\"version\": {VERSION}, "
-                         "\"findings\": {path: {rule: {text: count}}}})")
+    if (
+        not isinstance(document, dict)
+        or document.get("version") != VERSION
+        or not isinstance(document.get("findings"), dict)
+    ):
+        raise UsageError(
+            f'{where}: not a designdoc baseline (expected {{"version": {VERSION}, '
+            '"findings": {path: {rule: {text: count}}}})'
+        )
     counts: dict[Key, int] = {}
     for path, rules in document["findings"].items():
         for rule, texts in _table(rules, where, path).items():
             for text, count in _table(texts, where, f"{path}: {rule}").items():
                 if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                    raise UsageError(f"{where}: {path}: {rule}: {text!r}: expected a count of 1 or more, "
-                                     f"got {count!r}")
+                    raise UsageError(f"{where}: {path}: {rule}: {text!r}: expected a count of 1 or more, got {count!r}")
                 counts[(path, rule, text)] = count
     return Baseline(MappingProxyType(counts), root)
 
@@ -128,7 +132,7 @@ def load(path: Path) -> Baseline:
     return loads(text, str(path), Path(path).parent)
 
 
-def filter(diagnostics: Iterable[Diagnostic], baseline: Baseline) -> list[Diagnostic]:  # noqa: A001
+def filter(diagnostics: Iterable[Diagnostic], baseline: Baseline) -> list[Diagnostic]:
     """Return the diagnostics the baseline does not accept, in their order.
 
     Each key stays silent up to its count, in diagnostic order (so, within a file, the

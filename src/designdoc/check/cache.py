@@ -29,10 +29,12 @@ from designdoc import __version__
 
 FORMAT = 3
 # the plain values a cached result may hold besides the caller's own records
-_PLAIN = frozenset({
-    *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
-    ("datetime", "date"),
-})
+_PLAIN = frozenset(
+    {
+        *(("builtins", name) for name in ("frozenset", "set", "tuple", "list", "dict", "str", "int", "bytes")),
+        ("datetime", "date"),
+    }
+)
 _MAX_BYTES = 512 * 1024 * 1024
 KEEP = 4  # cache files kept in the folder: one per settings fingerprint, the most recently written
 
@@ -45,8 +47,11 @@ def digest(data: bytes) -> bytes:
 def fingerprint(*parts: object) -> str:
     """Return a short hash of everything a per-file result depends on besides the file."""
     code = Path(__file__).parent.parent  # the whole package
-    stamps = sorted((str(p.relative_to(code)), p.stat().st_size, p.stat().st_mtime_ns)
-                    for p in code.rglob("*") if p.suffix in (".py", ".md", ".toml"))
+    stamps = sorted(
+        (str(p.relative_to(code)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in code.rglob("*")
+        if p.suffix in (".py", ".md", ".toml")
+    )
     text = repr((FORMAT, __version__, sys.version_info[:2], stamps, parts))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
@@ -129,13 +134,12 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(handle, "wb") as out:
-                pickle.dump({"entries": self.fresh, "stats": self.fresh_stats}, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"entries": self.fresh, "stats": self.fresh_stats}, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.path)
             _prune(self.path.parent)
         except OSError:
             try:
-                os.unlink(temp)  # type: ignore[possibly-undefined]
+                os.unlink(temp)
             except (OSError, NameError):
                 pass
 

@@ -25,8 +25,10 @@ from pathlib import Path
 from designdoc.model.errors import UsageError
 
 TIMEOUT = 120  # seconds for the one `git log`; a larger history is reported as unavailable
-SHALLOW_NOTE = ("shallow clone: commit dates are those of the oldest fetched commit for older files "
-                "(fetch the full history: git fetch --unshallow)")
+SHALLOW_NOTE = (
+    "shallow clone: commit dates are those of the oldest fetched commit for older files "
+    "(fetch the full history: git fetch --unshallow)"
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,10 @@ def load(paths: Iterable[str | os.PathLike[str]]) -> GitDates:
     if isinstance(tree, str):
         return GitDates(reason=tree)
     top, shallow, specs = tree
-    out = _git(["--literal-pathspecs", "log", "--no-show-signature", "--format=%x1e%cI", "--name-only", "-z",
-                "--", *specs], cwd=top)
+    out = _git(
+        ["--literal-pathspecs", "log", "--no-show-signature", "--format=%x1e%cI", "--name-only", "-z", "--", *specs],
+        cwd=top,
+    )
     if isinstance(out, str):
         return GitDates(reason=out)
     return GitDates(parse_log(out, top), True, shallow)
@@ -126,8 +130,9 @@ def _git(arguments: list[str], *, cwd: str, stdin: bytes | None = None) -> bytes
     """Run git; return its stdout, or a one-line reason it could not run."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        done = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, env=env, timeout=TIMEOUT,
-                              check=False, input=stdin)
+        done = subprocess.run(
+            ["git", *arguments], cwd=cwd, capture_output=True, env=env, timeout=TIMEOUT, check=False, input=stdin
+        )
     except FileNotFoundError:
         return "git is not installed"
     except subprocess.TimeoutExpired:
@@ -135,8 +140,11 @@ def _git(arguments: list[str], *, cwd: str, stdin: bytes | None = None) -> bytes
     except OSError as error:
         return f"git cannot run ({error.strerror or error})"
     if done.returncode != 0:
-        return "not a git repository" if b"not a git repository" in done.stderr else \
-            (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"])[-1]
+        return (
+            "not a git repository"
+            if b"not a git repository" in done.stderr
+            else (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"])[-1]
+        )
     return done.stdout
 
 
@@ -163,8 +171,9 @@ class StatusHistory:
         return None
 
 
-def status_history(paths: Iterable[str | os.PathLike[str]], rev: str,
-                   status_of: Callable[[bytes], str | None]) -> StatusHistory:
+def status_history(
+    paths: Iterable[str | os.PathLike[str]], rev: str, status_of: Callable[[bytes], str | None]
+) -> StatusHistory:
     """Return the status history since the merge-base of `rev` and HEAD of the docs under `paths`.
 
     `status_of` reads the status from one version of a doc.  UsageError for an unknown `rev`.
@@ -227,8 +236,22 @@ def _changed_since(top: str, base: str, specs: list[str]) -> dict[str, str | Non
 
 def _commits_touching(top: str, base: str, specs: list[str]) -> dict[str, list[tuple[str, str]]]:
     """Return {path at HEAD: [(commit, its path then)]} for the commits since `base`, oldest first."""
-    log = _run(["log", "--no-show-signature", "--format=%x1e%H", "--name-status", "-M", "-z", "--reverse",
-                "--topo-order", f"{base}..HEAD", "--", *specs], top)
+    log = _run(
+        [
+            "log",
+            "--no-show-signature",
+            "--format=%x1e%H",
+            "--name-status",
+            "-M",
+            "-z",
+            "--reverse",
+            "--topo-order",
+            f"{base}..HEAD",
+            "--",
+            *specs,
+        ],
+        top,
+    )
     events: dict[str, list[tuple[str, str]]] = {}
     for record in log.split(b"\x1e"):
         tokens = record.split(b"\x00")
@@ -275,6 +298,6 @@ def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], s
         at = end + 1
         if len(header) == 3 and header[1] == b"blob":
             size = int(header[2])
-            found[version] = status_of(out[at:at + size])
+            found[version] = status_of(out[at : at + size])
             at += size + 1
     return [found.get(v) for v in versions]

@@ -35,8 +35,14 @@ def completeness_severity(doc: Document, config: Config) -> Severity:
     return Severity.parse(config.completeness_default)
 
 
-def lint(doc: Document, *, config: Config, today: dt.date, rules: Iterable[Rule] = ALL_RULES,
-         on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
+def lint(
+    doc: Document,
+    *,
+    config: Config,
+    today: dt.date,
+    rules: Iterable[Rule] = ALL_RULES,
+    on_error: Callable[[Rule, Exception], None] | None = None,
+) -> list[Diagnostic]:
     """Return the diagnostics of one document, stamped, filtered and sorted.
 
     Only rules of the `document` phase run here; the others read the run's facts or the

@@ -105,7 +105,7 @@ _POOL_STATE: tuple[Checker, Project, Cache | None, Callable[[Document], object] 
 
 def _check_in_worker(candidate: Candidate) -> tuple[tuple[FileResult, None] | None, bytes | None]:
     """Check one file in a pool worker (the checker comes from the forked parent); no Document back."""
-    checker, project, store, extract = _POOL_STATE  # type: ignore[misc]
+    checker, project, store, extract = _POOL_STATE
     outcome, key = checker._check(candidate, project, store, extract)
     return (None if outcome is None else (outcome[0], None)), key
 
@@ -121,7 +121,7 @@ def _from_cache(hit: FileResult, extract: Callable[[Document], object] | None) -
     tag = _cache_tag(extract)
     if tag is None or not (isinstance(hit.extra, tuple) and len(hit.extra) == 2 and hit.extra[0] == tag):
         return None
-    return dataclasses.replace(hit, extra=extract.from_cache(hit.extra[1]))  # type: ignore[attr-defined]
+    return dataclasses.replace(hit, extra=extract.from_cache(hit.extra[1]))
 
 
 def _for_cache(result: FileResult, extract: Callable[[Document], object] | None) -> FileResult:
@@ -131,7 +131,7 @@ def _for_cache(result: FileResult, extract: Callable[[Document], object] | None)
     tag = _cache_tag(extract)
     if tag is None:
         return dataclasses.replace(result, extra=None)
-    return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))  # type: ignore[union-attr]
+    return dataclasses.replace(result, extra=(tag, extract.for_cache(result.extra)))
 
 
 def _signature(candidate: Candidate) -> tuple[int, ...] | None:
@@ -148,8 +148,15 @@ def _signature(candidate: Candidate) -> tuple[int, ...] | None:
 class Checker:
     """Check files with one config and template; reusable across runs (LSP, serve)."""
 
-    def __init__(self, config: Config, template: Template, *, rules: Sequence[Rule] | None = None,
-                 today_: dt.date | None = None, base: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        template: Template,
+        *,
+        rules: Sequence[Rule] | None = None,
+        today_: dt.date | None = None,
+        base: str | None = None,
+    ) -> None:
         self.config = config
         self.template = template
         self.rules = tuple(rules) if rules is not None else select()
@@ -157,8 +164,9 @@ class Checker:
         self.base = base  # `check --base REV`: status moves since the merge-base of REV and HEAD
         self.file_rules = tuple(r for r in self.rules if r.phase == "document")
         # project rules need the whole run: they run after the per-file loop, over DocFacts
-        self.project_rules = tuple(r for r in self.rules if r.phase == "project"
-                                   and config.rule(r.slug).severity is not Severity.OFF)
+        self.project_rules = tuple(
+            r for r in self.rules if r.phase == "project" and config.rule(r.slug).severity is not Severity.OFF
+        )
 
     def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
         """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
@@ -167,10 +175,16 @@ class Checker:
         """
         return lint(doc, config=self.config, today=self.today, rules=self.file_rules, on_error=on_error)
 
-    def run(self, candidates: Sequence[Candidate], *, progress: Callable[[], None] | None = None,
-            jobs: int | None = None, cache: bool = True,
-            extract: Callable[[Document], object] | None = None,
-            on_extract: Callable[[object], None] | None = None) -> CheckResult:
+    def run(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        progress: Callable[[], None] | None = None,
+        jobs: int | None = None,
+        cache: bool = True,
+        extract: Callable[[Document], object] | None = None,
+        on_extract: Callable[[object], None] | None = None,
+    ) -> CheckResult:
         """Check every candidate, then run the project rules.
 
         Files are checked in a process pool when there are enough of them (`jobs` overrides
@@ -193,9 +207,17 @@ class Checker:
                 scope.enter_context(pool.frozen_heap())
             return self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
 
-    def _run(self, candidates: Sequence[Candidate], unique: list[Candidate], project: Project, store: Cache | None,
-             progress: Callable[[], None] | None, jobs: int | None, extract: Callable[[Document], object] | None,
-             on_extract: Callable[[object], None] | None) -> CheckResult:
+    def _run(
+        self,
+        candidates: Sequence[Candidate],
+        unique: list[Candidate],
+        project: Project,
+        store: Cache | None,
+        progress: Callable[[], None] | None,
+        jobs: int | None,
+        extract: Callable[[Document], object] | None,
+        on_extract: Callable[[object], None] | None,
+    ) -> CheckResult:
         found: list[Diagnostic] = []
         facts: dict[Path, DocFacts] = {}
         files = 0
@@ -224,14 +246,25 @@ class Checker:
 
     def _open_cache(self) -> Cache:
         slugs = tuple(r.slug for r in self.rules)
-        key = cache_module.fingerprint(repr(self.config), self.template.source, self.template.name,
-                                       self.template.schema, slugs, self.today.isoformat(),
-                                       os.environ.get("DESIGNDOC_NO_BLOCKSCAN"))
+        key = cache_module.fingerprint(
+            repr(self.config),
+            self.template.source,
+            self.template.name,
+            self.template.schema,
+            slugs,
+            self.today.isoformat(),
+            os.environ.get("DESIGNDOC_NO_BLOCKSCAN"),
+        )
         return Cache.open(self.config.root, key, CACHED_RECORDS)
 
-    def _outcomes(self, candidates: list[Candidate], project: Project, store: Cache | None,
-                  jobs: int | None, extract: Callable[[Document], object] | None = None,
-                  ) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
+    def _outcomes(
+        self,
+        candidates: list[Candidate],
+        project: Project,
+        store: Cache | None,
+        jobs: int | None,
+        extract: Callable[[Document], object] | None = None,
+    ) -> Iterator[tuple[Candidate, tuple[FileResult, Document | None] | None]]:
         """Yield each candidate with its outcome, in order; in a process pool when it pays.
 
         With a filled cache, unchanged files are answered here first (a read and a hash), so
@@ -248,8 +281,10 @@ class Checker:
         _POOL_STATE = (self, project, store, extract)  # inherited by the forked workers: nothing to pickle
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(pending) // (workers * 8)))
-        with pool.frozen_heap(), concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
-                                                                    initializer=pool.worker_gc) as executor:
+        with (
+            pool.frozen_heap(),
+            concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=pool.worker_gc) as executor,
+        ):
             computed = executor.map(_check_in_worker, pending, chunksize=chunk)
             for i, candidate in enumerate(candidates):
                 if i in hits:
@@ -261,8 +296,9 @@ class Checker:
                 yield candidate, outcome
         _POOL_STATE = None
 
-    def _cache_hits(self, candidates: list[Candidate], store: Cache,
-                    extract: Callable[[Document], object] | None = None) -> dict[int, tuple[FileResult, None] | None]:
+    def _cache_hits(
+        self, candidates: list[Candidate], store: Cache, extract: Callable[[Document], object] | None = None
+    ) -> dict[int, tuple[FileResult, None] | None]:
         """Return {position: outcome} for the candidates the cache answers (None: not a doc).
 
         A plain file whose stat signature is the one recorded with its bytes' digest is not
@@ -300,24 +336,36 @@ class Checker:
         self._project_phase(result, facts, project, [Candidate(Path(doc.path), True, None)], rules=rules)
         return sorted(result.diagnostics, key=Diagnostic.sort_key)
 
-    def _project_phase(self, result: CheckResult, facts: dict[Path, DocFacts], project: Project,
-                       candidates: Sequence[Candidate], rules: Sequence[Rule] | None = None) -> None:
+    def _project_phase(
+        self,
+        result: CheckResult,
+        facts: dict[Path, DocFacts],
+        project: Project,
+        candidates: Sequence[Candidate],
+        rules: Sequence[Rule] | None = None,
+    ) -> None:
         """Run the project rules once per doc over the run's facts; add their findings and notes."""
         paths = sorted({os.path.dirname(c.path) or "." for c in candidates})  # the docs' folders: no stat per doc
         base = self.base
         for key, fact in facts.items():
             project.know_anchors(key, fact.anchors, fact.path)
-        whole = ProjectFacts(facts, resolve=project.resolve_reference, load=self._outside_facts,
-                             git=lambda: gitdates.load(paths), files=project,
-                             history=lambda: gitdates.status_history(paths, base, status_in) if base else None)
+        whole = ProjectFacts(
+            facts,
+            resolve=project.resolve_reference,
+            load=self._outside_facts,
+            git=lambda: gitdates.load(paths),
+            files=project,
+            history=lambda: gitdates.status_history(paths, base, status_in) if base else None,
+        )
         by_path = {f.path: f for f in facts.values()}
         for rule in self.project_rules if rules is None else rules:
             configured = self.config.rule(rule.slug)
             options = rule.options(**configured.options) if rule.options else None
             for key, fact in facts.items():
                 for d in rule.check(ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)):
-                    if not any(d.rule in slugs and first <= d.line <= last
-                               for first, last, slugs in by_path[d.path].suppressed):
+                    if not any(
+                        d.rule in slugs and first <= d.line <= last for first, last, slugs in by_path[d.path].suppressed
+                    ):
                         result.diagnostics.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
         result.git = whole.loaded_git
         result.notes += self._git_notes(result.git, whole.loaded_history)
@@ -344,9 +392,13 @@ class Checker:
         except (reading.Skip, reading.OverBudget):
             return None
 
-    def _check(self, candidate: Candidate, project: Project, store: Cache | None,
-               extract: Callable[[Document], object] | None = None,
-               ) -> tuple[tuple[FileResult, Document | None] | None, bytes | None]:
+    def _check(
+        self,
+        candidate: Candidate,
+        project: Project,
+        store: Cache | None,
+        extract: Callable[[Document], object] | None = None,
+    ) -> tuple[tuple[FileResult, Document | None] | None, bytes | None]:
         shown = display(candidate.path)
         key = None
         try:
@@ -365,8 +417,9 @@ class Checker:
                 diagnostics = self.lint(doc)
                 facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
         except reading.Skip as skip:
-            severity = Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" \
-                else Severity.WARNING
+            severity = (
+                Severity.ERROR if candidate.named or skip.doc or skip.rule != "file-skipped" else Severity.WARNING
+            )
             return (FileResult((self._diagnostic(shown, skip, severity),), None), None), None
         except reading.OverBudget:
             reason = f"over the time budget of {self.config.time_budget:g} s, not checked"

@@ -135,5 +135,3 @@ class Project:
         self._anchors[str(path)] = anchors
         if shown is not None:
             self._anchors[self._absolute(shown)] = anchors
-
-

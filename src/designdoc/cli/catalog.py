@@ -19,7 +19,7 @@ LIST_FORMATS = ("table", "json", "csv")
 GRAPH_FORMATS = ("mermaid", "dot", "json")
 
 
-def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | None):  # noqa: ANN202
+def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | None):
     from designdoc.catalog import entries as catalog
 
     config, tmpl = setup(config_file, template)
@@ -30,7 +30,7 @@ def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | No
     return loaded
 
 
-def _common(function):  # noqa: ANN001, ANN202
+def _common(function):
     """Add the options every catalog command shares."""
     function = click.option("--config", "config_file", metavar="F", help="Use this configuration file.")(function)
     function = click.option("--template", metavar="T", help="Read docs of this template file.")(function)
@@ -42,14 +42,33 @@ def _common(function):  # noqa: ANN001, ANN202
 @click.option("--status", "statuses", multiple=True, metavar="S", help="Only docs in this status (repeatable).")
 @click.option("--owner", metavar="O", help="Only docs this email address owns.")
 @click.option("--tag", metavar="T", help="Only docs with this tag.")
-@click.option("--stale", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only docs last updated more than DAYS days ago (any status).")
-@click.option("--sort", "sort_by", default="path", show_default=True, metavar="FIELD",
-              help="Order by this field (path, title, status, version, owners, last_updated, age_days, tags, "
-                   "errors, warnings, last_commit).")
+@click.option(
+    "--stale",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only docs last updated more than DAYS days ago (any status).",
+)
+@click.option(
+    "--sort",
+    "sort_by",
+    default="path",
+    show_default=True,
+    metavar="FIELD",
+    help="Order by this field (path, title, status, version, owners, last_updated, age_days, tags, "
+    "errors, warnings, last_commit).",
+)
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True)
-def list_command(paths: tuple[str, ...], config_file: str | None, template: str | None, statuses: tuple[str, ...],
-                 owner: str | None, tag: str | None, stale: int | None, sort_by: str, fmt: str) -> int:
+def list_command(
+    paths: tuple[str, ...],
+    config_file: str | None,
+    template: str | None,
+    statuses: tuple[str, ...],
+    owner: str | None,
+    tag: str | None,
+    stale: int | None,
+    sort_by: str,
+    fmt: str,
+) -> int:
     """List design docs with status, owners, dates, tags and findings."""
     from designdoc.catalog import entries as catalog
     from designdoc.catalog import render
@@ -78,11 +97,17 @@ def list_command(paths: tuple[str, ...], config_file: str | None, template: str 
 
 @click.command("index")
 @_common
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
-              help="The Markdown file to write the catalog into (between its markers); default: print it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The Markdown file to write the catalog into (between its markers); default: print it.",
+)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when FILE would change.")
-def index_command(paths: tuple[str, ...], config_file: str | None, template: str | None, output: str | None,
-                  check_only: bool) -> int:
+def index_command(
+    paths: tuple[str, ...], config_file: str | None, template: str | None, output: str | None, check_only: bool
+) -> int:
     """Write a Markdown catalog, one table per status, between index markers in FILE."""
     from designdoc.catalog import render
 

@@ -27,32 +27,75 @@ FORMATS = ("text", "json", "sarif", "github")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated slugs).",
-              shell_complete=complete_rules)
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated slugs).",
-              shell_complete=complete_rules)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Only these rules (comma-separated slugs).",
+    shell_complete=complete_rules,
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    help="Skip these rules (comma-separated slugs).",
+    shell_complete=complete_rules,
+)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--template", metavar="T", help="Check against this template file.")
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when a file was changed.")
-@click.option("--only-docs", is_flag=True,
-              help="Skip named files that are not design docs, as in a folder (for pre-commit).")
+@click.option(
+    "--only-docs", is_flag=True, help="Skip named files that are not design docs, as in a folder (for pre-commit)."
+)
 @click.option("--base", metavar="REV", help="Also check status moves since the merge-base of REV and HEAD.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes to check with (default: the cores, "
-              "for enough files).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes to check with (default: the cores, for enough files).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the check cache (.designdoc-cache/).")
-@click.option("--baseline", "baseline_file", metavar="F", type=click.Path(dir_okay=False),
-              help="Report only findings that baseline F does not record.")
-@click.option("--update-baseline", metavar="F", type=click.Path(dir_okay=False),
-              help="Record every current finding in baseline F (adopting designdoc on existing docs).")
-def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str | None, select: tuple[str, ...],
-          ignore: tuple[str, ...], strict: bool, template: str | None, config_file: str | None,
-          exit_non_zero_on_fix: bool = False, only_docs: bool = False, base: str | None = None,
-          jobs: int | None = None, no_cache: bool = False,
-          baseline_file: str | None = None, update_baseline: str | None = None) -> int:
+@click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="F",
+    type=click.Path(dir_okay=False),
+    help="Report only findings that baseline F does not record.",
+)
+@click.option(
+    "--update-baseline",
+    metavar="F",
+    type=click.Path(dir_okay=False),
+    help="Record every current finding in baseline F (adopting designdoc on existing docs).",
+)
+def check(
+    paths: tuple[str, ...],
+    fix: bool,
+    diff: bool,
+    fmt: str,
+    output: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool,
+    template: str | None,
+    config_file: str | None,
+    exit_non_zero_on_fix: bool = False,
+    only_docs: bool = False,
+    base: str | None = None,
+    jobs: int | None = None,
+    no_cache: bool = False,
+    baseline_file: str | None = None,
+    update_baseline: str | None = None,
+) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
-    _refuse_conflicts(fix=fix, diff=diff, exit_non_zero_on_fix=exit_non_zero_on_fix, baseline_file=baseline_file,
-                      update_baseline=update_baseline)
+    _refuse_conflicts(
+        fix=fix,
+        diff=diff,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
+        baseline_file=baseline_file,
+        update_baseline=update_baseline,
+    )
     accepted = _read_baseline(baseline_file)  # a bad file: exit 2 before any work
     checker, candidates, targets = _prepare(paths, config_file, template, select, ignore, base, only_docs)
     progress = file_ticker(len(candidates))
@@ -80,8 +123,9 @@ def check(paths: tuple[str, ...], fix: bool, diff: bool, fmt: str, output: str |
     return _exit_code(diagnostics, strict=strict, failed=bool(getattr(result, "errors", None)))
 
 
-def _refuse_conflicts(*, fix: bool, diff: bool, exit_non_zero_on_fix: bool, baseline_file: str | None,
-                      update_baseline: str | None) -> None:
+def _refuse_conflicts(
+    *, fix: bool, diff: bool, exit_non_zero_on_fix: bool, baseline_file: str | None, update_baseline: str | None
+) -> None:
     """Raise a usage error for options that cannot go together."""
     if fix and diff:
         raise UsageError("--fix and --diff cannot be used together")
@@ -91,14 +135,21 @@ def _refuse_conflicts(*, fix: bool, diff: bool, exit_non_zero_on_fix: bool, base
         raise UsageError("--baseline and --update-baseline cannot be used together")
 
 
-def _read_baseline(baseline_file: str | None):  # noqa: ANN202 - the accepted findings, or None
+def _read_baseline(baseline_file: str | None):
     from designdoc.check import baseline
 
     return baseline.load(Path(baseline_file)) if baseline_file else None
 
 
-def _prepare(paths: tuple[str, ...], config_file: str | None, template: str | None, select: tuple[str, ...],
-             ignore: tuple[str, ...], base: str | None, only_docs: bool):  # noqa: ANN202 - (Checker, candidates, targets)
+def _prepare(
+    paths: tuple[str, ...],
+    config_file: str | None,
+    template: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    base: str | None,
+    only_docs: bool,
+):
     """Return the checker of these settings, the files to check, and the targets they came from."""
     from designdoc.check.linter import select as select_rules
     from designdoc.check.runner import Checker
@@ -113,7 +164,7 @@ def _prepare(paths: tuple[str, ...], config_file: str | None, template: str | No
     return Checker(config, tmpl, rules=rules, base=base), candidates, targets
 
 
-def _run(checker, candidates, *, sarif: bool, jobs: int | None, cache: bool, progress):  # noqa: ANN001,ANN202
+def _run(checker, candidates, *, sarif: bool, jobs: int | None, cache: bool, progress):
     """Check the candidates; for SARIF, also keep each doc's text hash (its fixes are read again)."""
     from designdoc.check.extracts import TextHashes
 
@@ -128,7 +179,7 @@ def _say(notes: Sequence[str], errors: Sequence[str] = ()) -> None:
         click.echo(f"designdoc: warning: {note}", err=True)
 
 
-def _against_baseline(diagnostics: list, accepted, update_baseline: str | None) -> list:  # noqa: ANN001
+def _against_baseline(diagnostics: list, accepted, update_baseline: str | None) -> list:
     """Record the findings in a new baseline, and leave out those a baseline accepts (saying how many)."""
     from designdoc.check import baseline
 
@@ -140,8 +191,9 @@ def _against_baseline(diagnostics: list, accepted, update_baseline: str | None) 
     shown = baseline.filter(diagnostics, accepted)
     hidden = len(diagnostics) - len(shown)
     if hidden:
-        click.echo(f"designdoc: {hidden} finding{'s' if hidden != 1 else ''} recorded in the baseline not shown",
-                   err=True)
+        click.echo(
+            f"designdoc: {hidden} finding{'s' if hidden != 1 else ''} recorded in the baseline not shown", err=True
+        )
     return shown
 
 
@@ -154,7 +206,7 @@ def _exit_code(diagnostics: list, *, strict: bool, failed: bool) -> int:
     return 1 if failed or any(d.severity >= threshold or d.rule == "file-skipped" for d in diagnostics) else 0
 
 
-def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noqa: ANN001
+def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:
     """Return the report in the asked format."""
     from designdoc.output import text as report
 
@@ -176,11 +228,14 @@ def _render(fmt: str, diagnostics: list, result, *, colour: bool) -> str:  # noq
     return "\n".join(lines + [report.summary_line(diagnostics, result.files)]) + "\n"
 
 
-def _as_walked(candidates, config):  # noqa: ANN001,ANN202
+def _as_walked(candidates, config):
     """Treat named files as met in a walk: non-docs and `exclude`d files are skipped silently."""
     import dataclasses
 
     from designdoc.files.discovery import excluded
 
-    return [dataclasses.replace(c, named=False) for c in candidates
-            if not (c.named and excluded(c.path, c.path.parent, config))]
+    return [
+        dataclasses.replace(c, named=False)
+        for c in candidates
+        if not (c.named and excluded(c.path, c.path.parent, config))
+    ]

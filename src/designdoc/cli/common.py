@@ -14,7 +14,7 @@ from click.shell_completion import CompletionItem
 from designdoc.model.errors import DesignDocError, UsageError
 
 
-def setup(config_file: str | None, template: str | None):  # noqa: ANN201 - (Config, Template), both imported lazily
+def setup(config_file: str | None, template: str | None):
     """Return the configuration (found, or the one named) and the template to check against."""
     from designdoc.config import load as config_module
 
@@ -22,7 +22,7 @@ def setup(config_file: str | None, template: str | None):  # noqa: ANN201 - (Con
     return config, config_module.load_template(config, template)
 
 
-def make_checker(config_file: str | None = None, template: str | None = None):  # noqa: ANN201 - a Checker
+def make_checker(config_file: str | None = None, template: str | None = None):
     """Return a Checker for the found (or named) configuration and template."""
     from designdoc.check.runner import Checker
 

@@ -16,15 +16,28 @@ from designdoc.cli.common import complete_statuses, make_checker
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable).")
 @click.option("--template", metavar="T", help="Scaffold from this template file.")
 @click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
-def new(title: str, directory: str | None, owner: str | None, tags: tuple[str, ...], template: str | None,
-        config_file: str | None) -> int:
+def new(
+    title: str,
+    directory: str | None,
+    owner: str | None,
+    tags: tuple[str, ...],
+    template: str | None,
+    config_file: str | None,
+) -> int:
     """Write a new doc from the template; print its path."""
     from designdoc.files.discovery import display
     from designdoc.operations.new import new_doc
 
     checker = make_checker(config_file, template)
-    path = new_doc(title, checker.config, checker.template, directory=Path(directory) if directory else None,
-                   owner=owner, tags=list(tags), today=checker.today)
+    path = new_doc(
+        title,
+        checker.config,
+        checker.template,
+        directory=Path(directory) if directory else None,
+        owner=owner,
+        tags=list(tags),
+        today=checker.today,
+    )
     click.echo(display(path))
     return 0
 
@@ -40,7 +53,9 @@ def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | No
 
     written = change_status(Path(doc), new_status, [Path(p) for p in by], make_checker(config_file))
     if written:
-        click.echo(f"{doc}: status {new_status}" + (f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else ""))
+        click.echo(
+            f"{doc}: status {new_status}" + (f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else "")
+        )
     else:
         click.echo(f"{doc}: already {new_status}, nothing to do")
     return 0

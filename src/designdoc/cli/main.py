@@ -23,8 +23,7 @@ from designdoc.model.errors import DesignDocError
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="designdoc",
-                          standalone_mode=False)
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="designdoc", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("designdoc: interrupted", err=True)
         return 130
@@ -41,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # an internal error: one line, the traceback only on request
         if os.environ.get("DESIGNDOC_DEBUG"):
             raise
-        click.echo(f"designdoc: internal error: {type(error).__name__}: {error} "
-                   "(set DESIGNDOC_DEBUG=1 for the traceback)", err=True)
+        click.echo(
+            f"designdoc: internal error: {type(error).__name__}: {error} (set DESIGNDOC_DEBUG=1 for the traceback)",
+            err=True,
+        )
         return 2
     return result if isinstance(result, int) else 0
 

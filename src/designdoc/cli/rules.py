@@ -29,7 +29,10 @@ def rule_command(slug: str) -> int:
     found = by_slug(slug)
     if found is None:
         raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
-    click.echo(f"# {found.slug}\n\nDefault severity: {found.default_label}"
-               f" (completeness: a warning in draft, an error from review on)" * (found.default_label == "completeness")
-               + f"\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}")
+    click.echo(
+        f"# {found.slug}\n\nDefault severity: {found.default_label}"
+        f" (completeness: a warning in draft, an error from review on)"
+        * (found.default_label == "completeness")
+        + f"\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}"
+    )
     return 0

@@ -102,5 +102,3 @@ def schema_command(what: str, template: str | None, config_file: str | None) -> 
         schema = json_schema.frontmatter_schema(tmpl, config)
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
-
-

@@ -24,42 +24,67 @@ def _common(function):
 
 @click.command("build")
 @_common
-@click.option("-o", "--output", default="site", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the site to (created; only a designdoc site is updated in place).")
+@click.option(
+    "-o",
+    "--output",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the site to (created; only a designdoc site is updated in place).",
+)
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Render with N processes (default: the CPUs).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (pagefind).")
-def build_command(paths: tuple[str, ...], config_file: str | None, template: str | None, output: str,
-                  jobs: int | None, no_search: bool) -> int:
+def build_command(
+    paths: tuple[str, ...],
+    config_file: str | None,
+    template: str | None,
+    output: str,
+    jobs: int | None,
+    no_search: bool,
+) -> int:
     """Publish the docs as a static site: catalog, dashboard, one page per doc, search."""
     from designdoc.site.build import build
 
     config, tmpl = setup(config_file, template)
     targets = list(paths) or list(config.paths) or ["."]
     with build_progress() as progress:
-        result = build(targets, Path(output), config=config, template=tmpl, jobs=jobs, search=not no_search,
-                       progress=progress)
+        result = build(
+            targets, Path(output), config=config, template=tmpl, jobs=jobs, search=not no_search, progress=progress
+        )
     for note in result.notes:
         click.echo(f"designdoc: warning: {note}", err=True)
     if result.pages == 0:
         click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)
-    click.echo(f"Built {result.pages} doc page{'s' if result.pages != 1 else ''} in {output} "
-               f"({result.rendered} rendered, {result.written} files written, {result.removed} removed"
-               f"{', search index built' if result.indexed else ''}); open "
-               f"{Path(output) / 'index.html'}", err=True)
+    click.echo(
+        f"Built {result.pages} doc page{'s' if result.pages != 1 else ''} in {output} "
+        f"({result.rendered} rendered, {result.written} files written, {result.removed} removed"
+        f"{', search index built' if result.indexed else ''}); open "
+        f"{Path(output) / 'index.html'}",
+        err=True,
+    )
     return 0
 
 
 @click.command("serve")
 @_common
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
-              help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback exposes the docs to the network.")
-def serve_command(paths: tuple[str, ...], config_file: str | None, template: str | None, port: int,
-                  host: str) -> int:
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(min=0, max=65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback exposes the docs to the network.",
+)
+def serve_command(paths: tuple[str, ...], config_file: str | None, template: str | None, port: int, host: str) -> int:
     """Preview the site: build it, serve it, rebuild and reload open pages on every save."""
     from designdoc.site.serve import serve
 
     targets = list(paths) or None
-    return serve(targets, host=host, port=port, config_file=config_file, template=template,
-                 first_build_progress=build_progress)
+    return serve(
+        targets, host=host, port=port, config_file=config_file, template=template, first_build_progress=build_progress
+    )

@@ -41,9 +41,11 @@ def show(template: str | None, fmt: str, config_file: str | None) -> int:
 
 def render(data: dict) -> list[str]:
     """Return the text form of a template contract, one line per item."""
-    lines = [f"template: {data['name']}",
-             f"doc_type: {data['doc_type'] or '(none: in a folder, every *.md but the template is a doc)'}",
-             f"schema: {data['schema'] or '(none: field types follow the template values)'}"]
+    lines = [
+        f"template: {data['name']}",
+        f"doc_type: {data['doc_type'] or '(none: in a folder, every *.md but the template is a doc)'}",
+        f"schema: {data['schema'] or '(none: field types follow the template values)'}",
+    ]
     title = data["title_heading"]
     if title["required"]:
         lines.append(f"title heading: required ({'placeholder ' if title['placeholder'] else ''}{title['text']!r})")
@@ -91,4 +93,4 @@ def _section(section: dict) -> list[str]:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= _PREVIEW else text[:_PREVIEW - 1] + "…"
+    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"

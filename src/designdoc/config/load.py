@@ -28,8 +28,16 @@ from designdoc.rules import REQUIREMENTS
 CONFIG_NAMES = ("designdoc.toml", "pyproject.toml")
 
 
-_TUPLE_KEYS = {"paths", "exclude", "optional_sections", "optional_fields", "allowed_fields", "statuses",
-               "strict_statuses", "placeholder_patterns"}
+_TUPLE_KEYS = {
+    "paths",
+    "exclude",
+    "optional_sections",
+    "optional_fields",
+    "allowed_fields",
+    "statuses",
+    "strict_statuses",
+    "placeholder_patterns",
+}
 _KEYS = {f.name for f in fields(Config)} - {"source", "root"}
 
 
@@ -176,16 +184,21 @@ def load_template(config: Config, override: str | None = None) -> Template:
         base = builtin()
         if not rules and not config.optional_sections:
             return base
-        return template_module.derive(base.source, name=base.name, schema=base.schema,
-                                      section_rules={**builtin_rules()[1], **rules},
-                                      optional_sections=config.optional_sections)
+        return template_module.derive(
+            base.source,
+            name=base.name,
+            schema=base.schema,
+            section_rules={**builtin_rules()[1], **rules},
+            optional_sections=config.optional_sections,
+        )
     path = Path(name)
     if not path.is_absolute() and override is None and config.root is not None:
         path = config.root / path
     if not path.is_file():
         raise TemplateError(f"{name}: template file not found")
-    return template_module.load(path, schema=config.schema, section_rules=rules,
-                                optional_sections=config.optional_sections)
+    return template_module.load(
+        path, schema=config.schema, section_rules=rules, optional_sections=config.optional_sections
+    )
 
 
 def builtin_path() -> Path:
@@ -204,8 +217,7 @@ def builtin_rules() -> tuple[str | None, dict[str, SectionRules]]:
 def builtin() -> Template:
     """Return the built-in template (parsed once per process)."""
     schema, rules = builtin_rules()
-    return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema,
-                  section_rules=rules)
+    return derive(builtin_path().read_text("utf-8"), name="design_doc (built-in)", schema=schema, section_rules=rules)
 
 
 def section_rules(table: dict, where: str) -> dict[str, SectionRules]:

@@ -15,9 +15,9 @@ CONFIG_NAME = "designdoc.toml"
 
 COMMENTS: dict[str, str] = {
     "paths": "What `check`, `list` and `build` look at when given no paths (empty: the working directory).",
-    "exclude": "Glob patterns of files a folder walk skips, e.g. \"docs/design/archive/*\".",
+    "exclude": 'Glob patterns of files a folder walk skips, e.g. "docs/design/archive/*".',
     "template": "The template docs are written from (default: the built-in design-doc template).",
-    "schema": "\"design_doc\" applies the design-doc value rules (status, semver, emails) to a team's template.",
+    "schema": '"design_doc" applies the design-doc value rules (status, semver, emails) to a team\'s template.',
     "optional_sections": "Template sections a doc may leave out.",
     "optional_fields": "Template front-matter keys a doc may leave out.",
     "allowed_fields": "Extra front-matter keys that are not reported as unknown.",

@@ -15,7 +15,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """
     ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]), reverse=True)
     for _, edit in ordered:
-        text = text[:edit.start] + edit.text + text[edit.end:]
+        text = text[: edit.start] + edit.text + text[edit.end :]
     return text
 
 
@@ -32,8 +32,11 @@ def choose(fixes: Sequence[Fix], groups: Sequence[str] | None = None) -> list[Fi
     for number, fix in enumerate(fixes):
         group = groups[number] if groups is not None else None
         spans = [(e.start, e.end) for e in fix.edits]
-        if any(_overlap(a, b) and not (group is not None and group == other and _same_point(a, b))
-               for a in spans for b, other in taken):
+        if any(
+            _overlap(a, b) and not (group is not None and group == other and _same_point(a, b))
+            for a in spans
+            for b, other in taken
+        ):
             continue
         taken += [(span, group) for span in spans]
         chosen.append(fix)
@@ -47,5 +50,4 @@ def _same_point(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     if a[0] == a[1] == b[0] == b[1]:
         return True  # two insertions at one point: their order would be arbitrary
-    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] < a[0] < b[1]) \
-        or (b[0] == b[1] and a[0] < b[0] < a[1])
+    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] < a[0] < b[1]) or (b[0] == b[1] and a[0] < b[0] < a[1])

@@ -11,8 +11,9 @@ def unified_diff(path: str, old: str, new: str) -> str:
     """Return a unified diff of one file, `--- a/PATH` / `+++ b/PATH`."""
     # Lines end at \r\n, \r or \n only: str.splitlines() also splits at U+2028, form feeds, …,
     # which put "No newline at end of file" markers in the middle of a file.
-    lines = difflib.unified_diff(lines_with_breaks(old), lines_with_breaks(new),
-                                 fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}")
+    lines = difflib.unified_diff(
+        lines_with_breaks(old), lines_with_breaks(new), fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}"
+    )
     out = []
     for line in lines:
         if line.endswith("\n"):
@@ -22,4 +23,3 @@ def unified_diff(path: str, old: str, new: str) -> str:
         else:
             out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
-

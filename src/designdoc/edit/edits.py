@@ -23,8 +23,12 @@ _YAML_WORDS = re.compile(r"(?i)y|n|yes|no|true|false|on|off|null|~")
 
 def yaml_scalar(value: str) -> str:
     """Return `value` as a YAML scalar: plain when that reads back as the same string, else quoted."""
-    if _PLAIN_SAFE.fullmatch(value) and not _YAML_WORDS.fullmatch(value) and not looks_numeric(value) \
-            and ": " not in value:
+    if (
+        _PLAIN_SAFE.fullmatch(value)
+        and not _YAML_WORDS.fullmatch(value)
+        and not looks_numeric(value)
+        and ": " not in value
+    ):
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -47,8 +51,12 @@ def set_scalar(doc: Document, key: str, value: str, *, raw: bool = False) -> lis
         return [Edit.insert(front.content_end, f"{key}: {text}{nl}")]
     node = item.node
     if node.kind == "scalar" and node.value is None and node.start == node.end:
-        return [Edit.insert(node.start, (" " if doc.text[node.start - 1:node.start] == ":" else "")
-                            + (value if raw else yaml_scalar(value)))]
+        return [
+            Edit.insert(
+                node.start,
+                (" " if doc.text[node.start - 1 : node.start] == ":" else "") + (value if raw else yaml_scalar(value)),
+            )
+        ]
     text = value if raw and node.style in ("", None) else _quoted(node, value)
     return [Edit(node.start, node.end, text)]
 
@@ -72,12 +80,12 @@ def add_list_item(doc: Document, key: str, value: str) -> list[Edit]:
     if node.kind == "scalar" and node.value is None:
         return [Edit(doc.index.offset(item.line), _line_end(doc, item.line), f"{key}:{nl}  - {scalar}")]
     # a single string: becomes a flow list holding it and the new value
-    return [Edit(node.start, node.end, f"[{doc.text[node.start:node.end]}, {scalar}]")]
+    return [Edit(node.start, node.end, f"[{doc.text[node.start : node.end]}, {scalar}]")]
 
 
 def _item_prefix(doc: Document, item: Node) -> str:
     """Return the `  - ` that stands before a block list item on its line."""
-    return doc.lines[item.line - 1][:item.column - 1]
+    return doc.lines[item.line - 1][: item.column - 1]
 
 
 def _line_end(doc: Document, line: int) -> int:
@@ -88,9 +96,16 @@ def replace_list(doc: Document, key: str, values: list[str]) -> list[Edit]:
     """Return edits replacing the whole list `key` with `values`, in the list's own style."""
     item = doc.frontmatter.fields.get(key)
     if item is None:
-        return add_list_item(doc, key, values[0]) if len(values) == 1 else \
-            [Edit.insert(doc.frontmatter.content_end,
-                         f"{key}:{doc.newline}" + "".join(f"  - {yaml_scalar(v)}{doc.newline}" for v in values))]
+        return (
+            add_list_item(doc, key, values[0])
+            if len(values) == 1
+            else [
+                Edit.insert(
+                    doc.frontmatter.content_end,
+                    f"{key}:{doc.newline}" + "".join(f"  - {yaml_scalar(v)}{doc.newline}" for v in values),
+                )
+            ]
+        )
     node = item.node
     if node.kind == "seq" and node.style == "block" and node.value:
         first = node.value[0]

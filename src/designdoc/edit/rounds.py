@@ -51,8 +51,9 @@ def _problems(doc: Document) -> int:
     return 0 if front is None else len(front.problems) + (100 if front.fatal else 0)
 
 
-def fix_text(text: str, path: str, *, lint_doc: Callable[[Document], list[Diagnostic]], template: Template,
-             bom: bool = False) -> FixOutcome:
+def fix_text(
+    text: str, path: str, *, lint_doc: Callable[[Document], list[Diagnostic]], template: Template, bom: bool = False
+) -> FixOutcome:
     """Fix one document's text; `lint_doc(doc)` returns its diagnostics (`Checker.lint`)."""
     doc = document_module.parse(text, path, template, bom=bom)
     diagnostics = lint_doc(doc)
@@ -63,14 +64,18 @@ def fix_text(text: str, path: str, *, lint_doc: Callable[[Document], list[Diagno
         # (a footer date from `last_updated`, a draft note from `status`, …) would silently pick
         # one of them. Hold every fix until the author keeps one value.
         line, key = duplicate
-        outcome.held.append((line, (f"fixes not applied: the front matter has a duplicate key {key!r}; "
-                                    "keep one value, then fix again")))
+        outcome.held.append(
+            (line, (f"fixes not applied: the front matter has a duplicate key {key!r}; keep one value, then fix again"))
+        )
         return outcome
     refused: set[tuple[str, int, str]] = set()
     futile: set[tuple[str, str]] = set()
     for _ in range(MAX_ROUNDS):
-        pending = [d for d in diagnostics if d.fix and (d.rule, d.line, d.message) not in refused
-                   and (d.rule, d.message) not in futile]
+        pending = [
+            d
+            for d in diagnostics
+            if d.fix and (d.rule, d.line, d.message) not in refused and (d.rule, d.message) not in futile
+        ]
         if not pending:
             break
         round_fixes = choose([d.fix for d in pending], [d.rule for d in pending])
@@ -101,8 +106,12 @@ def fix_text(text: str, path: str, *, lint_doc: Callable[[Document], list[Diagno
             for d in unresolved:
                 if (d.rule, d.message) not in futile:
                     futile.add((d.rule, d.message))
-                    outcome.held.append((d.line, (f"fix for [{d.rule}] not applied: it does not resolve "
-                                                  f"'{d.message}' (please report this)")))
+                    outcome.held.append(
+                        (
+                            d.line,
+                            (f"fix for [{d.rule}] not applied: it does not resolve '{d.message}' (please report this)"),
+                        )
+                    )
             continue
         outcome.applied += len(applied)
         outcome.text, doc, diagnostics = candidate, new_doc, new_diagnostics
@@ -112,16 +121,21 @@ def fix_text(text: str, path: str, *, lint_doc: Callable[[Document], list[Diagno
 
 def _unresolved(before: list[Diagnostic], applied: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
     """Return the applied fixes' diagnostics that are as many after the round as before it."""
+
     def key(d: Diagnostic) -> tuple[str, str]:
         return d.rule, d.message
 
-    count_before, count_applied, count_after = Counter(map(key, before)), Counter(map(key, applied)), \
-        Counter(map(key, after))
+    count_before, count_applied, count_after = (
+        Counter(map(key, before)),
+        Counter(map(key, applied)),
+        Counter(map(key, after)),
+    )
     return [d for d in applied if count_after[key(d)] > count_before[key(d)] - count_applied[key(d)]]
 
 
-def _one_by_one(outcome: FixOutcome, doc: Document, pending: list[Diagnostic], refused: set,
-                path: str, template, bom: bool) -> tuple[str, Document, list[Diagnostic]]:  # noqa: ANN001
+def _one_by_one(
+    outcome: FixOutcome, doc: Document, pending: list[Diagnostic], refused: set, path: str, template, bom: bool
+) -> tuple[str, Document, list[Diagnostic]]:
     """Apply the round's fixes one at a time, dropping each that adds a parse problem."""
     text, current = outcome.text, doc
     for diagnostic in pending:

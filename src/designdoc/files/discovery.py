@@ -23,8 +23,10 @@ from designdoc.parse.template import Template
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
 SKIP_DIRS = frozenset(("node_modules", "__pycache__"))
 _UNSUPPORTED_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 
 
@@ -96,8 +98,7 @@ def excluded(path: Path, root: Path, config: Config) -> bool:
     if not config.exclude:
         return False
     relative = display(path)
-    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
-               for pattern in config.exclude)
+    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in config.exclude)
 
 
 def real_path(path: Path) -> Path:

@@ -31,8 +31,9 @@ from designdoc.parse.template import Template
 class Skip(Exception):
     """A file is not checked: why, and where its one diagnostic points."""
 
-    def __init__(self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped",
-                 doc: bool = False) -> None:
+    def __init__(
+        self, reason: str, line: int = 1, column: int = 1, rule: str = "file-skipped", doc: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason, self.line, self.column, self.rule, self.doc = reason, line, column, rule, doc
 
@@ -92,8 +93,12 @@ def decode(data: bytes) -> tuple[str, bool]:
         text, bom_found = document_module.decode(data)
     except UnicodeDecodeError as error:
         line, column = _byte_position(data, error.start)
-        raise Skip(f"Not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, column {column} "
-                   "(save the file as UTF-8)", line, column, "encoding-invalid") from None
+        raise Skip(
+            f"Not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, column {column} (save the file as UTF-8)",
+            line,
+            column,
+            "encoding-invalid",
+        ) from None
     nul = text.find("\x00")
     if nul != -1:
         line, column = _byte_position(data, data.find(b"\x00"))
@@ -131,8 +136,13 @@ def _byte_position(data: bytes, index: int) -> tuple[int, int]:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a directory")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
         if test(mode):
             return name
     return "not a regular file"

@@ -262,9 +262,7 @@ def _refuse_duplicates(snaps: Iterable[Snapshot]) -> None:
         seen[snap.target] = snap
 
 
-def _stage_all(
-    pending: Sequence[tuple[Snapshot, bytes]], currents: Sequence[os.stat_result]
-) -> list[_Staged]:
+def _stage_all(pending: Sequence[tuple[Snapshot, bytes]], currents: Sequence[os.stat_result]) -> list[_Staged]:
     """Write every temporary file; on any failure remove those written and raise."""
     staged: list[_Staged] = []
     try:

@@ -20,8 +20,9 @@ from designdoc.rules.registry import Rule
 class Analyzer:
     """Check buffers with the config and template of each file's project (cached by file stamps)."""
 
-    def __init__(self, *, rules: Sequence[Rule] | None = None,
-                 on_error: Callable[[Rule, Exception, str], None] | None = None) -> None:
+    def __init__(
+        self, *, rules: Sequence[Rule] | None = None, on_error: Callable[[Rule, Exception, str], None] | None = None
+    ) -> None:
         self.rules = tuple(rules) if rules is not None else None
         self.on_error = on_error
         self._setups: dict[tuple, tuple[Config, Template]] = {}
@@ -61,8 +62,9 @@ class Analyzer:
         self._setups.clear()
         self._checkers.clear()
 
-    def analyze(self, path: Path, text: str, *, version: int | None = None,
-                encoding: str = types.PositionEncodingKind.Utf16) -> tuple[Buffer | None, list[Diagnostic]]:
+    def analyze(
+        self, path: Path, text: str, *, version: int | None = None, encoding: str = types.PositionEncodingKind.Utf16
+    ) -> tuple[Buffer | None, list[Diagnostic]]:
         """Check a buffer's text; (None, []) when the file is no design doc."""
         from designdoc.check.workspace import Project
         from designdoc.files.discovery import display
@@ -75,7 +77,9 @@ class Analyzer:
             return None, []
         doc = parse_document(text, display(path), template, bom=bom)
         failed = self.on_error
-        diagnostics = checker.lint(doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None)
+        diagnostics = checker.lint(
+            doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None
+        )
         diagnostics += checker.project_findings(doc, Project.of(config, [path]))  # links, references
         return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
 

@@ -17,8 +17,11 @@ SOURCE = "designdoc"
 DISABLE_COMMENT = "<!-- designdoc-disable-next-line {slug} -->"
 
 
-_SEVERITIES = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: types.DiagnosticSeverity.Warning,
-               Severity.INFO: types.DiagnosticSeverity.Information}
+_SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
 
 
 def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
@@ -31,8 +34,12 @@ def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
         data["disable"] = d.line - 1
     return types.Diagnostic(
         range=types.Range(start=buffer.position(d.line, d.column), end=buffer.position(d.end_line, d.end_column)),
-        message=d.message, severity=_SEVERITIES.get(d.severity, types.DiagnosticSeverity.Hint),
-        code=d.rule, source=SOURCE, data=data)
+        message=d.message,
+        severity=_SEVERITIES.get(d.severity, types.DiagnosticSeverity.Hint),
+        code=d.rule,
+        source=SOURCE,
+        data=data,
+    )
 
 
 def _starts_block(doc: Document, line: int) -> bool:
@@ -46,14 +53,20 @@ def _starts_block(doc: Document, line: int) -> bool:
 
 def _edit_json(edit: types.TextEdit) -> dict[str, Any]:
     r = edit.range
-    return {"range": {"start": {"line": r.start.line, "character": r.start.character},
-                      "end": {"line": r.end.line, "character": r.end.character}}, "newText": edit.new_text}
+    return {
+        "range": {
+            "start": {"line": r.start.line, "character": r.start.character},
+            "end": {"line": r.end.line, "character": r.end.character},
+        },
+        "newText": edit.new_text,
+    }
 
 
 def _edit_from_json(data: dict[str, Any]) -> types.TextEdit:
     r = data["range"]
-    return types.TextEdit(range=types.Range(start=types.Position(**r["start"]), end=types.Position(**r["end"])),
-                          new_text=data["newText"])
+    return types.TextEdit(
+        range=types.Range(start=types.Position(**r["start"]), end=types.Position(**r["end"])), new_text=data["newText"]
+    )
 
 
 def _document_edit(uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
@@ -70,17 +83,28 @@ def quick_fixes(uri: str, diagnostic: types.Diagnostic, buffer: Buffer) -> list[
     actions = []
     if "fix" in data:
         edits = [_edit_from_json(e) for e in data["fix"]["edits"]]
-        actions.append(types.CodeAction(title=data["fix"]["title"], kind=types.CodeActionKind.QuickFix,
-                                        diagnostics=[diagnostic], is_preferred=True,
-                                        edit=_document_edit(uri, buffer.version, edits)))
+        actions.append(
+            types.CodeAction(
+                title=data["fix"]["title"],
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=True,
+                edit=_document_edit(uri, buffer.version, edits),
+            )
+        )
     if "disable" in data:
         line = int(data["disable"])
         comment = DISABLE_COMMENT.format(slug=diagnostic.code) + buffer.doc.newline
         at = types.Position(line=line, character=1 if line == 0 and buffer.bom else 0)
         insert = types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)
-        actions.append(types.CodeAction(title=f"Disable {diagnostic.code} on the next line",
-                                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                        edit=_document_edit(uri, buffer.version, [insert])))
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {diagnostic.code} on the next line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=_document_edit(uri, buffer.version, [insert]),
+            )
+        )
     return actions
 
 

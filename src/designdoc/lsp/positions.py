@@ -12,7 +12,7 @@ from designdoc.parse.document import Document
 
 def lsp_character(line: str, column: int, encoding: str = types.PositionEncodingKind.Utf16) -> int:
     """Return the 0-based LSP character of the 1-based code-point `column` in `line`."""
-    prefix = line[:max(column - 1, 0)]
+    prefix = line[: max(column - 1, 0)]
     beyond = max(column - 1 - len(line), 0)  # a column past the end (an insertion at the line end)
     if encoding == types.PositionEncodingKind.Utf32:
         return len(prefix) + beyond
@@ -57,8 +57,10 @@ class Buffer:
 
     def text_edit(self, edit: Edit) -> types.TextEdit:
         """Return a fixer Edit as an LSP TextEdit."""
-        return types.TextEdit(range=types.Range(start=self.offset_position(edit.start),
-                                                end=self.offset_position(edit.end)), new_text=edit.text)
+        return types.TextEdit(
+            range=types.Range(start=self.offset_position(edit.start), end=self.offset_position(edit.end)),
+            new_text=edit.text,
+        )
 
     def contains(self, d: Diagnostic, position: types.Position) -> bool:
         """Return True when an LSP position falls inside a diagnostic's span (ends included)."""

@@ -39,13 +39,8 @@ LOG = logging.getLogger(__name__)
 DEBOUNCE = 0.15  # seconds to wait after a change before checking (newer changes supersede it)
 
 
-
-
-
-
-
-
 # -- the server ----------------------------------------------------------------------------------
+
 
 @dataclass
 class _State:
@@ -70,9 +65,12 @@ class DesignDocServer(LanguageServer):
     def rule_failed(self, rule: Rule, error: Exception, path: str) -> None:
         """Log a rule that raised; the other rules' diagnostics are still published."""
         LOG.error("rule %s failed on %s", rule.slug, path, exc_info=error)
-        self.window_log_message(types.LogMessageParams(
-            type=types.MessageType.Error,
-            message=f"designdoc: rule {rule.slug} failed on {path}: {type(error).__name__}: {error}"))
+        self.window_log_message(
+            types.LogMessageParams(
+                type=types.MessageType.Error,
+                message=f"designdoc: rule {rule.slug} failed on {path}: {type(error).__name__}: {error}",
+            )
+        )
 
     def validate(self, uri: str, version: int | None = None) -> None:
         """Check an open buffer and publish its diagnostics, unless a newer version exists."""
@@ -83,8 +81,9 @@ class DesignDocServer(LanguageServer):
         if path.suffix.lower() not in (".md", ".markdown") and document.language_id != "markdown":
             return
         try:
-            buffer, found = self.analyzer.analyze(path, document.source, version=document.version,
-                                                  encoding=self.encoding)
+            buffer, found = self.analyzer.analyze(
+                path, document.source, version=document.version, encoding=self.encoding
+            )
         except DesignDocError as error:  # a bad config or template: say so once, show nothing
             self._show_once(str(error))
             buffer, found = None, []
@@ -101,13 +100,15 @@ class DesignDocServer(LanguageServer):
             self.states[uri] = _State(buffer, found)
             lsp_diagnostics = [to_lsp(d, buffer) for d in found]
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=lsp_diagnostics))
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=lsp_diagnostics)
+        )
 
     def _show_once(self, message: str) -> None:
         if message not in self._shown:
             self._shown.add(message)
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
-                                                             message=f"designdoc: {message}"))
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"designdoc: {message}")
+            )
 
     def fix_all(self, uri: str) -> types.CodeAction | None:
         """Return a source action applying every fix, as `check --fix` would, to the buffer."""
@@ -118,15 +119,24 @@ class DesignDocServer(LanguageServer):
             return None
         doc = state.buffer.doc
         checker = self.analyzer.checker(Path(to_fs_path(uri) or doc.path).parent)
-        outcome = fix_text(doc.text, doc.path, template=doc.template, bom=doc.bom,
-                           lint_doc=lambda d: checker.lint(d, on_error=lambda rule, error: None))
+        outcome = fix_text(
+            doc.text,
+            doc.path,
+            template=doc.template,
+            bom=doc.bom,
+            lint_doc=lambda d: checker.lint(d, on_error=lambda rule, error: None),
+        )
         if outcome.text == doc.text:
             return None
-        whole = types.TextEdit(range=types.Range(start=state.buffer.offset_position(0),
-                                                 end=state.buffer.offset_position(len(doc.text))),
-                               new_text=outcome.text)
-        return types.CodeAction(title="designdoc: fix all", kind=types.CodeActionKind.SourceFixAll,
-                                edit=_document_edit(uri, state.buffer.version, [whole]))
+        whole = types.TextEdit(
+            range=types.Range(start=state.buffer.offset_position(0), end=state.buffer.offset_position(len(doc.text))),
+            new_text=outcome.text,
+        )
+        return types.CodeAction(
+            title="designdoc: fix all",
+            kind=types.CodeActionKind.SourceFixAll,
+            edit=_document_edit(uri, state.buffer.version, [whole]),
+        )
 
 
 def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
@@ -154,11 +164,14 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DesignDocServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.states.pop(params.text_document.uri, None)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
-                                                                            diagnostics=[]))
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]))
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]),
+    )
     def code_action(ls: DesignDocServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return code_actions(ls, params)
 
@@ -198,16 +211,19 @@ def hover_at(ls: DesignDocServer, uri: str, position: types.Position) -> types.H
         return None
     first = hits[0]
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                     value="\n---\n\n".join(hover_text(d) for d in hits)),
-        range=types.Range(start=state.buffer.position(first.line, first.column),
-                          end=state.buffer.position(first.end_line, first.end_column)))
+        contents=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value="\n---\n\n".join(hover_text(d) for d in hits)
+        ),
+        range=types.Range(
+            start=state.buffer.position(first.line, first.column),
+            end=state.buffer.position(first.end_line, first.end_column),
+        ),
+    )
 
 
 def serve() -> None:
     """Run the language server on stdin and stdout until the client says exit."""
-    logging.basicConfig(level=os.environ.get("DESIGNDOC_LSP_LOG", "WARNING").upper(),
-                        format="designdoc-lsp %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("DESIGNDOC_LSP_LOG", "WARNING").upper(), format="designdoc-lsp %(levelname)s %(message)s"
+    )
     create_server().start_io()
-
-

@@ -86,4 +86,3 @@ def fingerprint(text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
-

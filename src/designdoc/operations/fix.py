@@ -34,8 +34,16 @@ class FixRun:
     notes: list[str] = field(default_factory=list)  # the check's warnings about the run itself (shallow clone)
 
 
-def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None = None,  # noqa: ANN001
-              cache: bool = True, progress=None) -> FixRun:  # noqa: ANN001
+def fix_files(
+    checker,
+    candidates,
+    *,
+    write: bool,
+    diff: bool,
+    jobs: int | None = None,
+    cache: bool = True,
+    progress=None,
+) -> FixRun:
     """Check every candidate and fix what can be fixed (writing only when `write`).
 
     Per-file fixes run in rounds on each doc; a cross-document fix (the missing side of a
@@ -46,7 +54,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     from designdoc.rules.facts import cross_file_edits
 
     result = checker.run(candidates, extract=TextHashes(), jobs=jobs, cache=cache, progress=progress)
-    checked: dict[str, str] = dict(result.extracted)  # type: ignore[arg-type]
+    checked: dict[str, str] = dict(result.extracted)
     cross = cross_file_edits(d for d in result.diagnostics if in_phase(d.rule, "project"))
     own = {d.path for d in result.diagnostics if d.fix and d.path in checked and not in_phase(d.rule, "project")}
     targets = sorted(own | set(cross))
@@ -61,8 +69,13 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
         if path in checked and text_hash(doc.text) != checked[path]:
             run.errors.append(f"{path}: changed while it was being checked; not fixed (run again)")
             continue
-        outcome = fix_text(apply_edits(doc.text, cross.get(path, ())), path, template=checker.template,
-                           bom=doc.bom, lint_doc=checker.lint)
+        outcome = fix_text(
+            apply_edits(doc.text, cross.get(path, ())),
+            path,
+            template=checker.template,
+            bom=doc.bom,
+            lint_doc=checker.lint,
+        )
         _note_refusals(path, outcome, run)
         if outcome.text == doc.text:
             continue
@@ -76,7 +89,7 @@ def fix_files(checker, candidates, *, write: bool, diff: bool, jobs: int | None 
     return run
 
 
-def _read(path: str, template) -> Document | None:  # noqa: ANN001
+def _read(path: str, template) -> Document | None:
     """Parse a doc to fix (read again after the check); None when it can no longer be read."""
     try:
         text, bom = document_module.decode(Path(path).read_bytes())
@@ -87,8 +100,10 @@ def _read(path: str, template) -> Document | None:  # noqa: ANN001
 
 def _note_refusals(path: str, outcome: FixOutcome, run: FixRun) -> None:
     for dropped in outcome.dropped:
-        run.errors.append(f"{path}:{dropped.line}: fix for [{dropped.rule}] not applied: it would break the "
-                          "front matter (please report this)")
+        run.errors.append(
+            f"{path}:{dropped.line}: fix for [{dropped.rule}] not applied: it would break the "
+            "front matter (please report this)"
+        )
     run.errors += [f"{path}:{line}: {why}" for line, why in outcome.held]
 
 

@@ -28,8 +28,11 @@ def file_name(title: str) -> str:
 
 def next_number(folder: Path) -> int:
     """Return the next free `NNNN-` number in a folder."""
-    numbers = [int(m.group(1)) for p in folder.glob("*.md") if (m := re.match(r"(\d{4})-", p.name))] \
-        if folder.is_dir() else []
+    numbers = (
+        [int(m.group(1)) for p in folder.glob("*.md") if (m := re.match(r"(\d{4})-", p.name))]
+        if folder.is_dir()
+        else []
+    )
     return max(numbers, default=0) + 1
 
 
@@ -66,8 +69,16 @@ def scaffold(title: str, template: Template, *, owner: str, tags: list[str], tod
     return apply_edits(doc.text, edits)
 
 
-def new_doc(title: str, config: Config, template: Template, *, directory: Path | None, owner: str | None,
-            tags: list[str], today: dt.date) -> Path:
+def new_doc(
+    title: str,
+    config: Config,
+    template: Template,
+    *,
+    directory: Path | None,
+    owner: str | None,
+    tags: list[str],
+    today: dt.date,
+) -> Path:
     """Write a new doc from the template and return its path; refuse an existing file."""
     if not title.strip():
         raise UsageError("the title is empty")

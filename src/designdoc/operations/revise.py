@@ -67,8 +67,9 @@ def _errors(checker: Checker, doc: Document) -> list[Diagnostic]:
 
 def _stamp(doc: Document, today: dt.date, *, keep_note: bool) -> list:
     """Edits that set last_updated and the footer to today."""
-    return set_scalar(doc, "last_updated", today.isoformat(), raw=True) + \
-        set_footer(doc, today.isoformat(), keep_note=keep_note)
+    return set_scalar(doc, "last_updated", today.isoformat(), raw=True) + set_footer(
+        doc, today.isoformat(), keep_note=keep_note
+    )
 
 
 def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> list[str]:
@@ -105,7 +106,7 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> lis
     if gated(new):
         _gate(path, new, future, checker)
     changes = [(loaded.snapshot, loaded.encode(text))]
-    for successor, successor_path in zip(successors, by):
+    for successor, successor_path in zip(successors, by, strict=True):
         extra = _reference_edits(successor.doc, "supersedes", doc, successor_path, other_path=path)
         if extra:
             changes.append((successor.snapshot, successor.encode(apply_edits(successor.doc.text, extra))))
@@ -118,8 +119,9 @@ def _successor(path: Path, checker: Checker) -> Loaded:
     loaded = load(path, checker.template)
     status = loaded.doc.field_text("status")
     if checker.template.doc_type and loaded.doc.field_text("doc_type") != checker.template.doc_type:
-        raise LifecycleError(f"{path}: the successor is not a design doc (doc_type is not "
-                             f"{checker.template.doc_type!r})")
+        raise LifecycleError(
+            f"{path}: the successor is not a design doc (doc_type is not {checker.template.doc_type!r})"
+        )
     if status in (None, "draft"):
         raise LifecycleError(f"{path}: the successor is still a draft; move it to review first")
     return loaded
@@ -132,8 +134,9 @@ def reference(from_path: Path, to_path: Path) -> str:
     return Path(os.path.relpath(to_path.resolve(), from_path.resolve().parent)).as_posix()
 
 
-def _reference_edits(doc: Document, key: str, other: Document, doc_path: Path, *,
-                     other_path: Path | None = None) -> list:
+def _reference_edits(
+    doc: Document, key: str, other: Document, doc_path: Path, *, other_path: Path | None = None
+) -> list:
     """Edits adding a reference to `other` under `key`, unless it is already there."""
     target = Path(other_path or other.path)
     ref = reference(doc_path, target)
@@ -149,8 +152,10 @@ def _gate(path: Path, new: str, future: Document, checker: Checker) -> None:
     blocking = _errors(checker, future)
     if blocking:
         lines = "\n".join(f"  {d.path}:{d.line}:{d.column}: [{d.rule}] {d.message}" for d in blocking)
-        raise LifecycleError(f"{path}: cannot move to {new!r}: {len(blocking)} "
-                             f"error{'s' if len(blocking) != 1 else ''} would remain\n{lines}")
+        raise LifecycleError(
+            f"{path}: cannot move to {new!r}: {len(blocking)} "
+            f"error{'s' if len(blocking) != 1 else ''} would remain\n{lines}"
+        )
 
 
 def bump(path: Path, part: str, checker: Checker) -> str:
@@ -167,5 +172,3 @@ def bump(path: Path, part: str, checker: Checker) -> str:
     edits = set_scalar(doc, "version", bumped) + _stamp(doc, checker.today, keep_note=status == "draft")
     writer.write_atomic(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))
     return bumped
-
-

@@ -42,6 +42,8 @@ def format_github(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines.append(summary_line(diagnostics, files))
     counts = summary_counts(diagnostics)
     if counts["errors"] > GITHUB_LIMIT or counts["warnings"] > GITHUB_LIMIT:
-        lines.append(f"GitHub shows only the first {GITHUB_LIMIT} errors and {GITHUB_LIMIT} warnings of a step "
-                     "as annotations: upload the SARIF report (--format sarif) to see them all.")
+        lines.append(
+            f"GitHub shows only the first {GITHUB_LIMIT} errors and {GITHUB_LIMIT} warnings of a step "
+            "as annotations: upload the SARIF report (--format sarif) to see them all."
+        )
     return "\n".join(lines) + "\n"

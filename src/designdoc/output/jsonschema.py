@@ -27,9 +27,11 @@ from designdoc.rules import ALL_RULES, REQUIREMENTS, Rule
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)
-SEMVER = (r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-          r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-          r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+SEMVER = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
 # the same addresses schema.is_email accepts: `a@b.c` and `Name <a@b.c>`
 EMAIL = r"^[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+$"
 NAMED_EMAIL = r"^[^<>@]*<[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+>$"
@@ -39,6 +41,7 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
 # -- front matter --------------------------------------------------------------------------------
+
 
 def frontmatter_schema(template: Template, config: Config) -> dict[str, Any]:
     """Return the JSON Schema of a doc's front matter under `template` and `config`."""
@@ -62,8 +65,10 @@ def frontmatter_schema(template: Template, config: Config) -> dict[str, Any]:
 
 
 def _email(*, placeholder_ok: bool = False) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string", "anyOf": [{"format": "email", "pattern": EMAIL},
-                                                          {"pattern": NAMED_EMAIL}]}
+    schema: dict[str, Any] = {
+        "type": "string",
+        "anyOf": [{"format": "email", "pattern": EMAIL}, {"pattern": NAMED_EMAIL}],
+    }
     if not placeholder_ok:
         schema["not"] = {"pattern": PLACEHOLDER_EMAIL}
     return schema
@@ -81,8 +86,11 @@ def _design_field(name: str, template: Template, config: Config) -> dict[str, An
     if name == "status":
         return {"type": "string", "enum": list(config.statuses or STATUSES)}
     if name == "version":
-        return {"type": "string", "pattern": SEMVER, "description": "A semantic version, quoted if YAML would "
-                                                                    "read a number (\"0.1.0\")."}
+        return {
+            "type": "string",
+            "pattern": SEMVER,
+            "description": 'A semantic version, quoted if YAML would read a number ("0.1.0").',
+        }
     if name == "last_updated":
         return {"type": "string", "format": "date", "pattern": DATE}
     if name in EMAIL_FIELDS:
@@ -128,8 +136,13 @@ def config_schema() -> dict[str, Any]:
             properties[spec.name] = _value_schema(getattr(defaults, spec.name))
             if spec.name in _ENUMS:
                 properties[spec.name]["enum"] = _ENUMS[spec.name]
-    return {"$schema": DIALECT, "title": "designdoc configuration", "type": "object",
-            "properties": properties, "additionalProperties": False}
+    return {
+        "$schema": DIALECT,
+        "title": "designdoc configuration",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
 
 
 def _value_schema(default: Any) -> dict[str, Any]:
@@ -147,8 +160,11 @@ def _value_schema(default: Any) -> dict[str, Any]:
 
 def _rules_schema() -> dict[str, Any]:
     severities = [s.label for s in Severity]
-    return {"type": "object", "additionalProperties": False,
-            "properties": {r.slug: _rule_schema(r, severities) for r in ALL_RULES}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {r.slug: _rule_schema(r, severities) for r in ALL_RULES},
+    }
 
 
 def _rule_schema(rule: Rule, severities: list[str]) -> dict[str, Any]:
@@ -161,10 +177,13 @@ def _rule_schema(rule: Rule, severities: list[str]) -> dict[str, Any]:
 
 def _sections_schema() -> dict[str, Any]:
     """Return the schema of `[sections."Name"]` tables: one option per SectionRules field."""
-    known = {"max_sentences": {"type": "integer", "minimum": 1},
-             "require": {"type": "array", "items": {"enum": list(REQUIREMENTS)}}}
+    known = {
+        "max_sentences": {"type": "integer", "minimum": 1},
+        "require": {"type": "array", "items": {"enum": list(REQUIREMENTS)}},
+    }
     defaults = SectionRules()
-    options = {f.name: known.get(f.name) or _value_schema(getattr(defaults, f.name))
-               for f in dataclasses.fields(SectionRules)}
+    options = {
+        f.name: known.get(f.name) or _value_schema(getattr(defaults, f.name)) for f in dataclasses.fields(SectionRules)
+    }
     section = {"type": "object", "additionalProperties": False, "properties": options}
     return {"type": "object", "additionalProperties": section}

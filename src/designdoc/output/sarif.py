@@ -84,14 +84,19 @@ def sarif_fix(fix: Fix, path: str, texts: Mapping[str, str], indexes: dict[str, 
         return None
     if target not in indexes:
         indexes[target] = LineIndex(texts[target])
-    replacements = [{"deletedRegion": _offset_region(indexes[target], e), "insertedContent": {"text": e.text}}
-                    for e in sorted(edits, key=lambda e: (e.start, e.end))]
-    return {"description": {"text": fix.title},
-            "artifactChanges": [{"artifactLocation": artifact_location(target), "replacements": replacements}]}
+    replacements = [
+        {"deletedRegion": _offset_region(indexes[target], e), "insertedContent": {"text": e.text}}
+        for e in sorted(edits, key=lambda e: (e.start, e.end))
+    ]
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [{"artifactLocation": artifact_location(target), "replacements": replacements}],
+    }
 
 
-def result(d: Diagnostic, rule_index: Mapping[str, int], texts: Mapping[str, str],
-           indexes: dict[str, LineIndex]) -> dict[str, object]:
+def result(
+    d: Diagnostic, rule_index: Mapping[str, int], texts: Mapping[str, str], indexes: dict[str, LineIndex]
+) -> dict[str, object]:
     """Return one diagnostic as a SARIF result."""
     out: dict[str, object] = {"ruleId": d.rule}
     if d.rule in rule_index:
@@ -105,16 +110,24 @@ def result(d: Diagnostic, rule_index: Mapping[str, int], texts: Mapping[str, str
     return out
 
 
-def sarif_log(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str] | None = None,
-              rules: Sequence[Rule] = ALL_RULES) -> dict[str, object]:
+def sarif_log(
+    diagnostics: Sequence[Diagnostic], texts: Mapping[str, str] | None = None, rules: Sequence[Rule] = ALL_RULES
+) -> dict[str, object]:
     """Return the SARIF log (a dict) of one run; `texts` maps a path to the text its fixes edit."""
     rule_index = {r.slug: i for i, r in enumerate(rules)}
     indexes: dict[str, LineIndex] = {}
     # no informationUri: it is optional, and the project has no public home to name yet
-    driver = {"name": "designdoc", "version": __version__, "semanticVersion": __version__,
-              "rules": [rule_descriptor(r) for r in rules]}
-    run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
-           "results": [result(d, rule_index, texts or {}, indexes) for d in diagnostics]}
+    driver = {
+        "name": "designdoc",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [rule_descriptor(r) for r in rules],
+    }
+    run = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "results": [result(d, rule_index, texts or {}, indexes) for d in diagnostics],
+    }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

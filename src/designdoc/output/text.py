@@ -23,8 +23,11 @@ def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
     noun = "file" if files == 1 else "files"
     if not diagnostics:
         return f"All clear: {files} {noun} checked, no problems."
-    parts = [f"{n} {word if n == 1 else word + 's'}" for n, word in
-             ((counts["errors"], "error"), (counts["warnings"], "warning"), (counts["infos"], "info")) if n]
+    parts = [
+        f"{n} {word if n == 1 else word + 's'}"
+        for n, word in ((counts["errors"], "error"), (counts["warnings"], "warning"), (counts["infos"], "info"))
+        if n
+    ]
     fixable = sum(1 for d in diagnostics if d.fixable)
     tail = f" ({fixable} fixable with --fix)" if fixable else ""
     return f"Found {', '.join(parts)} in {files} {noun} checked{tail}."
@@ -36,9 +39,9 @@ def text_line(d: Diagnostic, *, colour: bool = False) -> str:
     if colour:
         import click
 
-        return (f"{click.style(f'{d.path}:{d.line}:{d.column}:', bold=True)} "
-                f"{click.style(severity, fg=_COLOURS.get(d.severity), bold=True)} "
-                f"{click.style(f'[{d.rule}]', dim=True)} {d.message}")
+        return (
+            f"{click.style(f'{d.path}:{d.line}:{d.column}:', bold=True)} "
+            f"{click.style(severity, fg=_COLOURS.get(d.severity), bold=True)} "
+            f"{click.style(f'[{d.rule}]', dim=True)} {d.message}"
+        )
     return f"{d.path}:{d.line}:{d.column}: {severity} [{d.rule}] {d.message}"
-
-

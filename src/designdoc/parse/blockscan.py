@@ -168,7 +168,7 @@ def _escaped_split(text: str) -> list[str]:
                 current = ""
                 last = pos + 1
             else:
-                current += text[last:pos - 1]
+                current += text[last : pos - 1]
                 last = pos
         escaped = ch == "\\"
     result.append(current + text[last:])
@@ -182,7 +182,7 @@ def _opens_fence(text: str, pos: int) -> bool:
     marker = text[pos]
     run = len(text) - len(text[pos:].lstrip(marker)) - pos
     # a backtick fence's info string may not hold a backtick
-    return run >= 3 and not (marker == "`" and "`" in text[pos + run:])
+    return run >= 3 and not (marker == "`" and "`" in text[pos + run :])
 
 
 def _is_hr(text: str, pos: int) -> bool:
@@ -241,7 +241,7 @@ def _starts_paragraph(text: str, pos: int) -> bool:
         return _heading_level(text, pos)[0] == 0
     if first == "[":
         end = _label_end(text, pos)
-        return end == -1 or end >= 0 and text[end + 1:end + 2] != ":"
+        return end == -1 or end >= 0 and text[end + 1 : end + 2] != ":"
     if first == "<":
         return _html_kind(text[pos:]) == 0
     return first == "_"  # not a thematic break; `>` opens a block quote
@@ -258,8 +258,24 @@ def _html_kind(text: str) -> int:
 class _Scanner:
     """markdown-it's block state, on lines: `pos` and `width` are rewritten inside containers."""
 
-    __slots__ = ("lines", "lengths", "pos", "width", "tail", "line_max", "indent", "list_indent", "line",
-                 "depth", "items", "headings", "code", "level", "text", "content")
+    __slots__ = (
+        "lines",
+        "lengths",
+        "pos",
+        "width",
+        "tail",
+        "line_max",
+        "indent",
+        "list_indent",
+        "line",
+        "depth",
+        "items",
+        "headings",
+        "code",
+        "level",
+        "text",
+        "content",
+    )
 
     def __init__(self, source: str) -> None:
         lines = source.split("\n")
@@ -490,7 +506,7 @@ class _Scanner:
         self.line = nxt + 1 if closed else nxt
         self.code.append((line, self.line))
         if top:
-            self.text = text[start + run:]
+            self.text = text[start + run :]
             self.content = self.fence_body(line + 1, nxt, width[line])
         return True
 
@@ -554,7 +570,7 @@ class _Scanner:
             if not _DELIMITER_CELL.search(cell):
                 return 0
             aligns += 1
-        header = lines[line][pos[line]:].strip(_TRIM)
+        header = lines[line][pos[line] :].strip(_TRIM)
         if "|" not in header or width[line] - indent >= 4:
             return 0
         columns = _escaped_split(header)
@@ -577,7 +593,7 @@ class _Scanner:
                 break
             if pos[nxt] < len(row) and row[pos[nxt]] in _INTERRUPTING and self.interrupts(nxt, end, _QUOTE, "table"):
                 break
-            if not row[pos[nxt]:].strip(_TRIM) or width[nxt] - indent >= 4:
+            if not row[pos[nxt] :].strip(_TRIM) or width[nxt] - indent >= 4:
                 break
             nxt += 1
         if (nxt - line - 2) * columns > _MAX_TABLE_CELLS:
@@ -595,7 +611,7 @@ class _Scanner:
         end = _label_end(text, self.pos[line])
         if end == -2 and line != self.tail:
             raise _Fallback  # the label may go on on the next line
-        if end < 0 or text[end + 1:end + 2] != ":":
+        if end < 0 or text[end + 1 : end + 2] != ":":
             return False
         match = _REFERENCE.fullmatch(text, self.pos[line])
         if match is None or _UNSAFE_SCHEME.match(match.group(2)):
@@ -611,7 +627,7 @@ class _Scanner:
     def html(self, line: int, end: int) -> bool:
         """Parse an HTML block: a comment runs to `-->`, a tag block to a blank line (CommonMark 4.6)."""
         lines, pos, lengths, width, indent = self.lines, self.pos, self.lengths, self.width, self.indent
-        text = lines[line][pos[line]:]
+        text = lines[line][pos[line] :]
         kind = _html_kind(text)
         if not kind:
             return False
@@ -727,7 +743,7 @@ class _Scanner:
         text, pos = self.lines[line], self.pos[line]
         if "0" <= text[pos] <= "9":
             after = _ordered_end(text, pos)
-            if after < 0 or interrupting and int(text[pos:after - 1]) != 1:
+            if after < 0 or interrupting and int(text[pos : after - 1]) != 1:
                 return False
         else:
             after = _bullet_end(text, pos)

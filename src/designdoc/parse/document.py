@@ -160,8 +160,6 @@ class Document:
 _PROSE_KINDS = frozenset(("heading", "paragraph", "bullet_list", "ordered_list", "blockquote", "table"))
 
 
-
-
 def decode(data: bytes) -> tuple[str, bool]:
     """Decode UTF-8 bytes (strict) and strip a BOM; UnicodeDecodeError propagates."""
     text = data.decode("utf-8")
@@ -175,7 +173,7 @@ def body_source(text: str) -> tuple[str, int]:
     text = text.removeprefix("\ufeff")
     lines = split_lines(text)
     first = fm_module.body_line(fm_module.parse(text, lines, LineIndex(text)))
-    return "\n".join(lines[first - 1:]), first
+    return "\n".join(lines[first - 1 :]), first
 
 
 def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Document:
@@ -184,7 +182,7 @@ def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Doc
     index = LineIndex(text)
     front = fm_module.parse(text, lines, index)
     body_line = fm_module.body_line(front)
-    body = markdown.parse_body("\n".join(lines[body_line - 1:]), body_line)
+    body = markdown.parse_body("\n".join(lines[body_line - 1 :]), body_line)
     blocks = list(body.blocks)
     footer = _footer(blocks, lines, template)
     if footer is not None:
@@ -193,8 +191,23 @@ def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Doc
     title = _title_heading(blocks, template)
     sections, preamble = _sections(blocks, lines, template, title)
     preamble_guidance = _preamble_guidance(preamble, title, lines, template)
-    return Document(path, text, bom, lines, index, front, body_line, tuple(blocks), body.code_lines, title,
-                    tuple(sections), tuple(preamble), preamble_guidance, footer, template)
+    return Document(
+        path,
+        text,
+        bom,
+        lines,
+        index,
+        front,
+        body_line,
+        tuple(blocks),
+        body.code_lines,
+        title,
+        tuple(sections),
+        tuple(preamble),
+        preamble_guidance,
+        footer,
+        template,
+    )
 
 
 def _footer(blocks: list[Block], lines: list[str], template: Template) -> DocFooter | None:
@@ -209,10 +222,20 @@ def _footer(blocks: list[Block], lines: list[str], template: Template) -> DocFoo
         return None
     rule_line = None
     before = [b for b in blocks if b.end_line < number]
-    if before and before[-1].kind == "hr" and all(not lines[n - 1].strip() for n in range(before[-1].end_line + 1, number)):
+    if (
+        before
+        and before[-1].kind == "hr"
+        and all(not lines[n - 1].strip() for n in range(before[-1].end_line + 1, number))
+    ):
         rule_line = before[-1].line
-    return DocFooter(number, rule_line, lines[number - 1], match.group("date").strip(),
-                     match.start("date") + 1, bool(match.groupdict().get("note")))
+    return DocFooter(
+        number,
+        rule_line,
+        lines[number - 1],
+        match.group("date").strip(),
+        match.start("date") + 1,
+        bool(match.groupdict().get("note")),
+    )
 
 
 def _title_heading(blocks: list[Block], template: Template) -> Block | None:
@@ -227,10 +250,12 @@ def _title_heading(blocks: list[Block], template: Template) -> Block | None:
     return None
 
 
-def _sections(blocks: list[Block], lines: list[str], template: Template,
-              title: Block | None) -> tuple[list[Section], list[Block]]:
-    heads = [i for i, b in enumerate(blocks)
-             if b.kind == "heading" and b.level <= template.section_levels and b is not title]
+def _sections(
+    blocks: list[Block], lines: list[str], template: Template, title: Block | None
+) -> tuple[list[Section], list[Block]]:
+    heads = [
+        i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= template.section_levels and b is not title
+    ]
     start = heads[0] if heads else len(blocks)
     preamble = [b for b in blocks[:start] if b is not title]
     seen: set[int] = set()
@@ -238,7 +263,7 @@ def _sections(blocks: list[Block], lines: list[str], template: Template,
     for n, i in enumerate(heads):
         head = blocks[i]
         stop = heads[n + 1] if n + 1 < len(heads) else len(blocks)
-        body = tuple(blocks[i + 1:stop])
+        body = tuple(blocks[i + 1 : stop])
         end_line = body[-1].end_line if body else head.end_line
         key = section_key(head.text)
         index = template.find_section(key)
@@ -246,15 +271,29 @@ def _sections(blocks: list[Block], lines: list[str], template: Template,
         guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
         gone = {id(b) for b in spent}  # identity: equal-looking blocks may stand in two places
         content = tuple(b for b in body if id(b) not in gone and not is_comment(b))
-        sections.append(Section(plain_text(head.text), key, head.level, head.line, end_line, body, guidance,
-                                index, index is not None and index not in seen, spent, content))
+        sections.append(
+            Section(
+                plain_text(head.text),
+                key,
+                head.level,
+                head.line,
+                end_line,
+                body,
+                guidance,
+                index,
+                index is not None and index not in seen,
+                spent,
+                content,
+            )
+        )
         if index is not None:
             seen.add(index)
     return sections, preamble
 
 
-def _section_guidance(body: tuple[Block, ...], lines: list[str],
-                      spec: TemplateSection) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+def _section_guidance(
+    body: tuple[Block, ...], lines: list[str], spec: TemplateSection
+) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
     """Return (the guidance units left in a section, the blocks that are wholly guidance)."""
     if not spec.guidance and not spec.literals:
         return (), ()
@@ -262,9 +301,12 @@ def _section_guidance(body: tuple[Block, ...], lines: list[str],
     spent: list[Block] = []
     for block in body:
         units = guidance_units(block, lines)
-        hits = [unit for unit, text in units
-                if is_guidance(text, spec.guidance, exact=block.kind == "heading")
-                or _has_literal(block, text, spec.literals)]
+        hits = [
+            unit
+            for unit, text in units
+            if is_guidance(text, spec.guidance, exact=block.kind == "heading")
+            or _has_literal(block, text, spec.literals)
+        ]
         found += hits
         if hits and len(hits) == len(units):
             spent.append(block)
@@ -279,16 +321,19 @@ def _has_literal(block: Block, text: str, literals: tuple[str, ...]) -> bool:
     return any(literal in squeezed for literal in literals)
 
 
-def _preamble_guidance(preamble: list[Block], title: Block | None, lines: list[str],
-                       template: Template) -> tuple[Block, ...]:
+def _preamble_guidance(
+    preamble: list[Block], title: Block | None, lines: list[str], template: Template
+) -> tuple[Block, ...]:
     """Return the preamble's guidance left in the doc (equal fingerprints only), and a
     title heading still saying the template's placeholder title."""
     kept = []
     if title is not None and template.title_placeholder == fingerprint(plain_text(title.text)):
         kept.append(title)
     if template.preamble:
-        kept += [unit for block in preamble for unit, text in guidance_units(block, lines)
-                 if is_guidance(text, template.preamble, exact=True)]
+        kept += [
+            unit
+            for block in preamble
+            for unit, text in guidance_units(block, lines)
+            if is_guidance(text, template.preamble, exact=True)
+        ]
     return tuple(kept)
-
-

@@ -30,9 +30,7 @@ MAX_BYTES = 64 * 1024
 MAX_DEPTH = 10
 _DELIMITER = re.compile(r"---[ \t]*")
 _CLOSER = re.compile(r"(?:---|\.\.\.)[ \t]*")
-_CORE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
-)
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
 _NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
@@ -60,7 +58,7 @@ class Node:
     def items(self) -> tuple[Node, ...]:
         """Return the items of a sequence (a scalar counts as a one-item list)."""
         if self.kind == "seq":
-            return self.value  # type: ignore[return-value]
+            return self.value
         return () if self.is_null else (self,)
 
 
@@ -268,9 +266,14 @@ class _Builder:
         for key, key_node, value in pairs:
             if key in first:
                 self.problems.append(
-                    Problem(key_node.line, key_node.column,
-                            f"Duplicate key {key!r} (first at line {first[key].line}; that value is used)", False,
-                            duplicate=key))
+                    Problem(
+                        key_node.line,
+                        key_node.column,
+                        f"Duplicate key {key!r} (first at line {first[key].line}; that value is used)",
+                        False,
+                        duplicate=key,
+                    )
+                )
                 continue
             first[key] = key_node
             kept.append((key, value))
@@ -278,7 +281,7 @@ class _Builder:
 
     def _pairs(self, children: list[Node]) -> list[tuple[str, Node, Node]]:
         pairs = []
-        for key_node, value in zip(children[0::2], children[1::2]):
+        for key_node, value in zip(children[0::2], children[1::2], strict=False):
             if key_node.kind != "scalar" or key_node.value is None:
                 raise _Invalid(key_node.start - self.base, "Front matter keys must be plain words")
             pairs.append((str(key_node.value), key_node, value))

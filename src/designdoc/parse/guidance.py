@@ -37,14 +37,14 @@ def guidance_units(block: Block, lines: list[str]) -> list[tuple[Block, str]]:
     for n, item in enumerate(block.items):
         following = block.items[n + 1].line if n + 1 < len(block.items) else item.end_line + 1
         end = max(item.line, min(item.end_line, following - 1))
-        text = "\n".join(lines[item.line - 1:end])
+        text = "\n".join(lines[item.line - 1 : end])
         units.append((Block("list_item", item.line, end, text=item.text), _ITEM_MARKER.sub("", text, count=1)))
     return units
 
 
 def block_text(block: Block, lines: list[str]) -> str:
     """Return the source text of a block, without `>` markers or comment delimiters."""
-    source = "\n".join(lines[block.line - 1:block.end_line])
+    source = "\n".join(lines[block.line - 1 : block.end_line])
     if block.kind == "blockquote":
         source = re.sub(r"(?m)^\s*>\s?", "", source)
     elif block.kind == "html":
@@ -112,8 +112,7 @@ _MARKUP_CEILING = 2.0  # prose is at most this much longer than its fingerprint 
 @lru_cache(maxsize=1024)
 def _notes(guidance: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """Return each note with its first word and its words of five letters or more."""
-    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5))
-                 for note in guidance)
+    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5)) for note in guidance)
 
 
 def _near_length(a: str, b: str) -> bool:

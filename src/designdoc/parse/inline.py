@@ -84,11 +84,10 @@ def links_in(line: str, number: int) -> Iterator[Link]:
         return
     masked = mask_code(line)
     for match in _LINK.finditer(masked):
-        target = line[match.start("target"):match.end("target")].strip()
+        target = line[match.start("target") : match.end("target")].strip()
         if target.startswith("<") and target.endswith(">"):
             target = target[1:-1]
-        yield Link(number, match.start() + 1, match.end() + 1, target,
-                   match.group("text"), bool(match.group("bang")))
+        yield Link(number, match.start() + 1, match.end() + 1, target, match.group("text"), bool(match.group("bang")))
 
 
 def reference_definition(line: str, number: int) -> Link | None:

@@ -60,16 +60,23 @@ def _closing(tokens: list[Token], i: int) -> int:
 
 
 _KINDS = {
-    "heading_open": "heading", "paragraph_open": "paragraph", "bullet_list_open": "bullet_list",
-    "ordered_list_open": "ordered_list", "blockquote_open": "blockquote", "fence": "fence",
-    "code_block": "code", "html_block": "html", "table_open": "table", "hr": "hr",
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "bullet_list",
+    "ordered_list_open": "ordered_list",
+    "blockquote_open": "blockquote",
+    "fence": "fence",
+    "code_block": "code",
+    "html_block": "html",
+    "table_open": "table",
+    "hr": "hr",
 }
 
 
 def _block(tokens: list[Token], i: int, end: int, offset: int, source_lines: list[str]) -> Block:
     token = tokens[i]
     kind = _KINDS.get(token.type, token.type)
-    start, stop = token.map  # type: ignore[misc]
+    start, stop = token.map
     line, end_line = start + 1 + offset, max(stop, start + 1) + offset
     if kind == "heading":
         return Block(kind, line, end_line, level=int(token.tag[1]), text=tokens[i + 1].content)
@@ -77,13 +84,15 @@ def _block(tokens: list[Token], i: int, end: int, offset: int, source_lines: lis
         return Block(kind, line, end_line, text=token.info.strip(), content=token.content)
     if kind in ("html", "paragraph", "code"):
         return Block(kind, line, end_line, text="\n".join(source_lines[start:stop]))
-    inner = tokens[i + 1:end]
+    inner = tokens[i + 1 : end]
     items = tuple(
         Item(t.map[0] + 1 + offset, t.map[1] + offset, source_lines[t.map[0]])
-        for t in inner if t.type == "list_item_open" and t.map
+        for t in inner
+        if t.type == "list_item_open" and t.map
     )
     headings = tuple(
         (t.map[0] + 1 + offset, int(t.tag[1]), inner[k + 1].content)
-        for k, t in enumerate(inner) if t.type == "heading_open" and t.map
+        for k, t in enumerate(inner)
+        if t.type == "heading_open" and t.map
     )
     return Block(kind, line, end_line, items=items, nested_headings=headings)

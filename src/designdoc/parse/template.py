@@ -30,8 +30,7 @@ from designdoc.parse.guidance import MIN_GUIDANCE, block_text, guidance_units, i
 from designdoc.parse.inline import plain_text
 
 SECTION_OPTIONS = ("max_sentences", "require", "allow_empty", "require_subsections")
-_PLACEHOLDER = re.compile(
-    r"^\{.*\}$|^<.*>$|\bTODO\b|\bTBD\b|YYYY|NNNN|fill me in|example\.com", re.IGNORECASE | re.S)
+_PLACEHOLDER = re.compile(r"^\{.*\}$|^<.*>$|\bTODO\b|\bTBD\b|YYYY|NNNN|fill me in|example\.com", re.IGNORECASE | re.S)
 _LEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Za-z])[.)]\s+")
 _OPTIONAL_SUFFIX = re.compile(r"\s*\(optional\)$", re.IGNORECASE)
 _BRACED = re.compile(r"\{[^{}]+\}|\[[^\[\]\n]+\](?![(\[:])")
@@ -153,16 +152,26 @@ class Template:
         return keys
 
 
-def load(path: Path, *, schema: str | None = None,
-         section_rules: dict[str, SectionRules] | None = None,
-         optional_sections: tuple[str, ...] = ()) -> Template:
+def load(
+    path: Path,
+    *,
+    schema: str | None = None,
+    section_rules: dict[str, SectionRules] | None = None,
+    optional_sections: tuple[str, ...] = (),
+) -> Template:
     """Read and derive a template file; TemplateError names the file on failure."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"{path}: cannot read the template ({error})") from None
-    template = derive(text, name=str(path), schema=schema, section_rules=section_rules or {},
-                      optional_sections=optional_sections, path=path)
+    template = derive(
+        text,
+        name=str(path),
+        schema=schema,
+        section_rules=section_rules or {},
+        optional_sections=optional_sections,
+        path=path,
+    )
     if not template.sections:
         raise TemplateError(f"{path}: the template has no sections (no level 1 or 2 headings)")
     return template
@@ -179,16 +188,24 @@ def section_rules_from(table: dict, where: str, requirements: Collection[str]) -
             raise TemplateError(f"{where}: sections.{name!r} must be a table")
         unknown = set(options) - set(SECTION_OPTIONS)
         if unknown:
-            raise TemplateError(f"{where}: sections.{name!r}: unknown option {sorted(unknown)[0]!r} "
-                                f"(expected one of: {', '.join(SECTION_OPTIONS)})")
+            raise TemplateError(
+                f"{where}: sections.{name!r}: unknown option {sorted(unknown)[0]!r} "
+                f"(expected one of: {', '.join(SECTION_OPTIONS)})"
+            )
         _check_types(options, name, where)
         require = tuple(options.get("require", ()))
         bad = [r for r in require if r not in requirements]
         if bad:
-            raise TemplateError(f"{where}: sections.{name!r}.require: unknown requirement {bad[0]!r} "
-                                f"(expected one of: {', '.join(requirements)})")
-        out[name] = SectionRules(options.get("max_sentences"), require, bool(options.get("allow_empty", False)),
-                                 bool(options.get("require_subsections", False)))
+            raise TemplateError(
+                f"{where}: sections.{name!r}.require: unknown requirement {bad[0]!r} "
+                f"(expected one of: {', '.join(requirements)})"
+            )
+        out[name] = SectionRules(
+            options.get("max_sentences"),
+            require,
+            bool(options.get("allow_empty", False)),
+            bool(options.get("require_subsections", False)),
+        )
     return out
 
 
@@ -206,15 +223,21 @@ def _check_types(options: dict, name: str, where: str) -> None:
             raise TemplateError(f"{where}: sections.{name!r}.{key}: expected {expected}, got {value!r}")
 
 
-def derive(text: str, *, name: str, schema: str | None = None,
-           section_rules: dict[str, SectionRules] | None = None,
-           optional_sections: tuple[str, ...] = (), path: Path | None = None) -> Template:
+def derive(
+    text: str,
+    *,
+    name: str,
+    schema: str | None = None,
+    section_rules: dict[str, SectionRules] | None = None,
+    optional_sections: tuple[str, ...] = (),
+    path: Path | None = None,
+) -> Template:
     """Derive a Template from the text of a template file."""
     text = text.removeprefix("\ufeff")
     lines = split_lines(text)
     fm = frontmatter.parse(text, lines, LineIndex(text))
     body_line = frontmatter.body_line(fm)
-    body = markdown.parse_body("\n".join(lines[body_line - 1:]), body_line)
+    body = markdown.parse_body("\n".join(lines[body_line - 1 :]), body_line)
     fields = _fields(fm, text) if fm and not fm.fatal else ()
     doc_type = next((f.value for f in fields if f.name == "doc_type" and not f.placeholder), None)
     title_value = next((f.value for f in fields if f.name == "title"), None)
@@ -229,8 +252,22 @@ def derive(text: str, *, name: str, schema: str | None = None,
     levels = max((s.level for s in sections), default=2)
     title_text = plain_text(title_block.text) if title_block else None
     title_placeholder = fingerprint(title_text) if title_text and _TITLE_WORDS.search(title_text) else None
-    return Template(name, doc_type, schema, fields, sections, max(levels, 1), title_block is not None,
-                    title_value, preamble, footer, text, path, title_text, title_placeholder or None)
+    return Template(
+        name,
+        doc_type,
+        schema,
+        fields,
+        sections,
+        max(levels, 1),
+        title_block is not None,
+        title_value,
+        preamble,
+        footer,
+        text,
+        path,
+        title_text,
+        title_placeholder or None,
+    )
 
 
 def _fields(fm: frontmatter.FrontMatter, text: str) -> tuple[TemplateField, ...]:
@@ -245,16 +282,16 @@ def _fields(fm: frontmatter.FrontMatter, text: str) -> tuple[TemplateField, ...]
 def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
     """Return (the template's text for a value, its kind)."""
     if node.kind == "seq":
-        first = next((n for n in node.value if n.kind == "scalar"), None)  # type: ignore[union-attr]
-        return (first.value if first else None), "list"  # type: ignore[return-value]
+        first = next((n for n in node.value if n.kind == "scalar"), None)
+        return (first.value if first else None), "list"
     if node.kind == "map":
-        raw = text[node.start:node.end]
+        raw = text[node.start : node.end]
         if node.style == "flow" and "\n" not in raw:  # `key: {…}` is placeholder text, of no shape
             return raw, ("date" if "YYYY-MM-DD" in raw else "any")
         return raw, "map"
     value = node.value
     is_date = value is not None and (_DATE.fullmatch(str(value)) or "YYYY-MM-DD" in str(value))
-    return value, ("date" if is_date else "scalar")  # type: ignore[return-value]
+    return value, ("date" if is_date else "scalar")
 
 
 def _title_heading(blocks: list[Block]) -> Block | None:
@@ -278,13 +315,19 @@ def _footer(blocks: list[Block], lines: list[str]) -> tuple[int | None, Footer |
     date = _DATE.search(line)
     if date is None:
         return None, None
-    prefix, rest = line[:date.start()], line[date.end():]
+    prefix, rest = line[: date.start()], line[date.end() :]
     note_match = re.search(r"\s*(\([^()]*\))", rest)
     note = note_match.group(1) if note_match else ""
-    suffix = rest[note_match.end():] if note_match else rest
+    suffix = rest[note_match.end() :] if note_match else rest
     # the footer names an ISO date; any other text there is no footer (footer-missing), as the contract says
-    pattern = (r"\s*" + re.escape(prefix.strip()).replace(r"\ ", r"\s+") + r"\s*(?P<date>\d{4}-\d{2}-\d{2})"
-               + (rf"(?P<note>\s*{re.escape(note)})?" if note else "") + re.escape(suffix.strip()) + r"\s*")
+    pattern = (
+        r"\s*"
+        + re.escape(prefix.strip()).replace(r"\ ", r"\s+")
+        + r"\s*(?P<date>\d{4}-\d{2}-\d{2})"
+        + (rf"(?P<note>\s*{re.escape(note)})?" if note else "")
+        + re.escape(suffix.strip())
+        + r"\s*"
+    )
     start = last
     previous = [b for b in blocks if b.line < last]
     if previous and previous[-1].kind == "hr" and previous[-1].end_line == last - 1 - _blank_run(lines, last):
@@ -299,20 +342,27 @@ def _blank_run(lines: list[str], line: int) -> int:
     return count
 
 
-def _sections(blocks: list[Block], lines: list[str], rules: dict[str, SectionRules],
-              optional: tuple[str, ...]) -> tuple[tuple[TemplateSection, ...], tuple[str, ...]]:
+def _sections(
+    blocks: list[Block], lines: list[str], rules: dict[str, SectionRules], optional: tuple[str, ...]
+) -> tuple[tuple[TemplateSection, ...], tuple[str, ...]]:
     markers, marked = optional_markers(blocks)
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= 2]
     levels = max((blocks[i].level for i in heads), default=2)
-    before = [b for b in blocks[:heads[0] if heads else len(blocks)]
-              if b.kind != "heading" and b not in markers and not is_toc(b)]
-    preamble = tuple(dict.fromkeys(p for b in before for _, text in guidance_units(b, lines)
-                                   if len(p := fingerprint(text)) >= MIN_GUIDANCE))
+    before = [
+        b
+        for b in blocks[: heads[0] if heads else len(blocks)]
+        if b.kind != "heading" and b not in markers and not is_toc(b)
+    ]
+    preamble = tuple(
+        dict.fromkeys(
+            p for b in before for _, text in guidance_units(b, lines) if len(p := fingerprint(text)) >= MIN_GUIDANCE
+        )
+    )
     by_key = {section_key(k): v for k, v in rules.items()}
     context = _Context(lines, by_key, {section_key(name) for name in optional}, markers, marked, levels)
     sections = []
     for n, i in enumerate(heads):
-        body = blocks[i + 1:heads[n + 1] if n + 1 < len(heads) else len(blocks)]
+        body = blocks[i + 1 : heads[n + 1] if n + 1 < len(heads) else len(blocks)]
         sections.append(_section(blocks[i], body, context))
     return tuple(sections), preamble
 
@@ -354,19 +404,32 @@ def _section(head: Block, body: list[Block], context: _Context) -> TemplateSecti
     texts = _guidance(kept, context.lines)
     optional = _is_optional(head, context) or key in context.optional_keys
     return TemplateSection(
-        name=name, key=key, level=head.level, line=head.line,
-        guidance=tuple(fingerprint(t) for t in texts), guidance_text=tuple(texts),
-        optional=optional, pattern=_heading_pattern(key), rules=context.rules.get(key, SectionRules()),
+        name=name,
+        key=key,
+        level=head.level,
+        line=head.line,
+        guidance=tuple(fingerprint(t) for t in texts),
+        guidance_text=tuple(texts),
+        optional=optional,
+        pattern=_heading_pattern(key),
+        rules=context.rules.get(key, SectionRules()),
         literals=_literals(kept, context.lines),
-        subsections=tuple(_subsection(b, context) for b in body
-                          if b.kind == "heading" and b.level == context.levels + 1),
+        subsections=tuple(
+            _subsection(b, context) for b in body if b.kind == "heading" and b.level == context.levels + 1
+        ),
     )
 
 
 def _subsection(head: Block, context: _Context) -> TemplateSubsection:
     key = section_key(head.text)
-    return TemplateSubsection(_OPTIONAL_SUFFIX.sub("", plain_text(head.text)), key, head.level, head.line,
-                              _is_optional(head, context), _heading_pattern(key))
+    return TemplateSubsection(
+        _OPTIONAL_SUFFIX.sub("", plain_text(head.text)),
+        key,
+        head.level,
+        head.line,
+        _is_optional(head, context),
+        _heading_pattern(key),
+    )
 
 
 def _is_optional(head: Block, context: _Context) -> bool:
@@ -388,8 +451,13 @@ def _guidance(body: list[Block], lines: list[str]) -> list[str]:
     notes = [b for b in body if b.kind == "blockquote" or is_comment(b)]
     if notes:
         texts = [block_text(b, lines) for b in notes]
-        texts += [f for b in body if b.kind in _FRAGMENT_KINDS for _, t in guidance_units(b, lines)
-                  for f in _BRACED.findall(t)]
+        texts += [
+            f
+            for b in body
+            if b.kind in _FRAGMENT_KINDS
+            for _, t in guidance_units(b, lines)
+            for f in _BRACED.findall(t)
+        ]
     else:
         texts = [t for b in body if b.kind != "heading" for _, t in guidance_units(b, lines)]
         texts += [f for b in body if b.kind == "heading" for f in _BRACED.findall(b.text)]
@@ -400,8 +468,12 @@ _FRAGMENT_KINDS = frozenset(("paragraph", "bullet_list", "ordered_list", "headin
 
 
 def _literals(body: list[Block], lines: list[str]) -> tuple[str, ...]:
-    found = (squeeze(m) for b in body if b.kind in _FRAGMENT_KINDS
-             for m in _CURLY.findall(b.text if b.kind == "heading" else block_text(b, lines)))
+    found = (
+        squeeze(m)
+        for b in body
+        if b.kind in _FRAGMENT_KINDS
+        for m in _CURLY.findall(b.text if b.kind == "heading" else block_text(b, lines))
+    )
     return tuple(dict.fromkeys(found))
 
 
@@ -412,25 +484,44 @@ def contract(template: Template) -> dict:
         "path": str(template.path) if template.path else None,
         "doc_type": template.doc_type,
         "schema": template.schema,
-        "title_heading": {"required": template.title_heading, "text": template.title_text,
-                          "placeholder": template.title_placeholder is not None},
-        "fields": [{"name": f.name, "kind": f.kind, "value": f.value, "placeholder": f.placeholder}
-                   for f in template.fields],
+        "title_heading": {
+            "required": template.title_heading,
+            "text": template.title_text,
+            "placeholder": template.title_placeholder is not None,
+        },
+        "fields": [
+            {"name": f.name, "kind": f.kind, "value": f.value, "placeholder": f.placeholder} for f in template.fields
+        ],
         "preamble_guidance": len(template.preamble),
         "sections": [_section_contract(s) for s in template.sections],
-        "footer": None if template.footer is None else {"example": template.footer.example,
-                                                        "note": template.footer.note or None},
+        "footer": None
+        if template.footer is None
+        else {"example": template.footer.example, "note": template.footer.note or None},
     }
 
 
 def _section_contract(section: TemplateSection) -> dict:
     rules = section.rules
     return {
-        "name": section.name, "level": section.level, "line": section.line, "optional": section.optional,
-        "rules": {"max_sentences": rules.max_sentences, "require": list(rules.require),
-                  "allow_empty": rules.allow_empty, "require_subsections": rules.require_subsections},
+        "name": section.name,
+        "level": section.level,
+        "line": section.line,
+        "optional": section.optional,
+        "rules": {
+            "max_sentences": rules.max_sentences,
+            "require": list(rules.require),
+            "allow_empty": rules.allow_empty,
+            "require_subsections": rules.require_subsections,
+        },
         "guidance": [squeeze(t) for t in section.guidance_text],
-        "subsections": [{"name": s.name, "level": s.level, "line": s.line,
-                         "required": rules.require_subsections and not s.optional, "optional": s.optional}
-                        for s in section.subsections],
+        "subsections": [
+            {
+                "name": s.name,
+                "level": s.level,
+                "line": s.line,
+                "required": rules.require_subsections and not s.optional,
+                "optional": s.optional,
+            }
+            for s in section.subsections
+        ],
     }

@@ -21,25 +21,62 @@ from designdoc.parse.inline import mask
 from designdoc.rules.registry import Context, rule
 
 _ABBREVIATIONS = frozenset(
-    "eg ie etc vs cf al approx fig no nos dr mr mrs ms st inc ltd jr sr resp incl esp viz ca min max".split())
+    "eg ie etc vs cf al approx fig no nos dr mr mrs ms st inc ltd jr sr resp incl esp viz ca min max".split()
+)
 _TERMINATOR = re.compile(r"[.!?]+(?=[\"')\]*_]*(?:\s|$))")
 _NON_GOALS = re.compile(r"\bnon[- ]?goals?\b|\bout[- ]of[- ]scope\b|\bnot in scope\b", re.IGNORECASE)
-_ACCEPTANCE = re.compile(r"\bacceptance[- ]criteri(?:a|on)\b|\bdefinition of done\b|\bexit criteria\b"
-                         r"|\bsuccess criteria\b", re.IGNORECASE)
+_ACCEPTANCE = re.compile(
+    r"\bacceptance[- ]criteri(?:a|on)\b|\bdefinition of done\b|\bexit criteria\b"
+    r"|\bsuccess criteria\b",
+    re.IGNORECASE,
+)
 _DIAGRAM_FENCES = frozenset(("mermaid", "plantuml", "puml", "dot", "graphviz", "d2", "ditaa"))
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b|^\s*!\[[^\]]*\]\[", re.IGNORECASE | re.M)
 # "Resolved:" as a label, not the word anywhere ("fail closed?" is still a question)
-_RESOLVED = re.compile(r"\[[xX]\]|~~|✅|\b(?:resolved|answered|decided|done|closed|won't do|wontfix)\b\s*[:)*—–-]"
-                       r"|\((?:resolved|answered|decided|done|closed)\b|\*\*(?:resolved|answered|decided)\b",
-                       re.IGNORECASE)
+_RESOLVED = re.compile(
+    r"\[[xX]\]|~~|✅|\b(?:resolved|answered|decided|done|closed|won't do|wontfix)\b\s*[:)*—–-]"
+    r"|\((?:resolved|answered|decided|done|closed)\b|\*\*(?:resolved|answered|decided)\b",
+    re.IGNORECASE,
+)
 _UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")
 MERMAID_TYPES = (
-    "graph", "flowchart", "sequenceDiagram", "classDiagram", "classDiagram-v2", "stateDiagram",
-    "stateDiagram-v2", "erDiagram", "journey", "gantt", "pie", "quadrantChart", "requirementDiagram",
-    "gitGraph", "C4Context", "C4Container", "C4Component", "C4Dynamic", "C4Deployment", "mindmap",
-    "timeline", "zenuml", "sankey-beta", "sankey", "xychart-beta", "xychart", "block-beta", "block",
-    "packet-beta", "packet", "kanban", "architecture-beta", "architecture", "radar-beta", "treemap-beta",
-    "treemap", "info",
+    "graph",
+    "flowchart",
+    "sequenceDiagram",
+    "classDiagram",
+    "classDiagram-v2",
+    "stateDiagram",
+    "stateDiagram-v2",
+    "erDiagram",
+    "journey",
+    "gantt",
+    "pie",
+    "quadrantChart",
+    "requirementDiagram",
+    "gitGraph",
+    "C4Context",
+    "C4Container",
+    "C4Component",
+    "C4Dynamic",
+    "C4Deployment",
+    "mindmap",
+    "timeline",
+    "zenuml",
+    "sankey-beta",
+    "sankey",
+    "xychart-beta",
+    "xychart",
+    "block-beta",
+    "block",
+    "packet-beta",
+    "packet",
+    "kanban",
+    "architecture-beta",
+    "architecture",
+    "radar-beta",
+    "treemap-beta",
+    "treemap",
+    "info",
 )
 
 
@@ -93,12 +130,17 @@ def purpose_too_long(ctx: Context[SentenceOptions]) -> Iterator[Diagnostic]:
         section = ctx.doc.section(i)
         if not limit or section is None or not section.content:
             continue
-        starts = [start for block in section.content if block.kind == "paragraph"
-                  for start in _sentence_starts(ctx, block)]
+        starts = [
+            start for block in section.content if block.kind == "paragraph" for start in _sentence_starts(ctx, block)
+        ]
         if len(starts) > limit:
             line, column = starts[limit]
-            yield ctx.report(f"Section {section.name!r} has {len(starts)} sentences, over the limit of {limit}",
-                             line=line, column=column, subject=section.name)
+            yield ctx.report(
+                f"Section {section.name!r} has {len(starts)} sentences, over the limit of {limit}",
+                line=line,
+                column=column,
+                subject=section.name,
+            )
 
 
 def _sentence_starts(ctx: Context, block: Block) -> list[tuple[int, int]]:
@@ -126,11 +168,11 @@ def _sentence_starts(ctx: Context, block: Block) -> list[tuple[int, int]]:
 def _next_end(line: str, position: int) -> int | None:
     """Return the offset just past the next sentence end in `line`, or None."""
     for match in _TERMINATOR.finditer(line, position):
-        word = re.search(r"([A-Za-z.]+)$", line[:match.start()])
+        word = re.search(r"([A-Za-z.]+)$", line[: match.start()])
         token = word.group(1).replace(".", "").lower() if word else ""
         if token in _ABBREVIATIONS or (len(token) == 1 and match.group(0) == "."):
             continue
-        following = line[match.end():].lstrip(" \"')]*_")
+        following = line[match.end() :].lstrip(" \"')]*_")
         if following and following[0].islower():
             continue
         return match.end()
@@ -205,11 +247,13 @@ def diagram_missing(ctx: Context) -> Iterator[Diagnostic]:
     No fix.
     """
     for section, _ in _sections_requiring(ctx, "diagram"):
-        has_fence = any(b.kind == "fence" and b.text.split(" ")[0].lower() in _DIAGRAM_FENCES
-                        for b in section.content)
+        has_fence = any(b.kind == "fence" and b.text.split(" ")[0].lower() in _DIAGRAM_FENCES for b in section.content)
         if not has_fence and not any(_IMAGE.search(text) for text in _texts(ctx, section)):
-            yield ctx.report(f"Section {section.name!r} has no diagram (a mermaid fence or an image)",
-                             line=section.line, subject=section.name)
+            yield ctx.report(
+                f"Section {section.name!r} has no diagram (a mermaid fence or an image)",
+                line=section.line,
+                subject=section.name,
+            )
 
 
 @rule("mermaid-unknown-type", severity=Severity.ERROR)
@@ -241,8 +285,13 @@ def mermaid_unknown_type(ctx: Context) -> Iterator[Diagnostic]:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             line = block.line + 1 + offset
             column = ctx.doc.lines[line - 1].find(word) + 1 if line <= len(ctx.doc.lines) else 1
-            yield ctx.report(f"Unknown Mermaid diagram type {word!r}{hint}", line=line, column=max(column, 1),
-                             end_column=max(column, 1) + len(word), subject=word)
+            yield ctx.report(
+                f"Unknown Mermaid diagram type {word!r}{hint}",
+                line=line,
+                column=max(column, 1),
+                end_column=max(column, 1) + len(word),
+                subject=word,
+            )
 
 
 def _mermaid_statement(content: str) -> tuple[int, str] | None:
@@ -279,10 +328,14 @@ def alternatives_missing(ctx: Context) -> Iterator[Diagnostic]:
     No fix.
     """
     for section, _ in _sections_requiring(ctx, "alternatives"):
-        if not any(b.kind in ("bullet_list", "ordered_list", "heading", "table") or b.nested_headings
-                   for b in section.content):
-            yield ctx.report(f"Section {section.name!r} names no alternative (as list items or sub-headings)",
-                             line=section.line, subject=section.name)
+        if not any(
+            b.kind in ("bullet_list", "ordered_list", "heading", "table") or b.nested_headings for b in section.content
+        ):
+            yield ctx.report(
+                f"Section {section.name!r} names no alternative (as list items or sub-headings)",
+                line=section.line,
+                subject=section.name,
+            )
 
 
 @rule("open-questions-unresolved", severity=Severity.ERROR, needs=("fields",), requirement="resolved-questions")

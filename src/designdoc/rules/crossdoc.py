@@ -64,8 +64,7 @@ def supersede_asymmetric(ctx: ProjectContext) -> Iterator[Diagnostic]:
             ref = reference_to(ctx.facts.path, facts.path)
             edits = facts.refs(answer).add(ref, facts.newline)
             fix = CrossFileFix(f"Add '{ref}' to {answer} of {facts.path}", (), facts.path, edits) if edits else None
-            yield ctx.at(item, f"{key} names {item.text!r}, but {facts.path} does not name this doc in {answer}",
-                         fix)
+            yield ctx.at(item, f"{key} names {item.text!r}, but {facts.path} does not name this doc in {answer}", fix)
 
 
 @dataclass(frozen=True)
@@ -195,9 +194,14 @@ def last_updated_behind_commit(ctx: ProjectContext) -> Iterator[Diagnostic]:
     behind = (committed - ctx.facts.last_updated).days
     if behind > ctx.config.commit_grace_days:
         line, column, end = ctx.facts.updated_at
-        yield ctx.report(f"last_updated {ctx.facts.last_updated.isoformat()} is {behind} days before the last "
-                         f"commit touching the doc ({committed.isoformat()})", line=line, column=column,
-                         end_column=end, subject="last_updated")
+        yield ctx.report(
+            f"last_updated {ctx.facts.last_updated.isoformat()} is {behind} days before the last "
+            f"commit touching the doc ({committed.isoformat()})",
+            line=line,
+            column=column,
+            end_column=end,
+            subject="last_updated",
+        )
 
 
 @rule("status-transition-illegal", severity=Severity.ERROR, phase="project", needs=("git",))
@@ -229,16 +233,27 @@ def status_transition_illegal(ctx: ProjectContext) -> Iterator[Diagnostic]:
         return
     committed, new = found
     vocabulary = ctx.config.statuses or STATUSES
-    steps = [(where, status) for where, status in (*committed, ("the working tree", ctx.facts.status))
-             if status in vocabulary]
+    steps = [
+        (where, status)
+        for where, status in (*committed, ("the working tree", ctx.facts.status))
+        if status in vocabulary
+    ]
     line, column, end = ctx.facts.status_at
     if new and steps and steps[0][1] not in INITIAL:
         where, status = steps[0]
-        yield ctx.report(f"New doc starts as {status!r} (in {where}), not draft or review", line=line,
-                         column=column, end_column=end, subject="status")
+        yield ctx.report(
+            f"New doc starts as {status!r} (in {where}), not draft or review",
+            line=line,
+            column=column,
+            end_column=end,
+            subject="status",
+        )
     for (_, before), (where, after) in itertools.pairwise(steps):
         if before != after and not allowed(before, after):
-            yield ctx.report(f"Illegal status move {before!r} → {after!r} (in {where})", line=line, column=column,
-                             end_column=end, subject="status")
-
-
+            yield ctx.report(
+                f"Illegal status move {before!r} → {after!r} (in {where})",
+                line=line,
+                column=column,
+                end_column=end,
+                subject="status",
+            )

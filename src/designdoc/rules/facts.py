@@ -114,12 +114,25 @@ def facts_of(doc: Document, suppressed: tuple[tuple[int, int, frozenset[str]], .
     """Return the facts of a parsed doc."""
     front = doc.frontmatter
     readable = front is not None and not front.fatal and front.end_line is not None
-    links = tuple(LinkFact(link.line, link.column, link.end_column, link.target) for link in doc.links
-                  if link.target and not _SCHEME.match(link.target) and not link.target.startswith("//"))
-    return DocFacts(doc.path, readable, doc.field_text("status"), parse_date(doc.field_text("last_updated")),
-                    _value_at(doc, "last_updated", readable), _value_at(doc, "status", readable),
-                    _ref_list(doc, SUPERSEDES, readable), _ref_list(doc, SUPERSEDED_BY, readable),
-                    doc.newline, suppressed, links, doc.anchors)
+    links = tuple(
+        LinkFact(link.line, link.column, link.end_column, link.target)
+        for link in doc.links
+        if link.target and not _SCHEME.match(link.target) and not link.target.startswith("//")
+    )
+    return DocFacts(
+        doc.path,
+        readable,
+        doc.field_text("status"),
+        parse_date(doc.field_text("last_updated")),
+        _value_at(doc, "last_updated", readable),
+        _value_at(doc, "status", readable),
+        _ref_list(doc, SUPERSEDES, readable),
+        _ref_list(doc, SUPERSEDED_BY, readable),
+        doc.newline,
+        suppressed,
+        links,
+        doc.anchors,
+    )
 
 
 def status_in(data: bytes) -> str | None:
@@ -178,9 +191,16 @@ class ProjectFacts:
     A doc named by a reference but outside the run is read once, through `load`.
     """
 
-    def __init__(self, docs: Mapping[Path, DocFacts], *, resolve: Callable[[str, str], Path | None],
-                 load: Callable[[Path], DocFacts | None], git: Callable[[], Any],
-                 history: Callable[[], Any] = lambda: None, files: Any = None) -> None:
+    def __init__(
+        self,
+        docs: Mapping[Path, DocFacts],
+        *,
+        resolve: Callable[[str, str], Path | None],
+        load: Callable[[Path], DocFacts | None],
+        git: Callable[[], Any],
+        history: Callable[[], Any] = lambda: None,
+        files: Any = None,
+    ) -> None:
         self.docs = docs
         self.files = files  # project.Project: existence and anchors of linked files, cached for the run
         self._resolve, self._load, self._git_loader, self._history_loader = resolve, load, git, history
@@ -323,16 +343,35 @@ class ProjectContext:
     options: Any
     slug: str
 
-    def report(self, message: str, *, line: int, column: int = 1, end_column: int | None = None,
-               fix: Fix | None = None, subject: str = "") -> Diagnostic:
+    def report(
+        self,
+        message: str,
+        *,
+        line: int,
+        column: int = 1,
+        end_column: int | None = None,
+        fix: Fix | None = None,
+        subject: str = "",
+    ) -> Diagnostic:
         """Return a diagnostic of this rule on this doc (the severity is stamped by the runner)."""
-        return Diagnostic(self.facts.path, line, column, line, end_column or column + 1, self.slug,
-                          Severity.OFF, message, fix, subject)
+        return Diagnostic(
+            self.facts.path,
+            line,
+            column,
+            line,
+            end_column or column + 1,
+            self.slug,
+            Severity.OFF,
+            message,
+            fix,
+            subject,
+        )
 
     def at(self, item: RefItem, message: str, fix: Fix | None = None) -> Diagnostic:
         """Return a diagnostic pointing at a reference entry."""
-        return self.report(message, line=item.line, column=item.column, end_column=item.end_column,
-                           fix=fix, subject=item.text)
+        return self.report(
+            message, line=item.line, column=item.column, end_column=item.end_column, fix=fix, subject=item.text
+        )
 
     def related(self, key: str) -> Iterator[tuple[RefItem, Path, DocFacts]]:
         """Yield the entries of a reference list that name another readable doc, with that doc."""

@@ -96,7 +96,7 @@ def frontmatter_invalid(ctx: Context) -> Iterator[Diagnostic]:
     ## Example
     ```yaml
     owners:
-    	- ana@acme.io      # a tab
+        - ana@acme.io      # a tab
     status: draft
     status: review      # duplicate
     ```
@@ -145,8 +145,12 @@ def field_missing(ctx: Context) -> Iterator[Diagnostic]:
             continue
         from designdoc.edit.fixes import missing_field_fix
 
-        yield ctx.report(f"Missing required field {spec.name!r}", line=front.start_line,
-                         fix=missing_field_fix(ctx.doc, spec), subject=spec.name)
+        yield ctx.report(
+            f"Missing required field {spec.name!r}",
+            line=front.start_line,
+            fix=missing_field_fix(ctx.doc, spec),
+            subject=spec.name,
+        )
 
 
 @rule("field-type", severity=Severity.ERROR, needs=("fields",))
@@ -195,15 +199,20 @@ def _flow_text(ctx: Context, node: Node) -> str | None:
     """Return the raw text of a one-line `key: {…}` (YAML reads a mapping; it is placeholder text)."""
     if node.kind != "map" or node.style != "flow":
         return None
-    raw = ctx.doc.text[node.start:node.end]
+    raw = ctx.doc.text[node.start : node.end]
     return None if "\n" in raw or "\r" in raw else raw
 
 
 def _type_problem(ctx: Context, key: str, node: Node) -> str | None:
     if _empty(node):
         return None
-    if _schema(ctx) and key == "version" and node.kind == "scalar" and node.style == "" \
-            and looks_numeric(str(node.value)):
+    if (
+        _schema(ctx)
+        and key == "version"
+        and node.kind == "scalar"
+        and node.style == ""
+        and looks_numeric(str(node.value))
+    ):
         parts = str(node.value).split(".")
         suggestion = ".".join((parts + ["0", "0"])[:3])
         return f"Field 'version' is the number {node.value}, not a string; quote it: version: \"{suggestion}\""
@@ -251,8 +260,9 @@ def field_value(ctx: Context) -> Iterator[Diagnostic]:
         if _empty(node):
             if ctx.template.field(key) or (_schema(ctx) and key in LIST_FIELDS):
                 severity = Severity.WARNING if key == "tags" else None
-                yield ctx.report(f"Field {key!r} is empty", line=item.line, column=item.column,
-                                 severity=severity, subject=key)
+                yield ctx.report(
+                    f"Field {key!r} is empty", line=item.line, column=item.column, severity=severity, subject=key
+                )
             continue
         if _type_problem(ctx, key, node):
             continue
@@ -270,15 +280,19 @@ def _value_problems(ctx: Context, key: str, node: Node) -> Iterator[Diagnostic]:
         yield from _version_problems(ctx, value, where)
     elif schema and key == "doc_type" and ctx.template.doc_type and value != ctx.template.doc_type:
         yield ctx.report(f"Invalid doc_type {value!r} (expected {ctx.template.doc_type!r})", **where)
-    elif ((schema and key == "last_updated") or (spec and spec.kind == "date")) and value is not None \
-            and parse_date(value) is None:
+    elif (
+        ((schema and key == "last_updated") or (spec and spec.kind == "date"))
+        and value is not None
+        and parse_date(value) is None
+    ):
         yield ctx.report(f"Invalid date {value!r} for {key!r} (expected a real date as YYYY-MM-DD)", **where)
     elif schema and key in EMAIL_FIELDS:
         for entry in node.items():
             text = str(entry.value)
             if entry.kind == "scalar" and not is_email(text) and not is_placeholder_email(text):
-                yield ctx.report(f"Invalid email {text!r} in {key!r}", line=entry.line, column=entry.column,
-                                 subject=key)
+                yield ctx.report(
+                    f"Invalid email {text!r} in {key!r}", line=entry.line, column=entry.column, subject=key
+                )
 
 
 def _version_problems(ctx: Context, value: str | None, where: dict) -> Iterator[Diagnostic]:
@@ -325,8 +339,12 @@ def field_placeholder(ctx: Context) -> Iterator[Diagnostic]:
             if text is None:
                 continue
             if _is_placeholder(ctx, key, text, spec):
-                yield ctx.report(f"Field {key!r} still holds the template's placeholder {text!r}",
-                                 line=entry.line, column=entry.column, subject=key)
+                yield ctx.report(
+                    f"Field {key!r} still holds the template's placeholder {text!r}",
+                    line=entry.line,
+                    column=entry.column,
+                    subject=key,
+                )
 
 
 def _entry_text(ctx: Context, node: Node) -> str | None:
@@ -335,10 +353,9 @@ def _entry_text(ctx: Context, node: Node) -> str | None:
     return str(node.value) if node.kind == "scalar" and node.value is not None else None
 
 
-def _is_placeholder(ctx: Context, key: str, text: str, spec) -> bool:  # noqa: ANN001
+def _is_placeholder(ctx: Context, key: str, text: str, spec) -> bool:
     if key == "title":
-        return text.startswith("TODO") and (len(text) == 4 or not text[4].isalnum()) \
-            or text == ctx.template.title_value
+        return text.startswith("TODO") and (len(text) == 4 or not text[4].isalnum()) or text == ctx.template.title_value
     if _schema(ctx) and key in EMAIL_FIELDS:
         return is_placeholder_email(text)
     if spec is not None and spec.placeholder and spec.value is not None:
@@ -374,11 +391,16 @@ def field_unknown(ctx: Context) -> Iterator[Diagnostic]:
         known |= set(OPTIONAL_FIELDS)
     for key, item in ctx.doc.frontmatter.fields.items():
         if key not in known:
-            yield ctx.report(f"Unknown field {key!r}", line=item.line, column=item.column,
-                             end_column=item.column + len(key), subject=key)
+            yield ctx.report(
+                f"Unknown field {key!r}",
+                line=item.line,
+                column=item.column,
+                end_column=item.column + len(key),
+                subject=key,
+            )
 
 
-def _last_updated(ctx: Context):  # noqa: ANN202
+def _last_updated(ctx: Context):
     item = _usable(ctx, "last_updated")
     if item is None or item.node.kind != "scalar":
         return None, None
@@ -405,8 +427,12 @@ def date_in_future(ctx: Context) -> Iterator[Diagnostic]:
     """
     item, date = _last_updated(ctx)
     if date is not None and date > ctx.today:
-        yield ctx.report(f"last_updated {date.isoformat()} is in the future (today is {ctx.today.isoformat()})",
-                         line=item.node.line, column=item.node.column, subject="last_updated")
+        yield ctx.report(
+            f"last_updated {date.isoformat()} is in the future (today is {ctx.today.isoformat()})",
+            line=item.node.line,
+            column=item.node.column,
+            subject="last_updated",
+        )
 
 
 @rule("stale", severity=Severity.WARNING, needs=("fields",))
@@ -436,8 +462,12 @@ def stale(ctx: Context) -> Iterator[Diagnostic]:
         return
     age = (ctx.today - date).days
     if age > ctx.config.stale_days:
-        yield ctx.report(f"Doc is stale: last updated {age} days ago, over {ctx.config.stale_days} days",
-                         line=item.node.line, column=item.node.column, subject="last_updated")
+        yield ctx.report(
+            f"Doc is stale: last updated {age} days ago, over {ctx.config.stale_days} days",
+            line=item.node.line,
+            column=item.node.column,
+            subject="last_updated",
+        )
 
 
 @rule("superseded-by-missing", severity=Severity.ERROR, needs=("fields",))
@@ -467,7 +497,9 @@ def superseded_by_missing(ctx: Context) -> Iterator[Diagnostic]:
         return
     if _usable(ctx, "superseded_by") is None:
         status = ctx.doc.frontmatter.get("status")
-        yield ctx.report("Status is 'superseded' but 'superseded_by' names no successor",
-                         line=status.node.line, column=status.node.column, subject="superseded_by")
-
-
+        yield ctx.report(
+            "Status is 'superseded' but 'superseded_by' names no successor",
+            line=status.node.line,
+            column=status.node.column,
+            subject="superseded_by",
+        )

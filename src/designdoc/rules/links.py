@@ -36,11 +36,13 @@ def link_broken(ctx: ProjectContext) -> Iterator[Diagnostic]:
     facts = ctx.facts
     for link in facts.links:
         path, _, anchor = link.target.partition("#")
-        problem = ctx.project.files.check_link(facts.path, facts.anchors, unquote(path.split("?", 1)[0]),
-                                               unquote(anchor))
+        problem = ctx.project.files.check_link(
+            facts.path, facts.anchors, unquote(path.split("?", 1)[0]), unquote(anchor)
+        )
         if problem:
-            yield ctx.report(problem, line=link.line, column=link.column, end_column=link.end_column,
-                             subject=link.target)
+            yield ctx.report(
+                problem, line=link.line, column=link.column, end_column=link.end_column, subject=link.target
+            )
 
 
 @rule("reference-broken", severity=Severity.ERROR, phase="project")

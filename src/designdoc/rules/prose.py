@@ -15,12 +15,23 @@ from designdoc.rules.registry import COMPLETENESS, Context, rule
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _NAMES = {
-    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
-    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
-    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
-    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
-    "\u200b": "ZERO WIDTH SPACE", "\u200c": "ZERO WIDTH NON-JOINER", "\u200d": "ZERO WIDTH JOINER",
-    "\u2060": "WORD JOINER", "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
 }
 
 
@@ -34,14 +45,22 @@ def _repair() -> Callable[[str], str]:
     import ftfy
 
     config = ftfy.TextFixerConfig(
-        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False,
-        normalization=None, explain=False,
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
     )
     return functools.partial(ftfy.fix_text, config=config)
 
 
-_MOJIBAKE_HINT = re.compile("[\u00c2-\u00c5\u00c3\u00d0\u00d1\u00e2\u00ef][\u0080-\u00bf\u2010-\u203a\u0152-\u0178\u02c6\u02dc\u20ac\u2122\u0160-\u017e\u0192]")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00c5\u00c3\u00d0\u00d1\u00e2\u00ef][\u0080-\u00bf\u2010-\u203a\u0152-\u0178\u02c6\u02dc\u20ac\u2122\u0160-\u017e\u0192]"
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +106,13 @@ def todo_marker(ctx: Context[TodoOptions]) -> Iterator[Diagnostic]:
         if not any(word in line for word in ctx.options.words):
             continue  # most lines hold no marker at all: skip the masking
         for match in words.finditer(mask(line)):
-            yield ctx.report(f"{match.group(0)} marker left in the text", line=number, column=match.start() + 1,
-                             end_column=match.end() + 1, subject=match.group(0))
+            yield ctx.report(
+                f"{match.group(0)} marker left in the text",
+                line=number,
+                column=match.start() + 1,
+                end_column=match.end() + 1,
+                subject=match.group(0),
+            )
     if ctx.config.placeholder_patterns:
         yield from _placeholder_patterns(ctx)
 
@@ -111,8 +135,14 @@ def _placeholder_patterns(ctx: Context) -> Iterator[Diagnostic]:
             end_line, end_column = index.position(match.end())
             first = match.group(0).split("\n", 1)[0].strip()
             shown = first if len(first) <= 60 else first[:59] + "…"
-            yield ctx.report(f"Unresolved placeholder {shown!r}", line=line, column=column, end_line=end_line,
-                             end_column=end_column, subject=shown)
+            yield ctx.report(
+                f"Unresolved placeholder {shown!r}",
+                line=line,
+                column=column,
+                end_line=end_line,
+                end_column=end_column,
+                subject=shown,
+            )
 
 
 @rule("hidden-character", severity=Severity.WARNING)
@@ -142,8 +172,12 @@ def hidden_character(ctx: Context) -> Iterator[Diagnostic]:
             found += _ZERO_WIDTH.finditer(line)
         for match in sorted(found, key=lambda m: m.start()):
             name = _NAMES.get(match.group(0), "hidden character")
-            yield ctx.report(f"Hidden character U+{ord(match.group(0)):04X} {name}", line=number,
-                             column=match.start() + 1, end_column=match.end() + 1)
+            yield ctx.report(
+                f"Hidden character U+{ord(match.group(0)):04X} {name}",
+                line=number,
+                column=match.start() + 1,
+                end_column=match.end() + 1,
+            )
 
 
 @rule("mojibake", severity=Severity.WARNING, fixable=True)
@@ -179,8 +213,14 @@ def mojibake(ctx: Context) -> Iterator[Diagnostic]:
             start, end = start + begin, end + begin
             offset = ctx.doc.index.offset(number)
             fix = Fix(f"Replace with {repaired!r}", (Edit(offset + start, offset + end, repaired),))
-            yield ctx.report(f"Mojibake {line[start:end]!r} (should read {repaired!r})", line=number,
-                             column=start + 1, end_column=end + 1, fix=fix, subject=line[start:end])
+            yield ctx.report(
+                f"Mojibake {line[start:end]!r} (should read {repaired!r})",
+                line=number,
+                column=start + 1,
+                end_column=end + 1,
+                fix=fix,
+                subject=line[start:end],
+            )
 
 
 def _prose_segments(line: str) -> list[tuple[int, str]]:
@@ -203,5 +243,3 @@ def _changed(old: str, new: str) -> tuple[int, int, str]:
         end_old -= 1
         end_new -= 1
     return start, end_old, new[start:end_new]
-
-

@@ -37,7 +37,7 @@ from designdoc.parse.document import Document
 COMPLETENESS = "completeness"  # warning while a doc is a draft, error from review on
 PHASES = ("document", "project", "reading")
 NEEDS = frozenset(("fields", "git"))
-O = TypeVar("O")
+Options = TypeVar("Options")
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,10 @@ class Rule:
         defaults = self.default_options()
         for key, value in values.items():
             if key not in known:
-                raise ConfigError(f"{where}: unknown option {key!r}"
-                                  + (f" (expected one of: {', '.join(known)})" if known else " (this rule has none)"))
+                raise ConfigError(
+                    f"{where}: unknown option {key!r}"
+                    + (f" (expected one of: {', '.join(known)})" if known else " (this rule has none)")
+                )
             expected = type(getattr(defaults, key))
             if expected is tuple:
                 ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -95,23 +97,32 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Context(Generic[O]):
+class Context(Generic[Options]):
     """What a document rule may read: the document, config, today, its options."""
 
     doc: Document
     config: Config
     today: dt.date
-    options: O
+    options: Options
     slug: str
 
     @property
-    def template(self):  # noqa: ANN201 - Template, re-exported for brevity in rules
+    def template(self):
         """Return the document's template."""
         return self.doc.template
 
-    def report(self, message: str, *, line: int, column: int = 1, end_line: int | None = None,
-               end_column: int | None = None, fix: Fix | None = None, subject: str = "",
-               severity: Severity | None = None) -> Diagnostic:
+    def report(
+        self,
+        message: str,
+        *,
+        line: int,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        fix: Fix | None = None,
+        subject: str = "",
+        severity: Severity | None = None,
+    ) -> Diagnostic:
         """Return a diagnostic of this rule; the span defaults to the rest of the line."""
         lines = self.doc.lines
         line = max(1, min(line, max(len(lines), 1)))
@@ -120,9 +131,18 @@ class Context(Generic[O]):
             if end_column is None:
                 text = lines[line - 1] if line <= len(lines) else ""
                 end_column = max(len(text.rstrip()) + 1, column + 1)
-        return Diagnostic(self.doc.path, line, column, end_line, end_column or column + 1, self.slug,
-                          severity or Severity.OFF, message, fix, subject)
-
+        return Diagnostic(
+            self.doc.path,
+            line,
+            column,
+            end_line,
+            end_column or column + 1,
+            self.slug,
+            severity or Severity.OFF,
+            message,
+            fix,
+            subject,
+        )
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -141,13 +161,21 @@ class ReadingContext:
 
     def report(self) -> Diagnostic:
         """Return this file's one diagnostic."""
-        return Diagnostic(self.path, self.line, self.column, self.line, self.column + 1, self.slug, self.severity,
-                          self.reason)
+        return Diagnostic(
+            self.path, self.line, self.column, self.line, self.column + 1, self.slug, self.severity, self.reason
+        )
 
 
-def rule(slug: str, *, severity: Severity | str, fixable: bool = False, options: type | None = None,
-         phase: str = "document", needs: Iterable[str] = (), requirement: str | None = None,
-         ) -> Callable[[Callable[..., Iterator[Diagnostic]]], Rule]:
+def rule(
+    slug: str,
+    *,
+    severity: Severity | str,
+    fixable: bool = False,
+    options: type | None = None,
+    phase: str = "document",
+    needs: Iterable[str] = (),
+    requirement: str | None = None,
+) -> Callable[[Callable[..., Iterator[Diagnostic]]], Rule]:
     """Register a rule function under `slug`, with its phase, needs and section requirement."""
     needed = frozenset(needs)
     if phase not in PHASES or not needed <= NEEDS:

@@ -66,13 +66,17 @@ def title_mismatch(ctx: Context) -> Iterator[Diagnostic]:
     """
     heading = ctx.doc.title_heading
     title = ctx.doc.field_text("title")
-    if heading is None or title is None or not title.strip() or title.startswith("TODO") \
-            or title == ctx.template.title_value:
+    if (
+        heading is None
+        or title is None
+        or not title.strip()
+        or title.startswith("TODO")
+        or title == ctx.template.title_value
+    ):
         return
     written = plain_text(heading.text)
     if written != " ".join(title.split()):
-        yield ctx.report(f"Title heading {written!r} differs from the front-matter title {title!r}",
-                         line=heading.line)
+        yield ctx.report(f"Title heading {written!r} differs from the front-matter title {title!r}", line=heading.line)
 
 
 @rule("section-missing", severity=Severity.ERROR, fixable=True)
@@ -149,15 +153,21 @@ def _missing_subsections(ctx: Context, section: Section) -> Iterator[Diagnostic]
         if at is not None:
             heading = f"{'#' * sub.level} {sub.name}{ctx.doc.newline}{ctx.doc.newline}"
             fix = Fix(f"Insert '{sub.name}'", (Edit.insert(ctx.doc.index.offset(at), heading),))
-        yield ctx.report(f"Missing required sub-section {sub.name!r} of {spec.name!r}",
-                         line=at or (ctx.doc.footer.line if ctx.doc.footer else ctx.doc.last_line),
-                         fix=fix, subject=f"{spec.name} / {sub.name}")
+        yield ctx.report(
+            f"Missing required sub-section {sub.name!r} of {spec.name!r}",
+            line=at or (ctx.doc.footer.line if ctx.doc.footer else ctx.doc.last_line),
+            fix=fix,
+            subject=f"{spec.name} / {sub.name}",
+        )
 
 
 def _deep_heading(ctx: Context, key: str) -> tuple[int, int] | None:
     for line, level, text in ctx.doc.headings:
-        if level > ctx.template.section_levels and ctx.template.find_section(section_key(text)) is not None \
-                and ctx.template.sections[ctx.template.find_section(section_key(text))].key == key:
+        if (
+            level > ctx.template.section_levels
+            and ctx.template.find_section(section_key(text)) is not None
+            and ctx.template.sections[ctx.template.find_section(section_key(text))].key == key
+        ):
             return line, level
     return None
 
@@ -186,8 +196,9 @@ def section_order(ctx: Context) -> Iterator[Diagnostic]:
     keep = _longest_increasing([s.index for s in firsts])
     for position, section in enumerate(firsts):
         if position not in keep:
-            yield ctx.report(f"Section {section.name!r} is out of template order", line=section.line,
-                             subject=section.name)
+            yield ctx.report(
+                f"Section {section.name!r} is out of template order", line=section.line, subject=section.name
+            )
 
 
 def _longest_increasing(values: list[int]) -> set[int]:
@@ -236,8 +247,11 @@ def section_duplicate(ctx: Context) -> Iterator[Diagnostic]:
     for section in ctx.doc.sections:
         if section.index is not None and not section.first:
             first = ctx.doc.section(section.index)
-            yield ctx.report(f"Duplicate section {section.name!r} (first at line {first.line})",
-                             line=section.line, subject=section.name)
+            yield ctx.report(
+                f"Duplicate section {section.name!r} (first at line {first.line})",
+                line=section.line,
+                subject=section.name,
+            )
 
 
 @rule("section-empty", severity=COMPLETENESS)
@@ -294,14 +308,14 @@ def section_placeholder(ctx: Context) -> Iterator[Diagnostic]:
     """
     for block in ctx.doc.preamble_guidance:
         if block is ctx.doc.title_heading:
-            yield ctx.report("The title heading is still the template's placeholder", line=block.line,
-                             subject="title")
+            yield ctx.report("The title heading is still the template's placeholder", line=block.line, subject="title")
         else:
             yield ctx.report("The template's preamble guidance is still here", line=block.line, subject="preamble")
     for section in ctx.doc.sections:
         for block in section.guidance:
-            yield ctx.report(f"Section {section.name!r} still holds the template's guidance", line=block.line,
-                             subject=section.name)
+            yield ctx.report(
+                f"Section {section.name!r} still holds the template's guidance", line=block.line, subject=section.name
+            )
 
 
 def _template_sections(ctx: Context) -> Iterator[Section]:
@@ -342,8 +356,9 @@ def footer_missing(ctx: Context) -> Iterator[Diagnostic]:
     if date is not None:
         text = footer_text(ctx.doc, date.isoformat(), keep_note=ctx.doc.field_text("status") == "draft")
         fix = _footer_fix(ctx, text)
-    yield ctx.report(f"Missing footer (expected {ctx.template.footer.example!r} as the last line)",
-                     line=ctx.doc.last_line, fix=fix)
+    yield ctx.report(
+        f"Missing footer (expected {ctx.template.footer.example!r} as the last line)", line=ctx.doc.last_line, fix=fix
+    )
 
 
 def _footer_fix(ctx: Context, text: str) -> Fix:
@@ -384,9 +399,13 @@ def footer_date_mismatch(ctx: Context) -> Iterator[Diagnostic]:
         return
     start = ctx.doc.index.offset(footer.line, footer.date_column)
     fix = Fix(f"Set the footer date to {date.isoformat()}", (Edit(start, start + len(footer.date), date.isoformat()),))
-    yield ctx.report(f"Footer date {footer.date!r} differs from last_updated {date.isoformat()!r}",
-                     line=footer.line, column=footer.date_column, end_column=footer.date_column + len(footer.date),
-                     fix=fix)
+    yield ctx.report(
+        f"Footer date {footer.date!r} differs from last_updated {date.isoformat()!r}",
+        line=footer.line,
+        column=footer.date_column,
+        end_column=footer.date_column + len(footer.date),
+        fix=fix,
+    )
 
 
 @rule("footer-draft-note", severity=COMPLETENESS, fixable=True, needs=("fields",))
@@ -419,5 +438,10 @@ def footer_draft_note(ctx: Context) -> Iterator[Diagnostic]:
         start -= 1
     base = ctx.doc.index.offset(footer.line)
     fix = Fix("Remove the draft note", (Edit(base + start, base + column + len(note), ""),))
-    yield ctx.report(f"Footer still says {note!r} but the status is {status!r}", line=footer.line,
-                     column=column + 1, end_column=column + 1 + len(note), fix=fix)
+    yield ctx.report(
+        f"Footer still says {note!r} but the status is {status!r}",
+        line=footer.line,
+        column=column + 1,
+        end_column=column + 1 + len(note),
+        fix=fix,
+    )

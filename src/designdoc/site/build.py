@@ -90,10 +90,19 @@ def candidates_of(targets: Sequence[str], config: Config, output: Path) -> list[
     return [c for c in candidates if not _inside(os.path.realpath(c.path), out)]
 
 
-def gather(targets: Sequence[str], *, config: Config, template: Template, output: Path,
-           today: object | None = None, candidates: list[Candidate] | None = None, jobs: int | None = None,
-           unchanged: dict[str, str] | None = None, records: _Records | None = None,
-           progress: Progress | None = None) -> pages.Site:
+def gather(
+    targets: Sequence[str],
+    *,
+    config: Config,
+    template: Template,
+    output: Path,
+    today: object | None = None,
+    candidates: list[Candidate] | None = None,
+    jobs: int | None = None,
+    unchanged: dict[str, str] | None = None,
+    records: _Records | None = None,
+    progress: Progress | None = None,
+) -> pages.Site:
     """Check the docs under `targets` once; return the catalog with each doc's `Source` and findings.
 
     `unchanged` (page → text hash of its last render) spares the workers rendering docs
@@ -102,19 +111,28 @@ def gather(targets: Sequence[str], *, config: Config, template: Template, output
     if candidates is None:
         candidates = candidates_of(targets, config, output)
     root = docs_root(targets)
-    checker = Checker(config, template, today_=today)  # type: ignore[arg-type]
+    checker = Checker(config, template, today_=today)
     guessed = SiteMap(root, [display(c.path) for c in candidates], project_root=config.root, output=output)
-    extract = Extractor(guessed, template.section_levels, checker.today, Project.of(config, candidates), config.root,
-                        unchanged or {})
-    result = checker.run(candidates, extract=extract, jobs=jobs, progress=_ticks(progress, len(candidates)),
-                         on_extract=(lambda s: records.add(guessed.page_of(s.entry.path), s))  # type: ignore
-                         if records is not None else None)
-    sources: dict[str, Source] = {s.entry.path: s for s in result.extracted}  # type: ignore[union-attr]
+    extract = Extractor(
+        guessed, template.section_levels, checker.today, Project.of(config, candidates), config.root, unchanged or {}
+    )
+    result = checker.run(
+        candidates,
+        extract=extract,
+        jobs=jobs,
+        progress=_ticks(progress, len(candidates)),
+        on_extract=(lambda s: records.add(guessed.page_of(s.entry.path), s)) if records is not None else None,
+    )
+    sources: dict[str, Source] = {s.entry.path: s for s in result.extracted}
     catalog = catalog_module.finish([s.entry for s in sources.values()], result, candidates, config)
     sitemap = SiteMap(root, sources, project_root=config.root, output=output)
     if sitemap.pages != guessed.pages:  # a candidate was no doc: keep the renders whose links did not change
-        sources = {path: s if s.rendered is None or still_valid(path, s.rendered, sitemap)
-                   else dataclasses.replace(s, rendered=None) for path, s in sources.items()}
+        sources = {
+            path: s
+            if s.rendered is None or still_valid(path, s.rendered, sitemap)
+            else dataclasses.replace(s, rendered=None)
+            for path, s in sources.items()
+        }
     findings: dict[str, list[Diagnostic]] = {}
     for d in result.diagnostics:
         findings.setdefault(d.path, []).append(d)
@@ -143,9 +161,19 @@ def _inside(path: str, folder: str) -> bool:
 # --------------------------------------------------------------------------- build
 
 
-def build(targets: Sequence[str], output: Path, *, config: Config, template: Template, today: object | None = None,
-          jobs: int | None = None, search: bool = True, index_later: bool = False,
-          reindex: bool | AbstractSet[int] = False, progress: Progress | None = None) -> BuildResult:
+def build(
+    targets: Sequence[str],
+    output: Path,
+    *,
+    config: Config,
+    template: Template,
+    today: object | None = None,
+    jobs: int | None = None,
+    search: bool = True,
+    index_later: bool = False,
+    reindex: bool | AbstractSet[int] = False,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build (or bring up to date) the site for the docs under `targets` in `output`.
 
     With `index_later` the search index, when one is due, is left running in
@@ -164,11 +192,21 @@ def build(targets: Sequence[str], output: Path, *, config: Config, template: Tem
     candidates = candidates_of(targets, config, output)
     records = _Records(len(candidates)) if search and not old_pages and not index_later else None
     try:
-        site = gather(targets, config=config, template=template, output=output, today=today, jobs=jobs,
-                      candidates=candidates, records=records, progress=progress,
-                      unchanged={page: record["text"] for page, record in old_pages.items()})
+        site = gather(
+            targets,
+            config=config,
+            template=template,
+            output=output,
+            today=today,
+            jobs=jobs,
+            candidates=candidates,
+            records=records,
+            progress=progress,
+            unchanged={page: record["text"] for page, record in old_pages.items()},
+        )
         return _Builder(site, output, previous, template, jobs, records, progress).run(
-            search=search, index_later=index_later, reindex=reindex)
+            search=search, index_later=index_later, reindex=reindex
+        )
     finally:
         if records is not None:
             records.close()
@@ -182,8 +220,7 @@ def _check_output(output: Path, root: Path) -> None:
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output}: not a folder")
     if output.is_dir() and any(output.iterdir()) and not (output / MANIFEST).is_file():
-        raise UsageError(f"{output}: not empty and not a designdoc site (no {MANIFEST}); "
-                         "choose an empty or new folder")
+        raise UsageError(f"{output}: not empty and not a designdoc site (no {MANIFEST}); choose an empty or new folder")
 
 
 def _load_manifest(output: Path) -> dict:
@@ -254,8 +291,16 @@ class _Records:
 class _Builder:
     """One build: decides what is due, renders it, writes it."""
 
-    def __init__(self, site: pages.Site, output: Path, previous: dict, template: Template, jobs: int | None,
-                 records: _Records | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        site: pages.Site,
+        output: Path,
+        previous: dict,
+        template: Template,
+        jobs: int | None,
+        records: _Records | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.site = site
         self.output = output
         self.previous = previous if "fingerprint" in previous else {}  # made by this code: its files can stay
@@ -270,8 +315,7 @@ class _Builder:
         self.page_records: dict[str, dict] = {}
         self.changed_pages: set[str] = set()  # pages added, removed, or changed in what search indexes
 
-    def run(self, *, search: bool, index_later: bool = False, reindex: bool | AbstractSet[int] = False
-            ) -> BuildResult:
+    def run(self, *, search: bool, index_later: bool = False, reindex: bool | AbstractSet[int] = False) -> BuildResult:
         """Render and write what is due; return what was done."""
         for leftover in self.output.glob(f".{SEARCH_DIR}-pages-*"):  # an interrupted index's: never publish them
             shutil.rmtree(leftover, ignore_errors=True)
@@ -290,8 +334,16 @@ class _Builder:
             self._write_static()
             self._write_page("index.html", "catalog.html", pages.catalog_context(self.site))
             self._write_page("dashboard.html", "dashboard.html", pages.dashboard_context(self.site))
-            self._write_page("search.html", "search.html", {"page": "search.html", "root": "", "search": search,
-                                                            "bundles": [bundle_folder(b, count) for b in bundles]})
+            self._write_page(
+                "search.html",
+                "search.html",
+                {
+                    "page": "search.html",
+                    "root": "",
+                    "search": search,
+                    "bundles": [bundle_folder(b, count) for b in bundles],
+                },
+            )
             self._copy_assets()
             self._remove_stale()
         except BaseException:
@@ -310,7 +362,8 @@ class _Builder:
             if progress is not None:
                 progress("index", 0, len(indexing.shards))
             self.result.search = self.result.indexed = indexing.finish(
-                self.result.notes, (lambda made, total: progress("index", made, total)) if progress else None)
+                self.result.notes, (lambda made, total: progress("index", made, total)) if progress else None
+            )
         elif search:
             self.result.search = True
             if not bundles:  # no doc left: no index of docs that are gone
@@ -359,10 +412,15 @@ class _Builder:
             indexed = _hash([pages.indexed_context(self.site.sources[entry.path]), rendered.html])
             if self.old_pages.get(page, {}).get("indexed") != indexed:
                 self.changed_pages.add(page)
-            self.page_records[page].update(page=page, links=[list(link) for link in rendered.links],
-                                           assets=[dest for dest, _ in rendered.assets], indexed=indexed)
-            html = render_page("doc.html", {**context, "body": rendered.html, "toc": rendered.toc,
-                                            "mermaid": rendered.mermaid})
+            self.page_records[page].update(
+                page=page,
+                links=[list(link) for link in rendered.links],
+                assets=[dest for dest, _ in rendered.assets],
+                indexed=indexed,
+            )
+            html = render_page(
+                "doc.html", {**context, "body": rendered.html, "toc": rendered.toc, "mermaid": rendered.mermaid}
+            )
             self._write(page, html.encode("utf-8"))
             self.result.rendered += 1
         self.changed_pages |= set(self.old_pages) - set(self.page_records)
@@ -376,8 +434,12 @@ class _Builder:
         """
         live = self.output / SEARCH_DIR
         before = {shard_of(page, count) for page in self.old_pages}
-        if reindex is True or not live.is_dir() or self.previous.get("search_shards", 1) != count \
-                or before != set(bundles):
+        if (
+            reindex is True
+            or not live.is_dir()
+            or self.previous.get("search_shards", 1) != count
+            or before != set(bundles)
+        ):
             return set(bundles)
         due = {shard_of(page, count) for page in self.changed_pages} | (set(reindex or ()) & set(bundles))
         if count > 1:
@@ -409,20 +471,24 @@ class _Builder:
     def _rendered(self, due: list[Entry]) -> list[Rendered]:
         """Return the due docs' rendered bodies: the workers', else rendered now (in a pool when many)."""
         sources = self.site.sources
-        done: dict[int, Rendered] = {n: sources[e.path].rendered for n, e in enumerate(due)  # type: ignore[misc]
-                                     if sources[e.path].rendered is not None}
+        done: dict[int, Rendered] = {
+            n: sources[e.path].rendered for n, e in enumerate(due) if sources[e.path].rendered is not None
+        }
         missing = [n for n in range(len(due)) if n not in done]
         if missing and self.records is not None:
             self.records.invalidate()
         jobs_ = [(due[n].path, sources[due[n].path]) for n in missing]
         workers = pool.workers(len(jobs_), self.jobs, parallel_from=PARALLEL_FROM)
         if workers <= 1:
-            done.update((n, _render_job(job, self.site.sitemap, self.section_levels))
-                        for n, job in zip(missing, jobs_, strict=True))
+            done.update(
+                (n, _render_job(job, self.site.sitemap, self.section_levels))
+                for n, job in zip(missing, jobs_, strict=True)
+            )
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(self.site.sitemap, self.section_levels)) as executor:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_init_worker, initargs=(self.site.sitemap, self.section_levels)
+            ) as executor:
                 chunk = max(1, len(jobs_) // (workers * 8))
                 done.update(zip(missing, executor.map(_render_in_worker, jobs_, chunksize=chunk), strict=True))
         return [done[n] for n in range(len(due))]
@@ -471,10 +537,20 @@ class _Builder:
                 _prune(path.parent, self.output)
 
     def _write_manifest(self, search_shards: int) -> None:
-        manifest = {"format": MANIFEST_FORMAT, "fingerprint": fingerprint(), "pages": self.page_records,
-                    "assets": self.assets, "files": sorted(self.files), "search_shards": search_shards}
-        self._write(MANIFEST, (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode(),
-                    only_if_changed=True, track=False)
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "fingerprint": fingerprint(),
+            "pages": self.page_records,
+            "assets": self.assets,
+            "files": sorted(self.files),
+            "search_shards": search_shards,
+        }
+        self._write(
+            MANIFEST,
+            (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode(),
+            only_if_changed=True,
+            track=False,
+        )
 
     def _write(self, name: str, data: bytes, *, only_if_changed: bool = False, track: bool = True) -> None:
         """Write one file of the site atomically (never outside the output folder)."""
@@ -490,7 +566,6 @@ class _Builder:
         temp.write_bytes(data)
         os.replace(temp, path)
         self.result.written += 1
-
 
 
 def _prune(folder: Path, top: Path) -> None:

@@ -34,8 +34,10 @@ def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> Markup:
     height = max(len(bars), 1) * ROW + 4
     width = LABEL + BAR + VALUE
     top = max((b.value for b in bars), default=0) or 1
-    opening = (f'<svg class="dd-chart" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}" '
-               f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">')
+    opening = (
+        f'<svg class="dd-chart" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    )
     parts = [opening, f'<title id="{chart_id}-title">{escape(title)}</title>']
     for n, bar in enumerate(bars):
         parts.append(_row(bar, n * ROW + 2, round(BAR * bar.value / top)))
@@ -46,11 +48,15 @@ def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> Markup:
 
 
 def _row(bar: Bar, y: int, length: int) -> str:
-    label = bar.label if len(bar.label) <= MAX_LABEL else bar.label[:MAX_LABEL - 1] + "…"
-    text = (f'<text class="dd-chart-label" x="{LABEL - 8}" y="{y + ROW - 9}" text-anchor="end">'
-            f"{escape(label)}<title>{escape(bar.label)}: {bar.value}</title></text>")
-    rect = (f'<rect class="dd-bar {escape(bar.css)}" x="{LABEL}" y="{y + 3}" width="{max(length, 1)}" '
-            f'height="{ROW - 8}" rx="2"/>')
+    label = bar.label if len(bar.label) <= MAX_LABEL else bar.label[: MAX_LABEL - 1] + "…"
+    text = (
+        f'<text class="dd-chart-label" x="{LABEL - 8}" y="{y + ROW - 9}" text-anchor="end">'
+        f"{escape(label)}<title>{escape(bar.label)}: {bar.value}</title></text>"
+    )
+    rect = (
+        f'<rect class="dd-bar {escape(bar.css)}" x="{LABEL}" y="{y + 3}" width="{max(length, 1)}" '
+        f'height="{ROW - 8}" rx="2"/>'
+    )
     value = f'<text class="dd-chart-value" x="{LABEL + max(length, 1) + 6}" y="{y + ROW - 9}">{bar.value}</text>'
     row = text + rect + value
     if bar.href is not None:

@@ -101,8 +101,9 @@ def relative(page_from: str, page_to: str) -> str:
 class SiteMap:
     """The docs of a site and their pages; resolves the links written in them."""
 
-    def __init__(self, root: Path, docs: Iterable[str], *, project_root: Path | None = None,
-                 output: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, docs: Iterable[str], *, project_root: Path | None = None, output: Path | None = None
+    ) -> None:
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(root)
         self.project_root = os.path.abspath(project_root) if project_root is not None else None

@@ -114,15 +114,22 @@ def doc_context(site: Site, entry: Entry) -> dict:
 def indexed_context(source: Source) -> dict:
     """Return what the indexed part of a doc's page shows besides its body (see `_indexed.html`)."""
     entry = source.entry
-    return {"title": title_of(entry), "status": entry.status, "tags": list(entry.tags),
-            "has_title_heading": source.has_title_heading}
+    return {
+        "title": title_of(entry),
+        "status": entry.status,
+        "tags": list(entry.tags),
+        "has_title_heading": source.has_title_heading,
+    }
 
 
 def _ref(site: Site, entries: dict[str, Entry], here: str, path: str) -> dict:
     entry = entries[path]
     target = site.page(path)
-    return {"title": title_of(entry), "status": entry.status,
-            "href": relative(here, target) if target is not None else None}
+    return {
+        "title": title_of(entry),
+        "status": entry.status,
+        "href": relative(here, target) if target is not None else None,
+    }
 
 
 def _finding(d: Diagnostic) -> dict:
@@ -159,11 +166,21 @@ def catalog_context(site: Site) -> dict:
 
 def _row(site: Site, entry: Entry) -> dict:
     page = site.page(entry.path)
-    return {"title": title_of(entry), "href": page, "path": entry.path, "status": entry.status,
-            "known_status": entry.status in site.catalog.statuses, "version": entry.version,
-            "owners": list(entry.owners), "last_updated": entry.last_updated, "age_days": entry.age_days,
-            "stale": is_stale(entry, site.stale_days), "tags": list(entry.tags), "errors": entry.errors,
-            "warnings": entry.warnings}
+    return {
+        "title": title_of(entry),
+        "href": page,
+        "path": entry.path,
+        "status": entry.status,
+        "known_status": entry.status in site.catalog.statuses,
+        "version": entry.version,
+        "owners": list(entry.owners),
+        "last_updated": entry.last_updated,
+        "age_days": entry.age_days,
+        "stale": is_stale(entry, site.stale_days),
+        "tags": list(entry.tags),
+        "errors": entry.errors,
+        "warnings": entry.warnings,
+    }
 
 
 def _haystack(row: dict) -> str:
@@ -192,12 +209,23 @@ def dashboard_context(site: Site) -> dict:
     """Return the dashboard's context: charts by status and owner, stale docs, errors, supersede chains."""
     entries = site.catalog.entries
     statuses = _status_counts(site.catalog, entries)
-    owners = sorted(_counts(o for e in entries for o in dict.fromkeys(e.owners)),
-                    key=lambda c: (-c["count"], c["value"].casefold(), c["value"]))
-    status_bars = [Bar(s["status"] or "no valid status", s["count"], f"dd-status-{s['status'] or 'none'}",
-                       "index.html?status=" + quote(s["status"] or "-")) for s in statuses]
-    owner_bars = [Bar(o["value"], o["count"], "dd-bar-owner", "index.html?owner=" + quote(o["value"]))
-                  for o in owners[:TOP_OWNERS]]
+    owners = sorted(
+        _counts(o for e in entries for o in dict.fromkeys(e.owners)),
+        key=lambda c: (-c["count"], c["value"].casefold(), c["value"]),
+    )
+    status_bars = [
+        Bar(
+            s["status"] or "no valid status",
+            s["count"],
+            f"dd-status-{s['status'] or 'none'}",
+            "index.html?status=" + quote(s["status"] or "-"),
+        )
+        for s in statuses
+    ]
+    owner_bars = [
+        Bar(o["value"], o["count"], "dd-bar-owner", "index.html?owner=" + quote(o["value"]))
+        for o in owners[:TOP_OWNERS]
+    ]
     stale = sorted((e for e in entries if is_stale(e, site.stale_days)), key=lambda e: (-(e.age_days or 0), e.path))
     failing = sorted((e for e in entries if e.errors), key=lambda e: (-e.errors, title_of(e).casefold(), e.path))
     return {

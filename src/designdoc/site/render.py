@@ -65,8 +65,14 @@ class Rendered:
         return tuple(h for h in self.headings if 2 <= h.level <= TOC_DEPTH)
 
 
-def render(body: str, *, first_line: int = 1, title_line: int | None = None, section_levels: int = 2,
-           resolve: Callable[[str], Target] = Target) -> Rendered:
+def render(
+    body: str,
+    *,
+    first_line: int = 1,
+    title_line: int | None = None,
+    section_levels: int = 2,
+    resolve: Callable[[str], Target] = Target,
+) -> Rendered:
     """Render a Markdown body (whose first line is file line `first_line`) to sanitised HTML.
 
     Headings are renumbered for the page: the title heading (at `title_line`) is the h1,
@@ -80,16 +86,20 @@ def render(body: str, *, first_line: int = 1, title_line: int | None = None, sec
         if token.type == "inline" and token.children:
             _rewrite_links(token.children, resolve, env)
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(_cleaner().clean(html), headings, tuple(sorted(env["links"].items(), key=_link_key)),
-                    tuple(sorted(env["assets"].items())), env["mermaid"])
+    return Rendered(
+        _cleaner().clean(html),
+        headings,
+        tuple(sorted(env["links"].items(), key=_link_key)),
+        tuple(sorted(env["assets"].items())),
+        env["mermaid"],
+    )
 
 
 def _link_key(item: tuple[str, str | None]) -> tuple[str, str]:
     return item[0], item[1] or ""
 
 
-def _headings(tokens: list[Token], first_line: int, title_line: int | None, section_levels: int
-              ) -> tuple[Heading, ...]:
+def _headings(tokens: list[Token], first_line: int, title_line: int | None, section_levels: int) -> tuple[Heading, ...]:
     """Give every heading its page level and its slug (the same slugs as link checking)."""
     opens = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
     texts = [plain_text(tokens[i + 1].content) for i in opens]
@@ -105,7 +115,7 @@ def _headings(tokens: list[Token], first_line: int, title_line: int | None, sect
 
 
 def _closer(tokens: list[Token], i: int) -> Token:
-    return next(t for t in tokens[i + 1:] if t.type == "heading_close")
+    return next(t for t in tokens[i + 1 :] if t.type == "heading_close")
 
 
 def _page_level(level: int, is_title: bool, section_levels: int) -> int:

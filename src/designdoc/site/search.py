@@ -91,9 +91,12 @@ class Pagefind:
         if binary is None:
             return "the pagefind binary is missing (install 'pagefind[bin]')"
         try:
-            self._process = subprocess.Popen([binary, "--site", str(pages), "--output-path", str(self.bundle),
-                                              "--silent"], stdin=subprocess.DEVNULL, stdout=self._log,
-                                             stderr=subprocess.STDOUT)
+            self._process = subprocess.Popen(
+                [binary, "--site", str(pages), "--output-path", str(self.bundle), "--silent"],
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+            )
         except OSError as error:
             return f"pagefind failed ({error})"
         return None
@@ -133,8 +136,15 @@ class SearchIndex:
     or a note.
     """
 
-    def __init__(self, output: Path, count: int, jobs: list[tuple[int, Path]], *, keep: Sequence[int] = (),
-                 scratch: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        output: Path,
+        count: int,
+        jobs: list[tuple[int, Path]],
+        *,
+        keep: Sequence[int] = (),
+        scratch: Sequence[Path] = (),
+    ) -> None:
         self.output, self.count = output, count
         self.fresh = output / f".{SEARCH_DIR}.new"
         self.error: str | None = None
@@ -292,6 +302,7 @@ def _write(folder: Path, pattern: str, language: str, digits: int, value: object
 
 # --------------------------------------------------------------------------- a minimal CBOR codec
 
+
 def cbor_decode(data: bytes, i: int = 0) -> tuple[object, int]:
     """Decode one CBOR item (integers, strings, bytes, arrays, maps, simple values) at offset `i`."""
     major, info = data[i] >> 5, data[i] & 31
@@ -305,7 +316,7 @@ def cbor_decode(data: bytes, i: int = 0) -> tuple[object, int]:
         argument = info
     elif 24 <= info <= 27:
         size = 1 << (info - 24)
-        argument = int.from_bytes(data[i:i + size], "big")
+        argument = int.from_bytes(data[i : i + size], "big")
         i += size
     else:
         raise IndexFormatError(f"unsupported CBOR length {info}")
@@ -314,7 +325,7 @@ def cbor_decode(data: bytes, i: int = 0) -> tuple[object, int]:
     if major == 1:
         return -1 - argument, i
     if major in (2, 3):
-        raw = bytes(data[i:i + argument])
+        raw = bytes(data[i : i + argument])
         return (raw if major == 2 else raw.decode("utf-8")), i + argument
     items = []
     for _ in range(argument * (2 if major == 5 else 1)):

@@ -45,9 +45,17 @@ if TYPE_CHECKING:
 LIVE_PREFIX = "/_designdoc-live/"
 LIVE_SCRIPT = Path(__file__).resolve().parent / "live.js"
 PING_SECONDS = 15.0
-TYPES = {".wasm": "application/wasm", ".pagefind": "application/octet-stream", ".pf_meta": "application/octet-stream",
-         ".pf_filter": "application/octet-stream", ".pf_fragment": "application/octet-stream",
-         ".pf_index": "application/octet-stream", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+TYPES = {
+    ".wasm": "application/wasm",
+    ".pagefind": "application/octet-stream",
+    ".pf_meta": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
 
 
 # --------------------------------------------------------------------------- request paths
@@ -87,7 +95,7 @@ def _valid_escapes(raw: str) -> bool:
     """Return True when every `%` starts a two-digit hex escape."""
     i = raw.find("%")
     while i != -1:
-        if len(raw) < i + 3 or not all(c in "0123456789abcdefABCDEF" for c in raw[i + 1:i + 3]):
+        if len(raw) < i + 3 or not all(c in "0123456789abcdefABCDEF" for c in raw[i + 1 : i + 3]):
             return False
         i = raw.find("%", i + 3)
     return True
@@ -108,8 +116,14 @@ def content_type(path: Path) -> str:
 class LiveSite:
     """The site being previewed: its folder, the last build's outcome, and who to tell."""
 
-    def __init__(self, targets: Sequence[str] | None, output: Path, *, config_file: str | None = None,
-                 template: str | None = None) -> None:
+    def __init__(
+        self,
+        targets: Sequence[str] | None,
+        output: Path,
+        *,
+        config_file: str | None = None,
+        template: str | None = None,
+    ) -> None:
         self.targets = list(targets) if targets else None
         self.output = output
         self.config_file = config_file
@@ -143,11 +157,19 @@ class LiveSite:
             template = load_template(config, self.template)
             targets = self.targets or list(config.paths) or ["."]
             self.watch = _watch_paths(targets, config, self.template)
-            result = build(targets, self.output, config=config, template=template, jobs=jobs,
-                           index_later=self.generation > 0, reindex=self._index_stale, progress=progress)
+            result = build(
+                targets,
+                self.output,
+                config=config,
+                template=template,
+                jobs=jobs,
+                index_later=self.generation > 0,
+                reindex=self._index_stale,
+                progress=progress,
+            )
         except DesignDocError as error:
             return self._failed(str(error))
-        except Exception as error:  # an internal error must not stop the preview  # noqa: BLE001
+        except Exception as error:  # an internal error must not stop the preview
             return self._failed(f"internal error: {type(error).__name__}: {error}")
         for note in result.notes:
             _say(f"designdoc: warning: {note}")
@@ -244,8 +266,9 @@ def make_app(live: LiveSite):
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
     async def events(request: Request) -> StreamingResponse:
-        return StreamingResponse(_event_stream(live, request), media_type="text/event-stream",
-                                 headers={**headers, "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            _event_stream(live, request), media_type="text/event-stream", headers={**headers, "X-Accel-Buffering": "no"}
+        )
 
     async def script(request: Request) -> Response:
         return Response(LIVE_SCRIPT.read_bytes(), media_type="text/javascript", headers=headers)
@@ -265,19 +288,26 @@ def make_app(live: LiveSite):
             data = _inject(data, live.generation)
         return Response(data, media_type=content_type(path), headers=headers)
 
-    routes = [Route(LIVE_PREFIX + "events", events), Route(LIVE_PREFIX + "live.js", script),
-              Route("/{rest:path}", files, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])]
+    routes = [
+        Route(LIVE_PREFIX + "events", events),
+        Route(LIVE_PREFIX + "live.js", script),
+        Route("/{rest:path}", files, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
+    ]
     return Starlette(routes=routes)
 
 
-_NOT_FOUND = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
-              "<body><main><h1>Not found</h1><p><a href=\"/index.html\">Back to the catalog</a></p></main>"
-              "</body></html>")
+_NOT_FOUND = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
+    '<body><main><h1>Not found</h1><p><a href="/index.html">Back to the catalog</a></p></main>'
+    "</body></html>"
+)
 
 
-_NO_SITE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>"
-            "<body><main><h1>The site could not be built</h1><pre role=\"alert\">{error}</pre>"
-            "<p>Fix it and save: this page turns into the site.</p></main></body></html>")
+_NO_SITE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>'
+    '<body><main><h1>The site could not be built</h1><pre role="alert">{error}</pre>'
+    "<p>Fix it and save: this page turns into the site.</p></main></body></html>"
+)
 
 
 def _inject(page: bytes, generation: int) -> bytes:
@@ -332,10 +362,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int = 8000, config_file: str | None = None,
-          template: str | None = None,
-          first_build_progress: Callable[[], AbstractContextManager[Progress | None]] = contextlib.nullcontext,
-          ) -> int:
+def serve(
+    targets: Sequence[str] | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    config_file: str | None = None,
+    template: str | None = None,
+    first_build_progress: Callable[[], AbstractContextManager[Progress | None]] = contextlib.nullcontext,
+) -> int:
     """Build, serve and watch until Ctrl-C; return the exit code.
 
     `first_build_progress` makes a context that yields the first build's progress callback
@@ -352,8 +387,10 @@ def serve(targets: Sequence[str] | None, *, host: str = "127.0.0.1", port: int =
         if error is not None:
             _say(f"designdoc: build failed: {error} (serving this error until a build succeeds)")
         shown_host = f"[{host}]" if ":" in host else host
-        banner = (f"Serving http://{shown_host}:{sock.getsockname()[1]}/ (watching {', '.join(live.watch) or '.'}; "
-                  "Ctrl-C to stop)")
+        banner = (
+            f"Serving http://{shown_host}:{sock.getsockname()[1]}/ (watching {', '.join(live.watch) or '.'}; "
+            "Ctrl-C to stop)"
+        )
         asyncio.run(_run(live, sock, banner))
         _say("designdoc: stopped")
         return 0
@@ -377,8 +414,9 @@ async def _run(live: LiveSite, sock: socket.socket, banner: str) -> None:
     import uvicorn
 
     live.attach(asyncio.get_running_loop())
-    config = uvicorn.Config(make_app(live), log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        make_app(live), log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+    )
     server = _server(config, live)
     stop = asyncio.Event()
     watcher = asyncio.create_task(_watch(live, stop))
@@ -405,8 +443,8 @@ def _server(config, live: LiveSite):
     import uvicorn
 
     class Server(uvicorn.Server):
-        def handle_exit(self, sig: int, frame: object) -> None:  # type: ignore[override]
-            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)
             self._captured_signals.clear()  # the signal is answered by stopping: do not raise it again
             live.stop()
 
@@ -423,8 +461,15 @@ async def _watch(live: LiveSite, stop: asyncio.Event) -> None:
             await asyncio.sleep(0.5)
             continue
         wanted = _OutsideOutput(DefaultFilter(), os.path.realpath(live.output))
-        async for _ in awatch(*paths, watch_filter=wanted, stop_event=stop, debounce=200, step=50,
-                              rust_timeout=1000, yield_on_timeout=False):
+        async for _ in awatch(
+            *paths,
+            watch_filter=wanted,
+            stop_event=stop,
+            debounce=200,
+            step=50,
+            rust_timeout=1000,
+            yield_on_timeout=False,
+        ):
             error = await asyncio.to_thread(live.rebuild)
             _say(f"designdoc: rebuild failed: {error}" if error else f"Rebuilt (build {live.generation})")
             if list(live.watch) != paths:
@@ -439,7 +484,7 @@ class _OutsideOutput:
 
     def __call__(self, change: object, path: str) -> bool:
         inside = os.path.realpath(path).startswith(self.output + os.sep)
-        return bool(self.default(change, path)) and not inside  # type: ignore[operator]
+        return bool(self.default(change, path)) and not inside
 
 
 def _say(line: str) -> None:

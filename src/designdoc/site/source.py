@@ -79,14 +79,23 @@ class Extractor:
 
     def __call__(self, doc: Document) -> Source:
         digest = text_hash(doc.text)
-        body = "\n".join(doc.lines[doc.body_line - 1:])
+        body = "\n".join(doc.lines[doc.body_line - 1 :])
         title_line = doc.title_heading.line if doc.title_heading is not None else None
         rendered = None
         if self.unchanged.get(self.sitemap.page_of(doc.path)) != digest:
             rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
         kept = body if rendered is None else None  # a render redone (rare) reads the body again: `body_of`
-        return Source(entry_of(doc, self.today, self.project, self.root), digest, kept, doc.body_line, title_line,
-                      _list_field(doc, "reviewers"), _list_field(doc, "approvers"), written_references(doc), rendered)
+        return Source(
+            entry_of(doc, self.today, self.project, self.root),
+            digest,
+            kept,
+            doc.body_line,
+            title_line,
+            _list_field(doc, "reviewers"),
+            _list_field(doc, "approvers"),
+            written_references(doc),
+            rendered,
+        )
 
     def for_cache(self, source: Source) -> tuple:
         """Return a source as the cache keeps it: what depends on the doc's text alone, as plain tuples.
@@ -94,8 +103,15 @@ class Extractor:
         Tuples unpickle several times faster than dataclasses: `check` loads them too.
         """
         entry = dataclasses.replace(source.entry, supersedes=(), superseded_by=())
-        return (dataclasses.astuple(entry), source.text_hash, source.body_line, source.title_line, source.reviewers,
-                source.approvers, source.references)
+        return (
+            dataclasses.astuple(entry),
+            source.text_hash,
+            source.body_line,
+            source.title_line,
+            source.reviewers,
+            source.approvers,
+            source.references,
+        )
 
     def from_cache(self, stored: Any) -> Source:
         """Return a cached source, with its references resolved among today's files."""
@@ -121,14 +137,20 @@ def body_of(source: Source) -> str:
         raise UsageError(f"{path}: could not be read again while building ({error}); build again") from None
     if text_hash(text) != source.text_hash:
         raise UsageError(f"{path}: changed while the site was being built; build again")
-    return "\n".join(split_lines(text)[source.body_line - 1:])
+    return "\n".join(split_lines(text)[source.body_line - 1 :])
 
 
-def render_body(path: str, body: str, first_line: int, title_line: int | None, section_levels: int,
-                sitemap: SiteMap) -> Rendered:
+def render_body(
+    path: str, body: str, first_line: int, title_line: int | None, section_levels: int, sitemap: SiteMap
+) -> Rendered:
     """Render a doc's body with its links resolved on `sitemap`."""
-    return render_module.render(body, first_line=first_line, title_line=title_line, section_levels=section_levels,
-                                resolve=lambda href: sitemap.resolve(path, href))
+    return render_module.render(
+        body,
+        first_line=first_line,
+        title_line=title_line,
+        section_levels=section_levels,
+        resolve=lambda href: sitemap.resolve(path, href),
+    )
 
 
 def still_valid(path: str, rendered: Rendered, sitemap: SiteMap) -> bool:

@@ -1,1 +1,9 @@
-"""lsp."""
+"""The language server: the same diagnostics and fixes as `check`, on unsaved buffers.
+
+    positions.py  LSP positions (UTF-16, UTF-8, UTF-32) against code-point columns; the `Buffer`
+    analyzer.py   check a buffer with its project's config and template (one Checker per project)
+    convert.py    diagnostics, quick fixes and hover text as LSP values
+    server.py     the pygls server: documents, debounced checks, code actions, hover
+
+Nothing here is imported by `designdoc check`: pygls loads only for `designdoc lsp`.
+"""

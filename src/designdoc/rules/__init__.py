@@ -1,21 +1,34 @@
-"""The rule catalogue: every rule, listed explicitly, in documentation order."""
+"""The rule catalogue: every rule, listed explicitly, in documentation order.
+
+    registry.py    the `Rule` record, the `@rule` decorator (slug, severity, phase, needs,
+                   section requirement) and the contexts rules run in
+    fields.py      frontmatter-*, field-*, date-in-future, stale, superseded-by-missing
+    structure.py   title-*, section-*, footer-*
+    prose.py       todo-marker, hidden-character, mojibake
+    content.py     the template's section requirements (lists, diagrams, non-goals, …)
+    unreadable.py  encoding-invalid, file-skipped: the reading phase
+    facts.py       what the project phase reads: per-doc facts, the run's facts, the context
+    links.py       link-broken, reference-broken
+    crossdoc.py    supersede-*, superseded-status-mismatch, the git-based rules
+
+Adding a rule: one decorated function in its family's module, one line in `ALL_RULES`,
+and one fixture folder under tests/fixtures/rules/.
+"""
 
 from __future__ import annotations
 
-from designdoc.rules import content, crossdoc, links, structure, unreadable
-from designdoc.rules import fields as frontmatter
-from designdoc.rules import prose as text
+from designdoc.rules import content, crossdoc, fields, links, prose, structure, unreadable
 from designdoc.rules.registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
-    frontmatter.frontmatter_missing,
-    frontmatter.frontmatter_invalid,
-    frontmatter.field_missing,
-    frontmatter.field_type,
-    frontmatter.field_value,
-    frontmatter.field_placeholder,
-    frontmatter.field_unknown,
-    frontmatter.date_in_future,
+    fields.frontmatter_missing,
+    fields.frontmatter_invalid,
+    fields.field_missing,
+    fields.field_type,
+    fields.field_value,
+    fields.field_placeholder,
+    fields.field_unknown,
+    fields.date_in_future,
     structure.title_missing,
     structure.title_mismatch,
     structure.section_missing,
@@ -23,14 +36,14 @@ ALL_RULES: tuple[Rule, ...] = (
     structure.section_duplicate,
     structure.section_empty,
     structure.section_placeholder,
-    text.todo_marker,
+    prose.todo_marker,
     structure.footer_missing,
     structure.footer_date_mismatch,
     structure.footer_draft_note,
     unreadable.encoding_invalid,
-    text.hidden_character,
+    prose.hidden_character,
     unreadable.file_skipped,
-    text.mojibake,
+    prose.mojibake,
     content.purpose_too_long,
     content.scope_list_missing,
     content.non_goals_missing,
@@ -43,8 +56,8 @@ ALL_RULES: tuple[Rule, ...] = (
     content.code_missing,
     links.link_broken,
     links.reference_broken,
-    frontmatter.superseded_by_missing,
-    frontmatter.stale,
+    fields.superseded_by_missing,
+    fields.stale,
     crossdoc.supersede_asymmetric,
     crossdoc.superseded_status_mismatch,
     crossdoc.supersede_cycle,

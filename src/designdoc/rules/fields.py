@@ -1,4 +1,4 @@
-"""frontmatter-*, field-*, date-in-future, stale, superseded-by-missing, reference-broken."""
+"""frontmatter-*, field-*, date-in-future, stale and superseded-by-missing: the front matter against its schema."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@
     search.py   the pagefind index, in bundles on large sites, made byte-for-byte reproducible
     theme.py    the page templates, the static files, and a fingerprint of the site code
     build.py    gather → render → write, incrementally (a manifest of input hashes), then search
+    serve.py    the preview server: build into a temporary folder, serve, rebuild and reload on save
 
-Nothing here is imported by `designdoc check`: jinja2, pygments and nh3 load only
-when a site is built.
+Nothing here is imported by `designdoc check`: jinja2, pygments, nh3, starlette and
+uvicorn load only when a site is built or served.
 """

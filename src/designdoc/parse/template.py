@@ -3,11 +3,11 @@
 Nothing about the built-in template is hard-coded: its sections, guidance
 notes, front-matter fields and footer are derived from `templates/design_doc.md`
 exactly as a team's own template is derived from its file.  Per-section content
-rules come from `templates/design_doc.toml` (the built-in) or the user's config,
+rules come from `config/templates/design_doc.toml` (the built-in) or the user's config,
 in one shape (`SectionRules`).
 
-Guidance is kept as block fingerprints (DESIGN.md, "Templates other than the
-built-in one"): a block is a paragraph, a list item, a blockquote, an HTML
+Guidance is kept as block fingerprints (matched by `parse.guidance`; the rules for
+what counts as guidance are the same for every template): a block is a paragraph, a list item, a blockquote, an HTML
 comment or a table.  A section with `>` notes or HTML comments has only those
 (and its `{…}` / `[…]` fragments) as guidance; any other section's whole body
 is guidance.  `{…}` fragments are also kept verbatim (`literals`): a doc block

@@ -1,17 +1,17 @@
 """A template file, read as the contract its documents must follow.
 
-Nothing about the built-in template is hard-coded: its sections, guidance
-notes, front-matter fields and footer are derived from `templates/design_doc.md`
+Nothing about the built-in template is hard-coded: its sections, guidance notes,
+front-matter fields and footer are derived from `config/templates/design_doc.md`
 exactly as a team's own template is derived from its file.  Per-section content
-rules come from `config/templates/design_doc.toml` (the built-in) or the user's config,
-in one shape (`SectionRules`).
+rules come from `config/templates/design_doc.toml` (the built-in) or the user's
+config, in one shape (`SectionRules`).
 
-Guidance is kept as block fingerprints (matched by `parse.guidance`; the rules for
-what counts as guidance are the same for every template): a block is a paragraph, a list item, a blockquote, an HTML
-comment or a table.  A section with `>` notes or HTML comments has only those
-(and its `{…}` / `[…]` fragments) as guidance; any other section's whole body
-is guidance.  `{…}` fragments are also kept verbatim (`literals`): a doc block
-that still contains one is guidance whatever else it says.
+Guidance is kept as block fingerprints, matched by `parse.guidance` the same way for
+every template: a block is a paragraph, a list item, a blockquote, an HTML comment
+or a table.  A section with `>` notes or HTML comments has only those (and its
+`{…}` / `[…]` fragments) as guidance; any other section's whole body is guidance.
+`{…}` fragments are also kept verbatim (`literals`): a doc block that still
+contains one is guidance whatever else it says.
 """
 
 from __future__ import annotations

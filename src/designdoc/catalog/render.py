@@ -63,11 +63,16 @@ _SHRINK_ORDER = ("title", "owners", "tags", "path")
 _NUMERIC = frozenset(("age_days", "errors", "warnings"))
 
 
-def to_table(entries: Sequence[Entry], width: int) -> str:
-    """Return plain aligned columns that fit in `width`: columns dropped, then long cells cut with '…'."""
+def to_table(entries: Sequence[Entry], width: int | None) -> str:
+    """Return plain aligned columns that fit in `width`: columns dropped, then long cells cut with '…'.
+
+    With no `width` every column is kept whole.
+    """
     columns = list(_TABLE)
     rows = [[c[1] for c in columns]] + [[_cell(e.row()[c[0]]) for c in columns] for e in entries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    if width is None:
+        width = sum(widths) + 2 * (len(columns) - 1)
     for name in _DROP_ORDER:  # least useful first, while even the narrowest layout is too wide
         narrowest = [min(w, c[2]) if c[0] in _SHRINK_ORDER else w for c, w in zip(columns, widths, strict=True)]
         if sum(narrowest) + 2 * (len(columns) - 1) <= width:

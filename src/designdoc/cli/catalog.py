@@ -7,6 +7,7 @@ rendering lives in `catalog.py`; every write goes through `writer.py`.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -91,7 +92,9 @@ def list_command(
     elif fmt == "csv":
         click.echo(render.to_csv(entries), nl=False)
     else:
-        click.echo(render.to_table(entries, shutil.get_terminal_size((120, 24)).columns), nl=False)
+        # on a terminal the table fits the screen; piped, nothing is cut (a reader or a script sees it all)
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None
+        click.echo(render.to_table(entries, width), nl=False)
     return 0
 
 

@@ -186,6 +186,14 @@ def _against_baseline(diagnostics: list, accepted, update_baseline: str | None) 
     if update_baseline:
         baseline.write(Path(update_baseline), diagnostics)
         accepted = baseline.from_diagnostics(diagnostics, Path(update_baseline).parent)
+        files = len({d.path for d in diagnostics})
+        click.echo(
+            f"designdoc: recorded {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} in "
+            f"{files} file{'s' if files != 1 else ''} in {update_baseline}; runs with --baseline "
+            f"{update_baseline} report only new ones",
+            err=True,
+        )
+        return baseline.filter(diagnostics, accepted)
     if accepted is None:
         return diagnostics
     shown = baseline.filter(diagnostics, accepted)

@@ -29,10 +29,10 @@ def rule_command(slug: str) -> int:
     found = by_slug(slug)
     if found is None:
         raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
+    severity = found.default_label
+    if severity == "completeness":
+        severity += " (a warning in draft, an error from review on)"
     click.echo(
-        f"# {found.slug}\n\nDefault severity: {found.default_label}"
-        f" (completeness: a warning in draft, an error from review on)"
-        * (found.default_label == "completeness")
-        + f"\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}"
+        f"# {found.slug}\n\nDefault severity: {severity}\nFixable: {'yes' if found.fixable else 'no'}\n\n{found.doc}"
     )
     return 0

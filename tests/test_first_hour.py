@@ -1,0 +1,53 @@
+"""What a new team meets in its first hour: rule docs, the catalog piped, recording a baseline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from designdoc.cli.main import main
+from designdoc.rules import ALL_RULES
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.slug)
+def test_every_rule_page_starts_with_its_header(rule, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", rule.slug]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# {rule.slug}\n\nDefault severity: {rule.default_label}")
+    assert f"Fixable: {'yes' if rule.fixable else 'no'}\n" in out and rule.doc in out
+
+
+def test_the_catalog_piped_is_never_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "docs" / "design" / "tenant-isolation-and-quota-enforcement"
+    shutil.copytree(EXAMPLES, deep)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["list", "docs"])
+    out = capsys.readouterr().out
+    header = out.splitlines()[0].split()
+    assert "TAGS" in header and "TITLE" in header
+    for path in sorted(deep.glob("*.md")):
+        assert str(path.relative_to(tmp_path)) in out  # whole, not "docs/design/tena…"
+    assert "…" not in out
+
+
+def test_recording_a_baseline_says_what_was_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "docs")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "json", "docs"])
+    import json
+
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert found
+    assert main(["check", "--update-baseline", "baseline.json", "docs"]) == 0
+    err = capsys.readouterr().err
+    files = len({d["path"] for d in found})
+    assert f"recorded {len(found)} findings in {files} file{'s' if files > 1 else ''} in baseline.json" in err

@@ -51,3 +51,28 @@ def test_recording_a_baseline_says_what_was_recorded(
     err = capsys.readouterr().err
     files = len({d["path"] for d in found})
     assert f"recorded {len(found)} findings in {files} file{'s' if files > 1 else ''} in baseline.json" in err
+
+
+def test_a_fix_removes_the_temporary_files_a_killed_fix_left_and_only_those(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    source = EXAMPLES / "event-bus-migration.md"  # its footer date is one --fix repairs
+    doc = tmp_path / "event-bus-migration.md"
+    shutil.copy(source, doc)
+    stale = tmp_path / ".event-bus-migration.md.deadbeef.tmp"
+    fresh = tmp_path / ".event-bus-migration.md.cafebabe.tmp"
+    other = tmp_path / ".event-bus-migration.md.notours.tmp"
+    neighbour = tmp_path / ".audit-log.md.deadbeef.tmp"
+    for path in (stale, fresh, other, neighbour):
+        path.write_text("half a doc", "utf-8")
+    old = time.time() - 3600
+    for path in (stale, other, neighbour):
+        os.utime(path, (old, old))
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--fix", "--no-cache", "event-bus-migration.md"])
+    assert doc.read_text("utf-8") != source.read_text("utf-8")  # the fix wrote
+    assert not stale.exists()
+    assert fresh.exists() and other.exists() and neighbour.exists()

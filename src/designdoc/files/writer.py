@@ -17,7 +17,8 @@ Guarantees, for every file this module touches:
   written, given the original owner and mode, fsynced and then renamed onto the
   real file; the folder is fsynced afterwards.  A symlinked document is written
   through to its target, and the link stays a link.  On any failure the
-  temporary file is removed and the original is left exactly as it was.
+  temporary file is removed and the original is left exactly as it was; one left
+  behind by a run that was killed is removed by the next write of that file.
 * **No-op writes are no writes.**  Unchanged bytes leave the file (and its
   mtime) untouched.
 * **All or nothing.**  `write_all` checks every file first, then writes every
@@ -35,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 import time
@@ -247,7 +249,36 @@ def write_all(changes: Sequence[tuple[Snapshot, bytes]]) -> list[Path]:
         raise
     _rename_all(staged)
     _fsync_dirs({item.snap.target.parent for item in staged})
+    for item in staged:
+        sweep_stale_temps(item.snap.target)
     return [item.snap.path for item in staged]
+
+
+STALE_TEMP_SECONDS = 600  # a write takes milliseconds: a temporary file this old was left by a killed run
+
+
+def sweep_stale_temps(target: Path) -> list[Path]:
+    """Remove the temporary files an interrupted write of `target` left beside it; return them.
+
+    Only designdoc's own are touched: regular files named exactly `.{name}.{8 hex digits}.tmp`
+    for this file's name, older than `STALE_TEMP_SECONDS` (a newer one may be another run's, at work).
+    """
+    stem = target.name
+    while len(os.fsencode(stem)) > _MAX_TEMP_STEM:
+        stem = stem[:-1]
+    ours = re.compile(rf"\.{re.escape(stem)}\.[0-9a-f]{{8}}\.tmp")
+    removed = []
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not ours.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 def _refuse_duplicates(snaps: Iterable[Snapshot]) -> None:

@@ -76,3 +76,21 @@ def test_a_fix_removes_the_temporary_files_a_killed_fix_left_and_only_those(
     assert doc.read_text("utf-8") != source.read_text("utf-8")  # the fix wrote
     assert not stale.exists()
     assert fresh.exists() and other.exists() and neighbour.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["list", "--format", "json"], ["build", "-o", "../site", "--no-search"]]
+)
+def test_configured_paths_are_relative_to_the_config_file_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "docs" / "design")
+    (tmp_path / "designdoc.toml").write_text('paths = ["docs/design"]\n', "utf-8")
+    monkeypatch.chdir(tmp_path / "docs")
+    code = main(command)
+    out, err = capsys.readouterr()
+    assert code in (0, 1) and "no such file" not in err, err
+    if command[0] != "build":
+        assert "design/rate-limiter.md" in out and "docs/design" not in out  # shown from where the user stands
+    else:
+        assert (tmp_path / "site" / "index.html").is_file()

@@ -43,8 +43,8 @@ class Project:
                 project.add(item.path, item.real)
             else:
                 project.add(item)
-        for name in config.paths:
-            folder = (config.root or Path.cwd()) / name
+        for name in config.targets() if config.paths else ():
+            folder = Path(name)
             if folder.is_dir():
                 for candidate in walk(folder, config):
                     project.stems.setdefault(candidate.path.stem, [candidate.real or candidate.path.absolute()])

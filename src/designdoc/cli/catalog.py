@@ -24,7 +24,7 @@ def _catalog(paths: tuple[str, ...], config_file: str | None, template: str | No
     from designdoc.catalog import entries as catalog
 
     config, tmpl = setup(config_file, template)
-    targets = list(paths) or list(config.paths) or ["."]
+    targets = config.targets(paths)
     loaded = catalog.load(targets, config=config, template=tmpl)
     if not loaded.entries and any(Path(p).is_dir() for p in targets):
         click.echo(f"designdoc: warning: no design docs found in {', '.join(targets)}", err=True)

@@ -157,7 +157,7 @@ def _prepare(
 
     config, tmpl = setup(config_file, template)
     rules = select_rules(select=split_rules(select), ignore=split_rules(ignore))
-    targets = list(paths) or list(config.paths) or ["."]
+    targets = config.targets(paths)
     candidates, _ = discover(targets, config)
     if only_docs:
         candidates = _as_walked(candidates, config)

@@ -46,7 +46,7 @@ def build_command(
     from designdoc.site.build import build
 
     config, tmpl = setup(config_file, template)
-    targets = list(paths) or list(config.paths) or ["."]
+    targets = config.targets(paths)
     with build_progress() as progress:
         result = build(
             targets, Path(output), config=config, template=tmpl, jobs=jobs, search=not no_search, progress=progress

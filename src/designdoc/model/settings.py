@@ -6,6 +6,8 @@ downstream receives a `Config` and never re-checks it.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,20 @@ class Config:
     new_dir: str = "docs/design"
     new_numbering: bool = False
     commit_grace_days: int = 1
+
+    def targets(self, given: Sequence[str] = ()) -> list[str]:
+        """Return what a run checks: the paths given, else the configured `paths`, else the working directory.
+
+        Configured paths are relative to the config file's folder wherever the command runs
+        (`cd docs && designdoc check` checks the same docs); they are returned relative to the
+        working directory, so that findings show the paths a user would type.
+        """
+        if given:
+            return list(given)
+        if not self.paths:
+            return ["."]
+        base = self.source.parent if self.source is not None else Path.cwd()
+        return [os.path.relpath(base / path) for path in self.paths]
 
     def rule(self, slug: str) -> RuleConfig:
         """Return the configuration of one rule (defaults when not configured)."""

@@ -27,7 +27,7 @@ def test_the_catalog_piped_is_never_cut(
     deep = tmp_path / "docs" / "design" / "tenant-isolation-and-quota-enforcement"
     shutil.copytree(EXAMPLES, deep)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("COLUMNS", raising=False)
     main(["list", "docs"])
     out = capsys.readouterr().out
     header = out.splitlines()[0].split()

@@ -6,6 +6,7 @@ rendering lives in `catalog.py`; every write goes through `writer.py`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -92,8 +93,9 @@ def list_command(
     elif fmt == "csv":
         click.echo(render.to_csv(entries), nl=False)
     else:
-        # on a terminal the table fits the screen; piped, nothing is cut (a reader or a script sees it all)
-        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None
+        # on a terminal (or with COLUMNS set) the table fits that width; piped, nothing is cut
+        fits = sys.stdout.isatty() or "COLUMNS" in os.environ
+        width = shutil.get_terminal_size((120, 24)).columns if fits else None
         click.echo(render.to_table(entries, width), nl=False)
     return 0
 

@@ -7,18 +7,25 @@ is seen without re-parsing this file.
 
 One file per settings fingerprint (tool version and code, Python, config,
 template, rule selection, today) under `.designdoc-cache/` at the project
-root, or `DESIGNDOC_CACHE_DIR`.  It is written whole and atomically (temp
-file + rename), so concurrent runs at worst redo work; a corrupt, foreign or
-stale file is ignored and rebuilt, never fatal.  Loading goes through an
-unpickler that accepts designdoc's own record classes only.
+root (else in the working directory, as ruff's `.ruff_cache`), or
+`DESIGNDOC_CACHE_DIR`.  It is written whole and atomically (temp file +
+rename), so concurrent runs at worst redo work; a corrupt, foreign or stale
+file is ignored and rebuilt, never fatal.  Loading goes through an unpickler
+that accepts designdoc's own record classes only.
+
+The folder carries its own `.gitignore` of `*` (made again when it is
+missing), so `git add -A` never commits the cache, whatever the project's
+own `.gitignore` says.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -37,6 +44,10 @@ _PLAIN = frozenset(
 )
 _MAX_BYTES = 512 * 1024 * 1024
 KEEP = 4  # cache files kept in the folder: one per settings fingerprint, the most recently written
+NAME = ".designdoc-cache"
+IGNORE = "*\n"  # the folder's own .gitignore: nothing in it is ever committed, even by `git add -A`
+# what designdoc itself puts in a cache folder: a DESIGNDOC_CACHE_DIR holding anything else is not given a .gitignore
+_OWN = re.compile(r"check-.*\.pickle|\.check-.*\.tmp|\.gitignore(-.*\.tmp)?")
 
 
 def digest(data: bytes) -> bytes:
@@ -57,11 +68,20 @@ def fingerprint(*parts: object) -> str:
 
 
 def folder(root: Path | None) -> Path | None:
-    """Return the cache folder: DESIGNDOC_CACHE_DIR, else `.designdoc-cache` at the project root."""
+    """Return the cache folder: DESIGNDOC_CACHE_DIR, else `.designdoc-cache` at the project root.
+
+    Without a project root (no config, no git work tree) the folder is in the working
+    directory, so a warm run is fast there too; None only when that directory is gone.
+    """
     explicit = os.environ.get("DESIGNDOC_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    return root / ".designdoc-cache" if root is not None else None
+    if root is None:
+        try:
+            root = Path.cwd()
+        except OSError:  # the working directory was removed under us: no cache, not an error
+            return None
+    return root / NAME
 
 
 def allowed(records: Iterable[type]) -> frozenset[tuple[str, str]]:
@@ -128,10 +148,15 @@ class Cache:
 
     def save(self) -> None:
         """Write this run's entries atomically; any failure only means no cache next time."""
-        if self.path is None or (self.fresh == self.entries and self.fresh_stats == self.stats):
+        if self.path is None:
+            return
+        if self.fresh == self.entries and self.fresh_stats == self.stats:
+            if self.path.parent.is_dir():  # nothing new to write, but a removed .gitignore comes back
+                _keep_out_of_git(self.path.parent)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _keep_out_of_git(self.path.parent)  # before the cache file: it is never visible to git unignored
             handle, temp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(handle, "wb") as out:
                 pickle.dump({"entries": self.fresh, "stats": self.fresh_stats}, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -142,6 +167,29 @@ class Cache:
                 os.unlink(temp)
             except (OSError, NameError):
                 pass
+
+
+def _keep_out_of_git(where: Path) -> None:
+    """Give the cache folder a `.gitignore` of `*` when it has none, written atomically (never half a file).
+
+    An existing one is left as it is; so is a DESIGNDOC_CACHE_DIR that holds other files than
+    designdoc's (it may be a folder of the project: ignoring all of it is not ours to decide).
+    Any failure only means the folder stays visible to git.
+    """
+    marker = where / ".gitignore"
+    try:
+        if marker.exists() or (where.name != NAME and not all(_OWN.fullmatch(n) for n in os.listdir(where))):
+            return
+        handle, temp = tempfile.mkstemp(prefix=".gitignore-", suffix=".tmp", dir=where)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(IGNORE)
+        os.replace(temp, marker)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _prune(where: Path) -> None:

@@ -1,9 +1,11 @@
 """`designdoc serve`: build the site into a temporary folder, serve it, rebuild on save.
 
 - Binds 127.0.0.1 by default; another `--host` works, with a warning.  The port is bound
-  before anything else, so a port in use is one clear error (exit 2).
+  before anything else, so a port in use or a bad host is one clear error (exit 2).
 - watchfiles watches the docs, the config file and the template; each batch of changes
   is one incremental build (only changed pages are rendered again) in a worker thread.
+  While the config cannot be read, every config file it could be is watched; a template
+  (or a named config) that does not exist is watched through the folder it will appear in.
 - Open pages hold a server-sent-events connection (`/_designdoc-live/events`): they
   reload after a good build; after a failed one the last good site stays up and every
   page shows the error until a build succeeds again.  When the first build fails (a typo
@@ -35,11 +37,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from designdoc.check.cache import NAME as CACHE_NAME
 from designdoc.model.errors import DesignDocError, UsageError
 
 Progress = Callable[[str, int, int], None]  # a build's progress: (stage, done, total)
 
 if TYPE_CHECKING:
+    from designdoc.model.settings import Config
+    from designdoc.parse.template import Template
     from designdoc.site.search import SearchIndex
 
 LIVE_PREFIX = "/_designdoc-live/"
@@ -144,19 +149,13 @@ class LiveSite:
         After the first good build, pages reload as soon as they are written: the search
         index is finished in a thread, and dropped if a newer build comes first.
         """
-        from designdoc.config import load as config_module
-        from designdoc.config.load import load_template
         from designdoc.site.build import build
 
         self.drop_index()
-        if not self.watch:  # until a config is read: the targets (or the current folder) and the config file named
-            named = [self.config_file] if self.config_file else []
-            self.watch = _watch_paths([*(self.targets or ["."]), *named], None, self.template)
+        if not self.watch:  # until a config is read: the targets (or the current folder) and the config files
+            self.watch = _watch_paths(self.targets or ["."], None, self.template, _config_files(self.config_file))
         try:
-            config = config_module.load(explicit=Path(self.config_file) if self.config_file else None)
-            template = load_template(config, self.template)
-            targets = self.targets or list(config.paths) or ["."]
-            self.watch = _watch_paths(targets, config, self.template)
+            config, template, targets = self._settings()
             result = build(
                 targets,
                 self.output,
@@ -180,6 +179,24 @@ class LiveSite:
         self.generation += 1
         self._notify()
         return None
+
+    def _settings(self) -> tuple[Config, Template, list[str]]:
+        """Read the config and the template, and set what to watch; a DesignDocError when either fails.
+
+        Whatever fails, `watch` covers what fixes it: every config file that could be the one
+        (a broken one cannot say which it is), or the folder a missing template will appear in.
+        """
+        from designdoc.config import load as config_module
+        from designdoc.config.load import load_template
+
+        try:
+            config = config_module.load(explicit=Path(self.config_file) if self.config_file else None)
+        except DesignDocError:
+            self.watch = sorted({*self.watch, *_watch_paths([], None, None, _config_files(self.config_file))})
+            raise
+        targets = self.targets or list(config.paths) or ["."]
+        self.watch = _watch_paths(targets, config, self.template)  # before the template: a missing one is watched
+        return config, load_template(config, self.template), targets
 
     def drop_index(self) -> None:
         """Stop making the last build's search index (a newer build, or the end)."""
@@ -239,18 +256,56 @@ def _finish_index(pending: SearchIndex) -> None:
         _say(f"designdoc: warning: {note}")
 
 
-def _watch_paths(targets: Sequence[str], config: object, template: str | None) -> list[str]:
-    """Return what to watch: the targets, the config file and a template file (existing ones)."""
-    paths = {os.path.abspath(t) for t in targets}
-    source = getattr(config, "source", None)
-    if source is not None:
-        paths.add(os.path.abspath(source))
-    name = template or getattr(config, "template", None)
+def _watch_paths(
+    targets: Sequence[str], config: Config | None, template: str | None, files: Sequence[str] = ()
+) -> list[str]:
+    """Return what to watch: the targets, the config file, a template file and `files` (config files).
+
+    A target that does not exist is left out.  A file that does not exist (a template or
+    config file not written yet) is watched through the nearest folder above it that does,
+    within the project: creating it is a change there.
+    """
+    paths = {os.path.abspath(t) for t in targets if os.path.exists(t)}
+    project = os.path.abspath(config.root if config is not None and config.root is not None else ".")
+    wanted = [*files]
+    if config is not None and config.source is not None:
+        wanted.append(str(config.source))
+    name = template or (config.template if config is not None else None)
     if name:
-        root = getattr(config, "root", None)
-        path = Path(name) if Path(name).is_absolute() or template or root is None else Path(root) / name
-        paths.add(os.path.abspath(path))
-    return sorted(p for p in paths if os.path.exists(p))
+        root = config.root if config is not None else None
+        wanted.append(str(Path(name) if Path(name).is_absolute() or template or root is None else Path(root) / name))
+    for file in wanted:
+        found = _existing(os.path.abspath(file), project)
+        if found is not None:
+            paths.add(found)
+    return sorted(paths)
+
+
+def _existing(path: str, project: str) -> str | None:
+    """Return `path` if it exists, else the nearest folder above it inside `project` (None: none is)."""
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
+    inside = os.path.isfile(path) or os.path.commonpath((project, path)) == project
+    return path if inside else None  # never a folder above the project: it would watch a whole disk
+
+
+def _config_files(named: str | None) -> list[str]:
+    """Return the config files the next build may read: the one named, else every candidate up to a designdoc.toml."""
+    from designdoc.config.load import CONFIG_NAMES
+
+    if named:
+        return [named]
+    found = []
+    start = Path.cwd()
+    for folder in (start, *start.parents):
+        candidates = [folder / name for name in CONFIG_NAMES if (folder / name).is_file()]
+        found += [str(c) for c in candidates]
+        if any(c.name == "designdoc.toml" for c in candidates):
+            break  # the nearest designdoc.toml wins over anything above it
+    return found
 
 
 # --------------------------------------------------------------------------- the web app
@@ -338,6 +393,8 @@ def bind(host: str, port: int) -> socket.socket:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except socket.gaierror as error:
         raise UsageError(f"--host {host}: cannot be resolved ({error.strerror})") from None
+    except (UnicodeError, ValueError) as error:  # not a name at all (`a..b`, a NUL): the resolver never sees it
+        raise UsageError(f"--host {host!r}: not a host name or address ({error})") from None
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -376,9 +433,9 @@ def serve(
     `first_build_progress` makes a context that yields the first build's progress callback
     (or None) and clears what it showed on exit, before the server's banner.
     """
+    sock = bind(host, port)  # first: a host or port it cannot serve on is its one line, with no warning before it
     if not is_loopback(host):
         _say(f"designdoc: warning: serving on {host}: anyone who can reach this machine can read these docs")
-    sock = bind(host, port)
     output = Path(tempfile.mkdtemp(prefix="designdoc-serve-"))
     live = None
     try:
@@ -460,7 +517,7 @@ async def _watch(live: LiveSite, stop: asyncio.Event) -> None:
         if not paths:
             await asyncio.sleep(0.5)
             continue
-        wanted = _OutsideOutput(DefaultFilter(), os.path.realpath(live.output))
+        wanted = _OutsideOutput(DefaultFilter(), os.path.realpath(live.output), _cache_folder())
         async for _ in awatch(
             *paths,
             watch_filter=wanted,
@@ -477,14 +534,22 @@ async def _watch(live: LiveSite, stop: asyncio.Event) -> None:
 
 
 class _OutsideOutput:
-    """watchfiles' default filter (no .git, caches, swap files), and nothing inside the site folder."""
+    """watchfiles' default filter (no .git, caches, swap files), nothing inside the site folder,
+    and nothing of the check cache (each build writes it: a change there would start another)."""
 
-    def __init__(self, default: object, output: str) -> None:
-        self.default, self.output = default, output
+    def __init__(self, default: object, output: str, cache: str | None = None) -> None:
+        self.default = default
+        self.skipped = tuple(folder + os.sep for folder in (output, cache) if folder is not None)
 
     def __call__(self, change: object, path: str) -> bool:
-        inside = os.path.realpath(path).startswith(self.output + os.sep)
-        return bool(self.default(change, path)) and not inside
+        inside = os.path.realpath(path).startswith(self.skipped)
+        return bool(self.default(change, path)) and not inside and CACHE_NAME not in Path(path).parts
+
+
+def _cache_folder() -> str | None:
+    """Return the real path of DESIGNDOC_CACHE_DIR, when set (a `.designdoc-cache` folder is known by name)."""
+    explicit = os.environ.get("DESIGNDOC_CACHE_DIR")
+    return os.path.realpath(explicit) if explicit else None
 
 
 def _say(line: str) -> None:

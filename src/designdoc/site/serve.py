@@ -194,7 +194,7 @@ class LiveSite:
         except DesignDocError:
             self.watch = sorted({*self.watch, *_watch_paths([], None, None, _config_files(self.config_file))})
             raise
-        targets = self.targets or list(config.paths) or ["."]
+        targets = config.targets(self.targets or ())
         self.watch = _watch_paths(targets, config, self.template)  # before the template: a missing one is watched
         return config, load_template(config, self.template), targets
 

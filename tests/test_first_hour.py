@@ -94,3 +94,42 @@ def test_configured_paths_are_relative_to_the_config_file_from_any_folder(
         assert "design/rate-limiter.md" in out and "docs/design" not in out  # shown from where the user stands
     else:
         assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["rule", "sectoin-missing"], "did you mean 'section-missing'?"),
+        (["check", "--select", "todo-markr", "."], "did you mean 'todo-marker'?"),
+        (["status", "docs/audit-log.md", "aproved"], "did you mean 'approved'?"),
+        (["status", "docs/audit-log.md", "Approved"], "did you mean 'approved'?"),
+    ],
+)
+def test_a_misspelt_word_gets_the_nearest_one_suggested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], hint: str
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "docs")
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert hint in capsys.readouterr().err
+
+
+def test_a_misspelt_status_or_anchor_in_a_doc_gets_a_suggestion_and_no_spurious_footer_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    text = (EXAMPLES / "search-indexing.md").read_text("utf-8")
+    assert "status: implemented" in text and text.endswith("_Last updated: 2026-11-27_\n")
+    text = text.replace("status: implemented", "status: reveiw", 1).replace(
+        "## Data Model", "## Data Model\n\nSee [the model](#data-modle).", 1
+    )
+    text = text.replace("_Last updated: 2026-11-27_", "_Last updated: 2026-11-27 (update before publishing)_")
+    (tmp_path / "doc.md").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "json", "doc.md"])
+    found = {(d["rule"], d["message"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    rules = {rule for rule, _ in found}
+    assert "footer-draft-note" not in rules
+    assert any(r == "field-value" and "did you mean 'review'?" in m for r, m in found)
+    assert any(r == "link-broken" and "did you mean '#data-model'?" in m for r, m in found)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from designdoc.files.discovery import Candidate, real_path, walk
 from designdoc.model.settings import Config
+from designdoc.model.text import did_you_mean
 from designdoc.parse.anchors import scan_anchors
 
 
@@ -99,7 +100,7 @@ class Project:
         """
         if not path:
             if anchor and anchor not in own and anchor.lower() not in own:
-                return f"Link to '#{anchor}': no heading or id makes that anchor here"
+                return f"Link to '#{anchor}': no heading or id makes that anchor here{_nearest(anchor, own)}"
             return None
         if path.startswith("/"):
             if self.root is None:
@@ -112,7 +113,7 @@ class Project:
         if anchor and target.lower().endswith((".md", ".markdown")):
             anchors = self.anchors_of(target)
             if anchors is not None and anchor not in anchors and anchor.lower() not in anchors:
-                return f"Link to '{path}#{anchor}': no heading or id makes that anchor there"
+                return f"Link to '{path}#{anchor}': no heading or id makes that anchor there{_nearest(anchor, anchors)}"
         return None
 
     def anchors_of(self, path: Path | str) -> frozenset[str] | None:
@@ -135,3 +136,9 @@ class Project:
         self._anchors[str(path)] = anchors
         if shown is not None:
             self._anchors[self._absolute(shown)] = anchors
+
+
+def _nearest(anchor: str, anchors: frozenset[str]) -> str:
+    """Return a did-you-mean for a mistyped anchor (`#data-modle` → `#data-model`), else ``."""
+    hint = did_you_mean(anchor, anchors)
+    return hint.replace(" (did you mean '", " (did you mean '#", 1)

@@ -32,12 +32,14 @@ def make_checker(config_file: str | None = None, template: str | None = None):
 
 def split_rules(values: Sequence[str]) -> list[str]:
     """Return the rule slugs of repeated, comma-separated options; an unknown slug is a usage error."""
-    from designdoc.rules import by_slug
+    from designdoc.model.text import did_you_mean
+    from designdoc.rules import ALL_RULES, by_slug
 
     slugs = [s.strip() for value in values for s in value.split(",") if s.strip()]
     for slug in slugs:
         if by_slug(slug) is None:
-            raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
+            hint = did_you_mean(slug, (r.slug for r in ALL_RULES))
+            raise UsageError(f"unknown rule {slug!r}{hint} (see 'designdoc rules')")
     return slugs
 
 

@@ -24,11 +24,13 @@ def rules_command() -> int:
 @click.argument("slug", shell_complete=complete_rules)
 def rule_command(slug: str) -> int:
     """Show one rule's documentation."""
-    from designdoc.rules import by_slug
+    from designdoc.model.text import did_you_mean
+    from designdoc.rules import ALL_RULES, by_slug
 
     found = by_slug(slug)
     if found is None:
-        raise UsageError(f"unknown rule {slug!r} (see 'designdoc rules')")
+        hint = did_you_mean(slug, (r.slug for r in ALL_RULES))
+        raise UsageError(f"unknown rule {slug!r}{hint} (see 'designdoc rules')")
     severity = found.default_label
     if severity == "completeness":
         severity += " (a warning in draft, an error from review on)"

@@ -8,8 +8,10 @@ numbers away from what every editor shows.
 from __future__ import annotations
 
 import bisect
+import difflib
 import hashlib
 import re
+from collections.abc import Iterable
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
@@ -86,3 +88,11 @@ def fingerprint(text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ` (did you mean 'X'?)` for the choice nearest `word` (case first, then spelling), else ``."""
+    options = list(choices)
+    same_case = [c for c in options if c.casefold() == word.casefold()]
+    near = same_case or difflib.get_close_matches(word.casefold(), options, n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near and near[0] != word else ""

@@ -22,6 +22,7 @@ from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
+from designdoc.model.text import did_you_mean
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
@@ -80,7 +81,9 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> lis
     LifecycleError (nothing written) for an illegal move or a failed gate.
     """
     if new not in STATUSES:
-        raise UsageError(f"unknown status {new!r} (expected one of: {', '.join(STATUSES)})")
+        raise UsageError(
+            f"unknown status {new!r} (expected one of: {', '.join(STATUSES)}){did_you_mean(new, STATUSES)}"
+        )
     if new == "superseded" and not by:
         raise UsageError("status 'superseded' needs --by DOC naming the successor")
     if by and new != "superseded":

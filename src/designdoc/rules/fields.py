@@ -18,6 +18,7 @@ from designdoc.model.fields import (
     parse_version,
 )
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES
+from designdoc.model.text import did_you_mean
 from designdoc.parse.frontmatter import Field, Node
 from designdoc.parse.template import _PLACEHOLDER
 from designdoc.rules.registry import Context, rule
@@ -275,7 +276,9 @@ def _value_problems(ctx: Context, key: str, node: Node) -> Iterator[Diagnostic]:
     value = None if node.kind != "scalar" else str(node.value)
     where = {"line": node.line, "column": node.column, "subject": key}
     if schema and key == "status" and value not in _statuses(ctx):
-        yield ctx.report(f"Invalid status {value!r} (expected one of: {', '.join(_statuses(ctx))})", **where)
+        known = _statuses(ctx)
+        hint = did_you_mean(value, known) if value else ""
+        yield ctx.report(f"Invalid status {value!r} (expected one of: {', '.join(known)}){hint}", **where)
     elif schema and key == "version":
         yield from _version_problems(ctx, value, where)
     elif schema and key == "doc_type" and ctx.template.doc_type and value != ctx.template.doc_type:

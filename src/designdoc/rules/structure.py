@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from designdoc.edit.fixes import footer_text, insert_section_fix
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.model.fields import parse_date
+from designdoc.model.lifecycle import STATUSES
 from designdoc.parse.document import Section
 from designdoc.parse.inline import plain_text
 from designdoc.parse.template import section_key
@@ -428,7 +429,8 @@ def footer_draft_note(ctx: Context) -> Iterator[Diagnostic]:
     """
     footer = ctx.doc.footer
     status = ctx.doc.field_text("status")
-    if footer is None or not footer.note or status is None or status == "draft":
+    # past draft only when the status is one the lifecycle knows: a misspelt one is field-value's finding
+    if footer is None or not footer.note or status not in (ctx.config.statuses or STATUSES) or status == "draft":
         return
     note = ctx.template.footer.note
     line_text = ctx.doc.lines[footer.line - 1]

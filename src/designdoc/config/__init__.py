@@ -1,6 +1,6 @@
 """The settings of a run: find, read and validate the config; the template it names; today.
 
-    load.py      find and validate `designdoc.toml` / `[tool.designdoc]`, load the template
-                 (the built-in one lives in templates/), and "today"
-    starter.py   what `designdoc init` writes and prints
+load.py      find and validate `designdoc.toml` / `[tool.designdoc]`, load the template
+             (the built-in one lives in templates/), and "today"
+starter.py   what `designdoc init` writes and prints
 """

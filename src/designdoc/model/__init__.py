@@ -1,9 +1,9 @@
 """Pure values every layer shares; no I/O, no parsing.
 
-    diagnostics.py  severities, edits, fixes (a cross-file fix too) and diagnostics
-    errors.py       the one exception tree users see, with its exit codes
-    fields.py       what a value of each built-in front-matter field must look like
-    lifecycle.py    the statuses and the moves between them, as one table
-    settings.py     the validated configuration (`Config`, `RuleConfig`)
-    text.py         the one definition of a line, fingerprints, offset <-> position maps
+diagnostics.py  severities, edits, fixes (a cross-file fix too) and diagnostics
+errors.py       the one exception tree users see, with its exit codes
+fields.py       what a value of each built-in front-matter field must look like
+lifecycle.py    the statuses and the moves between them, as one table
+settings.py     the validated configuration (`Config`, `RuleConfig`)
+text.py         the one definition of a line, fingerprints, offset <-> position maps
 """

@@ -133,3 +133,22 @@ def test_a_misspelt_status_or_anchor_in_a_doc_gets_a_suggestion_and_no_spurious_
     assert "footer-draft-note" not in rules
     assert any(r == "field-value" and "did you mean 'review'?" in m for r, m in found)
     assert any(r == "link-broken" and "did you mean '#data-model'?" in m for r, m in found)
+
+
+def test_the_fix_hook_fails_only_when_it_changed_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(EXAMPLES / "event-bus-migration.md", tmp_path / "fixable.md")  # a footer date --fix repairs
+    text = (EXAMPLES / "rate-limiter.md").read_text("utf-8")  # clean, but for a marker no fix can repair
+    (tmp_path / "unfixable.md").write_text(text.replace("\n## Alternatives\n", "\n## Alternatives\nTODO\n", 1), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    hook = ["check", "--only-docs", "--fix-only", "--exit-non-zero-on-fix", "--no-cache"]
+    assert main(["check", "--no-cache", "unfixable.md"]) == 1  # findings remain: the check hook fails
+    capsys.readouterr()
+    assert main([*hook, "unfixable.md"]) == 0  # the fix hook changed nothing: it passes, quietly
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+    assert main([*hook, "fixable.md"]) == 1  # it changed a file: stage the fix
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("Fixed 1 file: fixable.md")
+    assert main([*hook, "fixable.md"]) == 0  # nothing left to change

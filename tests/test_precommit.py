@@ -136,7 +136,7 @@ def test_the_hook_manifest_declares_the_three_hooks() -> None:
 
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))}
     assert set(hooks) == {"designdoc-check", "designdoc-fix", "designdoc-index"}
-    assert hooks["designdoc-fix"]["entry"].endswith("--fix --exit-non-zero-on-fix")
+    assert hooks["designdoc-fix"]["entry"].endswith("--fix-only --exit-non-zero-on-fix")
     assert hooks["designdoc-index"]["entry"] == "designdoc index --check"
     assert hooks["designdoc-index"]["pass_filenames"] is False
     for hook in hooks.values():

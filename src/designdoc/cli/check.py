@@ -24,6 +24,11 @@ FORMATS = ("text", "json", "sarif", "github")
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply safe fixes and say which files changed; report nothing else (the pre-commit fix hook).",
+)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
@@ -72,6 +77,7 @@ FORMATS = ("text", "json", "sarif", "github")
 def check(
     paths: tuple[str, ...],
     fix: bool,
+    fix_only: bool,
     diff: bool,
     fmt: str,
     output: str | None,
@@ -89,6 +95,7 @@ def check(
     update_baseline: str | None = None,
 ) -> int:
     """Check design docs (files or folders; default: the configured paths, else '.')."""
+    fix = fix or fix_only
     _refuse_conflicts(
         fix=fix,
         diff=diff,
@@ -110,6 +117,8 @@ def check(
         if result.written:
             noun = "file" if len(result.written) == 1 else "files"
             click.echo(f"Fixed {len(result.written)} {noun}: {', '.join(result.written)}", err=True)
+        if fix_only:  # what is left is the check's to report, not the fixer's
+            return 1 if result.errors or (exit_non_zero_on_fix and result.written) else 0
     else:
         result = _run(checker, candidates, sarif=fmt == "sarif", jobs=jobs, cache=not no_cache, progress=progress)
         _say(result.notes)

@@ -152,3 +152,33 @@ def test_the_fix_hook_fails_only_when_it_changed_a_file(
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("Fixed 1 file: fixable.md")
     assert main([*hook, "fixable.md"]) == 0  # nothing left to change
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("stale_days = -5", "stale_days: expected 0 or more, got -5"),
+        ("commit_grace_days = -1", "commit_grace_days: expected 0 or more"),
+        ("max_file_size = 0", "max_file_size: expected more than 0"),
+        ("time_budget = 0", "time_budget: expected more than 0"),
+    ],
+)
+def test_a_count_or_size_below_its_least_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    (tmp_path / "designdoc.toml").write_text(setting + "\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_init_leaves_a_docs_folder_git_keeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    assert main(["init"]) == 0
+    subprocess.run(["git", "add", "-A"], check=True)
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+    assert "docs/design/.gitkeep" in tracked and "designdoc.toml" in tracked
+    assert main(["init"]) == 1  # never over the config it wrote

@@ -36,6 +36,7 @@ def init_command(template: str | None) -> int:
         config_text,
         precommit_snippet,
     )
+    from designdoc.files import writer
     from designdoc.model.settings import Config
     from designdoc.parse import template as template_module
 
@@ -43,18 +44,17 @@ def init_command(template: str | None) -> int:
     _refuse_existing(target)
     if template is not None:
         template_module.load(Path(template))  # TemplateError (exit 2) when it cannot be used
-    docs = Config().new_dir
+    docs = Path(Config().new_dir)
+    writer.write_new(target, config_text(template=template).encode("utf-8"))  # never over an existing file
     try:
-        with target.open("x", encoding="utf-8") as handle:
-            handle.write(config_text(template=template))
-        Path(docs).mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise WriteError(f"{target}: already exists, not overwritten") from None
+        docs.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise WriteError(f"{error.filename or target}: cannot write ({error.strerror})") from None
-    click.echo(f"Wrote {target} and created {docs}/.\n")
-    click.echo(precommit_snippet(docs))
-    click.echo(ci_snippet(docs), nl=False)
+        raise WriteError(f"{error.filename or docs}: cannot create the folder ({error.strerror})") from None
+    if not any(docs.iterdir()):  # git keeps no empty folder: the docs folder would vanish from a clone
+        writer.write_new(docs / ".gitkeep", b"")
+    click.echo(f"Wrote {target} and created {docs.as_posix()}/.\n")
+    click.echo(precommit_snippet(docs.as_posix()))
+    click.echo(ci_snippet(docs.as_posix()), nl=False)
     return 0
 
 

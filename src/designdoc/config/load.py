@@ -39,6 +39,8 @@ _TUPLE_KEYS = {
     "placeholder_patterns",
 }
 _KEYS = {f.name for f in fields(Config)} - {"source", "root"}
+# days may be 0; a size or a time budget of 0 would skip every file
+_LEAST = {"stale_days": 0, "commit_grace_days": 0, "max_file_size": 1, "time_budget": 1e-9}
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -108,6 +110,10 @@ def from_table(table: dict[str, Any], *, source: Path | None = None) -> Config:
             values[key] = _strings(value, key, where)
         else:
             values[key] = _typed(value, getattr(defaults, key), key, where)
+    for key, least in _LEAST.items():
+        if key in values and values[key] < least:
+            expected = "0 or more" if least == 0 else "more than 0"
+            raise ConfigError(f"{where}: {key}: expected {expected}, got {values[key]!r}")
     if values.get("completeness_default", "warning") not in ("warning", "error", "info"):
         raise ConfigError(f"{where}: completeness_default: expected 'warning', 'error' or 'info'")
     root = source.parent if source else None

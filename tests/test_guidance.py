@@ -116,3 +116,11 @@ def test_a_similar_copy_whose_length_differs_by_a_fifth_still_matches() -> None:
     )
     assert 0.8 < len(note) / len(fingerprint(text)) < 0.85  # past the length ratio the old filter wanted
     assert is_guidance(text, (note,)) and plainly(text, (note,))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_a_fingerprint_is_the_pattern_s_whatever_the_path(text: str) -> None:
+    import re
+
+    assert fingerprint(text) == re.sub(r"[\W_]+", " ", text.casefold()).strip()

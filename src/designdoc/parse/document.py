@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from designdoc.model.text import LineIndex, fingerprint, newline_of, split_lines, squeeze
+from designdoc.model.text import LineIndex, fingerprint, newline_of, split_bom, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter as fm_module
 from designdoc.parse.anchors import html_ids
@@ -77,9 +77,9 @@ class Document:
     footer: DocFooter | None
     template: Template = field(repr=False)
 
-    @property
+    @cached_property
     def newline(self) -> str:
-        """Return the document's line break."""
+        """Return the document's line break (counted once: rules ask for it per finding)."""
         return newline_of(self.text)
 
     @property
@@ -160,17 +160,9 @@ class Document:
 _PROSE_KINDS = frozenset(("heading", "paragraph", "bullet_list", "ordered_list", "blockquote", "table"))
 
 
-def decode(data: bytes) -> tuple[str, bool]:
-    """Decode UTF-8 bytes (strict) and strip a BOM; UnicodeDecodeError propagates."""
-    text = data.decode("utf-8")
-    if text.startswith("\ufeff"):
-        return text[1:], True
-    return text, False
-
-
 def body_source(text: str) -> tuple[str, int]:
     """Return a text's body (after its front matter, lines joined by `\\n`) and the body's first line."""
-    text = text.removeprefix("\ufeff")
+    text, _ = split_bom(text)
     lines = split_lines(text)
     first = fm_module.body_line(fm_module.parse(text, lines, LineIndex(text)))
     return "\n".join(lines[first - 1 :]), first

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from designdoc.edit.fixes import footer_text, insert_section_fix
+from designdoc.edit.edits import footer_text, set_footer
+from designdoc.edit.fixes import insert_section_fix
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
-from designdoc.model.fields import parse_date
+from designdoc.model.fields import DATE_OR_PLACEHOLDER, parse_date
 from designdoc.model.lifecycle import STATUSES
 from designdoc.parse.document import Section
 from designdoc.parse.inline import plain_text
@@ -113,6 +113,7 @@ def section_missing(ctx: Context) -> Iterator[Diagnostic]:
     """
     doc = ctx.doc
     present = {s.index for s in doc.sections if s.index is not None}
+    deep: dict[int, tuple[int, int]] | None = None
     for i, spec in enumerate(ctx.template.sections):
         if i in present or spec.optional:
             continue
@@ -125,7 +126,8 @@ def section_missing(ctx: Context) -> Iterator[Diagnostic]:
         else:
             at = doc.last_line
         insert_at = before if before is not None else (doc.footer.rule_line or doc.footer.line) if doc.footer else None
-        hint = _deep_heading(ctx, spec.key)
+        deep = _deep_headings(ctx) if deep is None else deep
+        hint = deep.get(i)
         message = f"Missing required section {spec.name!r}"
         if hint:
             message += f" (a heading at line {hint[0]} names it at level {hint[1]}; use level {spec.level})"
@@ -162,15 +164,15 @@ def _missing_subsections(ctx: Context, section: Section) -> Iterator[Diagnostic]
         )
 
 
-def _deep_heading(ctx: Context, key: str) -> tuple[int, int] | None:
+def _deep_headings(ctx: Context) -> dict[int, tuple[int, int]]:
+    """Return, per template section, the first heading below the section levels that names it: (line, level)."""
+    found: dict[int, tuple[int, int]] = {}
     for line, level, text in ctx.doc.headings:
-        if (
-            level > ctx.template.section_levels
-            and ctx.template.find_section(section_key(text)) is not None
-            and ctx.template.sections[ctx.template.find_section(section_key(text))].key == key
-        ):
-            return line, level
-    return None
+        if level > ctx.template.section_levels:
+            index = ctx.template.find_section(section_key(text))
+            if index is not None:
+                found.setdefault(index, (line, level))
+    return found
 
 
 @rule("section-order", severity=Severity.ERROR)
@@ -365,7 +367,7 @@ def footer_missing(ctx: Context) -> Iterator[Diagnostic]:
 def _footer_fix(ctx: Context, text: str) -> Fix:
     """Rewrite a last line that starts like the footer (a date in another format), else append one."""
     doc = ctx.doc
-    prefix = re.split(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD", ctx.template.footer.example, maxsplit=1)[0].strip()
+    prefix = DATE_OR_PLACEHOLDER.split(ctx.template.footer.example, maxsplit=1)[0].strip()
     last = doc.lines[doc.last_line - 1] if doc.lines else ""
     if prefix and last.strip().startswith(prefix):
         start = doc.index.offset(doc.last_line)
@@ -398,8 +400,8 @@ def footer_date_mismatch(ctx: Context) -> Iterator[Diagnostic]:
     date = parse_date(ctx.doc.field_text("last_updated"))
     if footer is None or date is None or footer.date == date.isoformat():
         return
-    start = ctx.doc.index.offset(footer.line, footer.date_column)
-    fix = Fix(f"Set the footer date to {date.isoformat()}", (Edit(start, start + len(footer.date), date.isoformat()),))
+    edits = set_footer(ctx.doc, date.isoformat(), keep_note=True)
+    fix = Fix(f"Set the footer date to {date.isoformat()}", tuple(edits))
     yield ctx.report(
         f"Footer date {footer.date!r} differs from last_updated {date.isoformat()!r}",
         line=footer.line,
@@ -433,13 +435,8 @@ def footer_draft_note(ctx: Context) -> Iterator[Diagnostic]:
     if footer is None or not footer.note or status not in (ctx.config.statuses or STATUSES) or status == "draft":
         return
     note = ctx.template.footer.note
-    line_text = ctx.doc.lines[footer.line - 1]
-    column = line_text.find(note)
-    start = column
-    while start > 0 and line_text[start - 1] in " \t":
-        start -= 1
-    base = ctx.doc.index.offset(footer.line)
-    fix = Fix("Remove the draft note", (Edit(base + start, base + column + len(note), ""),))
+    column = ctx.doc.lines[footer.line - 1].find(note)
+    fix = Fix("Remove the draft note", tuple(set_footer(ctx.doc, None, keep_note=False)))
     yield ctx.report(
         f"Footer still says {note!r} but the status is {status!r}",
         line=footer.line,

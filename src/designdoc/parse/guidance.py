@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,13 +125,17 @@ class NoteIndex:
         last = bisect.bisect_right(self.lengths, size / _LENGTH_RATIO)
         if first >= last:
             return False
-        from rapidfuzz import process  # 65 ms to import: a warm run parses nothing and never needs it
-        from rapidfuzz.distance import Indel
+        extract_one, scorer = _scorer()
+        return extract_one(printed, self.similar[first:last], scorer=scorer, score_cutoff=SIMILARITY) is not None
 
-        found = process.extractOne(
-            printed, self.similar[first:last], scorer=Indel.normalized_similarity, score_cutoff=SIMILARITY
-        )
-        return found is not None
+
+@lru_cache(maxsize=1)
+def _scorer() -> tuple[Callable[..., object], Callable[..., float]]:
+    """Return rapidfuzz's extractOne and Indel similarity, imported on first use (65 ms: a warm run needs neither)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    return process.extractOne, Indel.normalized_similarity
 
 
 @lru_cache(maxsize=1024)

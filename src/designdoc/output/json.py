@@ -25,9 +25,13 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
 
 
 def format_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """Return the JSON report: `diagnostics` and `summary`."""
-    report = {
-        "diagnostics": [to_json_object(d) for d in diagnostics],
-        "summary": {"files": files, **summary_counts(diagnostics)},
-    }
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    """Return the JSON report: `diagnostics` (one object a line) and `summary`.
+
+    Each object is encoded by the json module's C encoder; `indent` would send the whole
+    report through its pure-Python one, a tenth of the speed on a large tree.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    rows = ",\n".join(f"    {encode(to_json_object(d))}" for d in diagnostics)
+    summary = encode({"files": files, **summary_counts(diagnostics)})
+    listed = f"[\n{rows}\n  ]" if rows else "[]"
+    return f'{{\n  "diagnostics": {listed},\n  "summary": {summary}\n}}\n'

@@ -15,7 +15,8 @@ from designdoc.config.load import load_template
 from designdoc.edit.apply import apply_edits
 from designdoc.files.discovery import discover
 from designdoc.model.diagnostics import CrossFileFix, Diagnostic, Severity
-from designdoc.parse.document import decode, parse
+from designdoc.model.text import decode
+from designdoc.parse.document import parse
 from designdoc.rules import ALL_RULES
 from designdoc.rules.facts import cross_file_edits, reference_to
 

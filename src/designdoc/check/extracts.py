@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from designdoc.model.diagnostics import Diagnostic
-from designdoc.model.text import text_hash
-from designdoc.parse import document as document_module
+from designdoc.model.text import decode, text_hash
 from designdoc.parse.document import Document
 
 
@@ -41,7 +40,7 @@ def texts_as_checked(diagnostics: Sequence[Diagnostic], hashes: Sequence[tuple[s
     texts = {}
     for path in sorted(wanted & checked.keys()):
         try:
-            text, _ = document_module.decode(Path(path).read_bytes())
+            text, _ = decode(Path(path).read_bytes())
         except (OSError, UnicodeDecodeError):
             continue
         if text_hash(text) == checked[path]:

@@ -75,15 +75,19 @@ class Project:
         return found
 
     def resolve_reference(self, doc_path: str, ref: str) -> Path | None:
-        """Return the real path of the doc a `supersedes` / `superseded_by` entry names, or None."""
+        """Return the real path of the doc a `supersedes` / `superseded_by` entry names, or None.
+
+        The entry is a path from the doc's folder with `..` taken out as in a link (lexically:
+        `link/..` is the folder holding `link`), then opened: what `rules.facts.reference_to` writes.
+        """
         ref = ref.strip()
         if not ref:
             return None
         base = Path(doc_path).parent
-        for candidate in (base / ref, base / f"{ref}.md"):
+        for candidate in (Path(os.path.normpath(base / ref)), Path(os.path.normpath(base / f"{ref}.md"))):
             if candidate.suffix != ".md":
                 continue
-            known = self._walked.get(os.path.normpath(candidate))
+            known = self._walked.get(str(candidate))
             if known is not None:
                 return known
             if self.exists(candidate) and candidate.is_file():

@@ -16,6 +16,7 @@ import click
 from designdoc.cli.common import setup
 from designdoc.files import writer
 from designdoc.model.errors import UsageError, WriteError
+from designdoc.model.text import decode, encode
 
 LIST_FORMATS = ("table", "json", "csv")
 GRAPH_FORMATS = ("mermaid", "dot", "json")
@@ -135,7 +136,7 @@ def index_command(
     if check_only:
         click.echo(f"designdoc: {output} is out of date (run 'designdoc index --output {output}')", err=True)
         return 1
-    data = (("\ufeff" if bom else "") + text).encode("utf-8")
+    data = encode(text, bom)
     if snap is None:
         writer.write_new(target, data)
     else:
@@ -146,10 +147,9 @@ def index_command(
 
 def _decode(data: bytes, output: str) -> tuple[str, bool]:
     try:
-        text = data.decode("utf-8")
+        return decode(data)
     except UnicodeDecodeError:
         raise WriteError(f"{output}: not valid UTF-8, not written") from None
-    return (text[1:], True) if text.startswith("\ufeff") else (text, False)
 
 
 def _newline(text: str | None) -> str:

@@ -2,63 +2,47 @@
 
 Each function returns `Edit`s against a parsed Document's text and changes
 only the lines of the keys involved: a value is replaced in place (keeping
-its quoting style), a list gains an item at the same indent (a flow list
-`[a]` becomes `[a, b]`), a missing key is written before the closing `---`
-in block style.  Dates are written `YYYY-MM-DD`, unquoted.
+its quoting style where that style can hold it), a list gains an item at the
+same indent (a flow list `[a]` becomes `[a, b]`), a missing key is written
+before the closing `---` in block style.  Every value is written by
+`scalars.yaml_scalar`, so it reads back as the string meant; dates come out
+`YYYY-MM-DD`, unquoted.  A footer line is written by `footer_edits` only.
 """
 
 from __future__ import annotations
 
-import json
-import re
-
+from designdoc.edit.apply import apply_edits
+from designdoc.edit.scalars import flow_item, yaml_scalar
 from designdoc.model.diagnostics import Edit
-from designdoc.model.fields import looks_numeric
+from designdoc.model.fields import DATE_OR_PLACEHOLDER
 from designdoc.parse.document import Document
-from designdoc.parse.frontmatter import Node
-
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9_./@(][^:#\n]*[^:\s]|[A-Za-z0-9]")
-_YAML_WORDS = re.compile(r"(?i)y|n|yes|no|true|false|on|off|null|~")
+from designdoc.parse.frontmatter import Field, Node
 
 
-def yaml_scalar(value: str) -> str:
-    """Return `value` as a YAML scalar: plain when that reads back as the same string, else quoted."""
-    if (
-        _PLAIN_SAFE.fullmatch(value)
-        and not _YAML_WORDS.fullmatch(value)
-        and not looks_numeric(value)
-        and ": " not in value
-    ):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _quoted(node: Node, value: str) -> str:
-    if node.style == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if node.style == '"':
-        return json.dumps(value, ensure_ascii=False)
-    return yaml_scalar(value)
-
-
-def set_scalar(doc: Document, key: str, value: str, *, raw: bool = False) -> list[Edit]:
-    """Return edits setting `key` to `value` (`raw`: write the text as it is, e.g. a date)."""
+def set_scalar(doc: Document, key: str, value: str) -> list[Edit]:
+    """Return edits setting `key` to `value` (a date is written plain, `YYYY-MM-DD`)."""
     front = doc.frontmatter
     item = front.fields.get(key) if front else None
     nl = doc.newline
     if item is None:
-        text = value if raw else yaml_scalar(value)
-        return [Edit.insert(front.content_end, f"{key}: {text}{nl}")]
+        return [Edit.insert(front.content_end, f"{key}: {yaml_scalar(value)}{nl}")]
     node = item.node
     if node.kind == "scalar" and node.value is None and node.start == node.end:
-        return [
-            Edit.insert(
-                node.start,
-                (" " if doc.text[node.start - 1 : node.start] == ":" else "") + (value if raw else yaml_scalar(value)),
-            )
-        ]
-    text = value if raw and node.style in ("", None) else _quoted(node, value)
-    return [Edit(node.start, node.end, text)]
+        space = " " if doc.text[node.start - 1 : node.start] == ":" else ""
+        return [Edit.insert(node.start, space + yaml_scalar(value))]
+    start, end = _value_span(doc, item)
+    return [Edit(start, end, ("" if start == node.start else " ") + yaml_scalar(value, node.style))]
+
+
+def _value_span(doc: Document, item: Field) -> tuple[int, int]:
+    """Return the span a new value of `item` replaces: its node's text, short of the line break
+    a block node ends with; for a block list or mapping, from just after the key's `:` (its
+    first item may stand at the key's own indent, where a scalar cannot)."""
+    node = item.node
+    end = node.start + len(doc.text[node.start : node.end].rstrip())
+    if node.kind != "scalar" and node.style == "block":
+        return doc.text.index(":", item.key_start + len(item.key)) + 1, end
+    return node.start, end
 
 
 def add_list_item(doc: Document, key: str, value: str) -> list[Edit]:
@@ -80,7 +64,9 @@ def add_list_item(doc: Document, key: str, value: str) -> list[Edit]:
     if node.kind == "scalar" and node.value is None:
         return [Edit(doc.index.offset(item.line), _line_end(doc, item.line), f"{key}:{nl}  - {scalar}")]
     # a single string: becomes a flow list holding it and the new value
-    return [Edit(node.start, node.end, f"[{doc.text[node.start : node.end]}, {scalar}]")]
+    start, end = _value_span(doc, item)
+    existing = flow_item(doc.text[node.start : node.end], node.style, str(node.value))
+    return [Edit(start, end, f"[{existing}, {scalar}]")]
 
 
 def _item_prefix(doc: Document, item: Node) -> str:
@@ -114,23 +100,46 @@ def replace_list(doc: Document, key: str, values: list[str]) -> list[Edit]:
         start = doc.index.offset(first.line)
         body = doc.newline.join(f"{prefix}{yaml_scalar(v)}" for v in values)
         return [Edit(start, _line_end(doc, last_line), body)]
-    return [Edit(node.start, node.end, "[" + ", ".join(yaml_scalar(v) for v in values) + "]")]
+    start, end = _value_span(doc, item)
+    lead = "" if start == node.start else " "
+    return [Edit(start, end, lead + "[" + ", ".join(yaml_scalar(v) for v in values) + "]")]
 
 
-def set_footer(doc: Document, date: str, *, keep_note: bool) -> list[Edit]:
-    """Return edits setting the footer's date (and dropping the draft note unless `keep_note`)."""
+def set_footer(doc: Document, date: str | None, *, keep_note: bool) -> list[Edit]:
+    """Return edits setting the footer's date (None keeps it) and dropping the draft note unless `keep_note`."""
     footer = doc.footer
     if footer is None:
         return []
-    start = doc.index.offset(footer.line, footer.date_column)
-    edits = [Edit(start, start + len(footer.date), date)]
-    note = doc.template.footer.note if doc.template.footer else ""
-    if footer.note and not keep_note and note:
-        line = doc.lines[footer.line - 1]
-        column = line.find(note)
+    note = doc.template.footer.note if doc.template.footer and footer.note and not keep_note else ""
+    line = doc.lines[footer.line - 1]
+    date_at = (footer.date_column - 1, footer.date_column - 1 + len(footer.date))
+    return footer_edits(line, doc.index.offset(footer.line), date_at, date, note)
+
+
+def footer_text(doc: Document, date: str, *, keep_note: bool) -> str | None:
+    """Return the template's footer line for `date`, with or without the draft note (None: no footer)."""
+    footer = doc.template.footer
+    if footer is None:
+        return None
+    found = DATE_OR_PLACEHOLDER.search(footer.example)  # the template's footer is the line that holds one
+    date_at = found.span() if found else None
+    return apply_edits(footer.example, footer_edits(footer.example, 0, date_at, date, "" if keep_note else footer.note))
+
+
+def footer_edits(line: str, base: int, date_at: tuple[int, int] | None, date: str | None, note: str) -> list[Edit]:
+    """Return the edits of a footer line: the one place a footer is written.
+
+    `line` starts at offset `base`; its date, at `date_at` in it, becomes `date` (None keeps
+    it); the draft `note` goes with the blanks before it ("" keeps it), so a footer never
+    ends up with a space before its closing `_`.
+    """
+    edits = []
+    if date is not None and date_at is not None:
+        edits.append(Edit(base + date_at[0], base + date_at[1], date))
+    column = line.find(note) if note else -1
+    if column >= 0:
         begin = column
         while begin > 0 and line[begin - 1] in " \t":
             begin -= 1
-        base = doc.index.offset(footer.line)
         edits.append(Edit(base + begin, base + column + len(note), ""))
     return edits

@@ -6,8 +6,7 @@ own line break, and leaves everything else byte-for-byte as it was.
 
 from __future__ import annotations
 
-import re
-
+from designdoc.edit.scalars import yaml_scalar
 from designdoc.model.diagnostics import Edit, Fix
 from designdoc.parse.document import Document
 from designdoc.parse.template import TemplateField, TemplateSection
@@ -19,10 +18,12 @@ def missing_field_fix(doc: Document, spec: TemplateField) -> Fix | None:
     if spec.placeholder or spec.value is None or front is None or front.end_line is None:
         return None
     nl = doc.newline
+    # a mapping's value is the template's own YAML text; any other is a string, written as one
+    value = spec.value if spec.kind in ("map", "any") else yaml_scalar(spec.value)
     if spec.kind == "list":
-        text = f"{spec.name}:{nl}  - {spec.value}{nl}"
+        text = f"{spec.name}:{nl}  - {value}{nl}"
     else:
-        text = f"{spec.name}: {spec.value}{nl}"
+        text = f"{spec.name}: {value}{nl}"
     return Fix(f"Add '{spec.name}: {spec.value}'", (Edit.insert(front.content_end, text),))
 
 
@@ -35,14 +36,3 @@ def insert_section_fix(doc: Document, spec: TemplateSection, before_line: int | 
         return Fix(f"Insert '{spec.name}'", (Edit.insert(doc.index.offset(before_line), heading + note),))
     lead = "" if doc.text.endswith(("\n", "\r")) or not doc.text else nl
     return Fix(f"Insert '{spec.name}'", (Edit.insert(len(doc.text), lead + nl + heading + note.rstrip("\r\n") + nl),))
-
-
-def footer_text(doc: Document, date: str, *, keep_note: bool) -> str | None:
-    """Return the template's footer line for `date`, with or without the draft note."""
-    footer = doc.template.footer
-    if footer is None:
-        return None
-    line = re.sub(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD", date, footer.example, count=1)
-    if footer.note and not keep_note:
-        line = line.replace(" " + footer.note, "").replace(footer.note, "")
-    return line

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from designdoc.model.errors import UsageError
 from designdoc.model.settings import Config
+from designdoc.model.text import decode, encode
 from designdoc.parse.template import Template
 
 TEMP_FILE = re.compile(r"^\.|~$|^#.*#$|\.tmp$|\.swp$")
@@ -145,7 +146,7 @@ def _sniff_text(head: bytes) -> str:
             text = head.decode(name.lower(), "ignore")
             break
     if text is None:
-        text = head.decode("utf-8-sig", "ignore")
+        text, _ = decode(head, "ignore")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -158,4 +159,4 @@ def head(path: Path) -> bytes:
 
 
 def _is_template_copy(data: bytes, template: Template) -> bool:
-    return bool(template.source) and data.removeprefix(codecs.BOM_UTF8) == template.source.encode("utf-8")
+    return bool(template.source) and data in (encode(template.source, False), encode(template.source, True))

@@ -24,7 +24,7 @@ from designdoc.files.discovery import (
     head,
     looks_like_doc,
 )
-from designdoc.parse import document as document_module
+from designdoc.model.text import decode as decode_utf8
 from designdoc.parse.template import Template
 
 
@@ -90,7 +90,7 @@ def decode(data: bytes) -> tuple[str, bool]:
         if data.startswith(bom):
             raise Skip(f"Unsupported encoding {name} (save the file as UTF-8)", rule="encoding-invalid")
     try:
-        text, bom_found = document_module.decode(data)
+        text, bom_found = decode_utf8(data)
     except UnicodeDecodeError as error:
         line, column = _byte_position(data, error.start)
         raise Skip(

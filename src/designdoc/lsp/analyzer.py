@@ -12,6 +12,7 @@ from designdoc.config import load as config_module
 from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.settings import Config
+from designdoc.model.text import split_bom
 from designdoc.parse.document import parse as parse_document
 from designdoc.parse.template import Template
 from designdoc.rules.registry import Rule
@@ -71,8 +72,7 @@ class Analyzer:
 
         checker = self.checker(path.parent)
         config, template = checker.config, checker.template
-        bom = text.startswith("\ufeff")
-        text = text.removeprefix("\ufeff")
+        text, bom = split_bom(text)
         if not self.is_doc(path, text, config, template):
             return None, []
         doc = parse_document(text, display(path), template, bom=bom)

@@ -5,5 +5,5 @@ errors.py       the one exception tree users see, with its exit codes
 fields.py       what a value of each built-in front-matter field must look like
 lifecycle.py    the statuses and the moves between them, as one table
 settings.py     the validated configuration (`Config`, `RuleConfig`)
-text.py         the one definition of a line, fingerprints, offset <-> position maps
+text.py         the one definition of a line, the BOM (decode, encode), fingerprints, offset <-> position maps
 """

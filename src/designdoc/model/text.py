@@ -2,7 +2,8 @@
 
 A line ends at `\\r\\n`, `\\r` or `\\n` and nowhere else: `str.splitlines()`
 also splits on U+2028, U+0085, form feeds and more, which would drift line
-numbers away from what every editor shows.
+numbers away from what every editor shows.  A file's BOM is taken off (`decode`,
+`split_bom`) and put back (`encode`) here only.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from designdoc.edit.rounds import FixOutcome, fix_text
 from designdoc.files import writer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import WriteError
-from designdoc.model.text import text_hash
+from designdoc.model.text import decode, encode, text_hash
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 
@@ -92,7 +92,7 @@ def fix_files(
 def _read(path: str, template) -> Document | None:
     """Parse a doc to fix (read again after the check); None when it can no longer be read."""
     try:
-        text, bom = document_module.decode(Path(path).read_bytes())
+        text, bom = decode(Path(path).read_bytes())
     except (OSError, UnicodeDecodeError):
         return None
     return document_module.parse(text, path, template, bom=bom)
@@ -109,10 +109,10 @@ def _note_refusals(path: str, outcome: FixOutcome, run: FixRun) -> None:
 
 def _write(path: Path, doc: Document, text: str, run: FixRun) -> bool:
     """Write the fixed text; return False (with the reason in `run.errors`) when refused."""
-    data = (("\ufeff" if doc.bom else "") + text).encode("utf-8")
+    data = encode(text, doc.bom)
     try:
         snap = writer.snapshot(path)
-        if snap.data != (("\ufeff" if doc.bom else "") + doc.text).encode("utf-8"):
+        if snap.data != encode(doc.text, doc.bom):
             raise WriteError(f"{path}: changed on disk since it was read, not written")
         if len(text) < len(doc.text) // 2:
             raise WriteError(f"{path}: the fixes would remove over half of the file, not written (please report this)")

@@ -9,13 +9,15 @@ import unicodedata
 from pathlib import Path
 
 from designdoc.edit.apply import apply_edits
-from designdoc.edit.edits import replace_list, set_footer, set_scalar
+from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
 from designdoc.model.diagnostics import Edit
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
+from designdoc.model.fields import DATE_OR_PLACEHOLDER
 from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
+from designdoc.parse.document import Document
 from designdoc.parse.template import Template
 
 
@@ -58,15 +60,31 @@ def scaffold(title: str, template: Template, *, owner: str, tags: list[str], tod
             if key in fields:
                 edits += set_scalar(doc, key, value)
         if "last_updated" in fields:
-            edits += set_scalar(doc, "last_updated", today.isoformat(), raw=True)
+            edits += set_scalar(doc, "last_updated", today.isoformat())
         if tags and "tags" in fields:
             edits += replace_list(doc, "tags", tags)
     heading = doc.title_heading
     if heading is not None:
         start = doc.index.offset(heading.line)
         edits.append(Edit(start, start + len(doc.lines[heading.line - 1]), "#" * heading.level + " " + title))
-    edits += set_footer(doc, today.isoformat(), keep_note=True)
+    edits += _footer(doc, today.isoformat())
     return apply_edits(doc.text, edits)
+
+
+def _footer(doc: Document, date: str) -> list[Edit]:
+    """Return the edits dating the template's footer, the draft note kept.
+
+    A footer dated `YYYY-MM-DD` in the template is no footer to the doc parser (a doc's footer
+    holds a real date), so its line, the template's last, is dated through `footer_edits` directly.
+    """
+    if doc.footer is not None or doc.template.footer is None:
+        return set_footer(doc, date, keep_note=True)
+    line = doc.last_line
+    text = doc.lines[line - 1]
+    found = DATE_OR_PLACEHOLDER.search(text)
+    if text.strip() != doc.template.footer.example or found is None:
+        return []
+    return footer_edits(text, doc.index.offset(line), found.span(), date, "")
 
 
 def new_doc(

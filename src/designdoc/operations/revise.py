@@ -9,7 +9,6 @@ underneath).  A refusal raises before anything is written.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +21,11 @@ from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
-from designdoc.model.text import did_you_mean
+from designdoc.model.text import decode, did_you_mean, encode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
+from designdoc.rules.facts import reference_to
 
 PARTS = ("major", "minor", "patch")
 
@@ -39,7 +39,7 @@ class Loaded:
 
     def encode(self, text: str) -> bytes:
         """Return new text as bytes, with the BOM kept if the file had one."""
-        return (("\ufeff" if self.doc.bom else "") + text).encode("utf-8")
+        return encode(text, self.doc.bom)
 
 
 def load(path: Path, template: Template) -> Loaded:
@@ -51,7 +51,7 @@ def load(path: Path, template: Template) -> Loaded:
     except WriteError as error:
         raise UsageError(str(error)) from None
     try:
-        text, bom = document_module.decode(snap.data)
+        text, bom = decode(snap.data)
     except UnicodeDecodeError:
         raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check {path}'") from None
     doc = document_module.parse(text, display(path), template, bom=bom)
@@ -68,9 +68,7 @@ def _errors(checker: Checker, doc: Document) -> list[Diagnostic]:
 
 def _stamp(doc: Document, today: dt.date, *, keep_note: bool) -> list:
     """Edits that set last_updated and the footer to today."""
-    return set_scalar(doc, "last_updated", today.isoformat(), raw=True) + set_footer(
-        doc, today.isoformat(), keep_note=keep_note
-    )
+    return set_scalar(doc, "last_updated", today.isoformat()) + set_footer(doc, today.isoformat(), keep_note=keep_note)
 
 
 def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> list[str]:
@@ -130,19 +128,12 @@ def _successor(path: Path, checker: Checker) -> Loaded:
     return loaded
 
 
-def reference(from_path: Path, to_path: Path) -> str:
-    """Return how `from_path` names `to_path`: the bare stem in the same folder, else a relative path."""
-    if from_path.resolve().parent == to_path.resolve().parent:
-        return to_path.stem
-    return Path(os.path.relpath(to_path.resolve(), from_path.resolve().parent)).as_posix()
-
-
 def _reference_edits(
     doc: Document, key: str, other: Document, doc_path: Path, *, other_path: Path | None = None
 ) -> list:
     """Edits adding a reference to `other` under `key`, unless it is already there."""
     target = Path(other_path or other.path)
-    ref = reference(doc_path, target)
+    ref = reference_to(target, doc_path)
     item = doc.frontmatter.fields.get(key)
     if item is not None:
         names = {str(n.value).removesuffix(".md") for n in item.node.items() if n.value is not None}

@@ -11,14 +11,21 @@ them: dates are strings, `0.1` is a number.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from designdoc.model.diagnostics import Severity
 from designdoc.model.fields import (
     DESIGN_DOC,
+    EMAIL,
     EMAIL_FIELDS,
+    ISO_DATE,
+    NAMED_EMAIL,
     OPTIONAL_FIELDS,
+    PLACEHOLDER_EMAIL,
+    PLACEHOLDER_TITLE,
     REFERENCE_FIELDS,
+    SEMVER,
 )
 from designdoc.model.lifecycle import STATUSES
 from designdoc.model.settings import Config
@@ -26,18 +33,17 @@ from designdoc.parse.template import SectionRules, Template, TemplateField
 from designdoc.rules import ALL_RULES, REQUIREMENTS, Rule
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# semver.org's regular expression, without named groups (ECMA 262 has them, not every validator)
-SEMVER = (
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-# the same addresses schema.is_email accepts: `a@b.c` and `Name <a@b.c>`
-EMAIL = r"^[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+$"
-NAMED_EMAIL = r"^[^<>@]*<[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,.]+>$"
-PLACEHOLDER_EMAIL = r"^<?[Tt][Oo][Dd][Oo]@|@(?:[^@]*\.)?example\.com>?$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _whole(pattern: re.Pattern[str]) -> str:
+    """Return a model pattern (which the rules match whole) as a JSON Schema pattern (which searches)."""
+    return f"^(?:{pattern.pattern})$"
+
+
+def _start(pattern: re.Pattern[str]) -> str:
+    """Return a model pattern the rules match at the start of a text as a JSON Schema pattern."""
+    return f"^(?:{pattern.pattern})"
 
 
 # -- front matter --------------------------------------------------------------------------------
@@ -67,17 +73,17 @@ def frontmatter_schema(template: Template, config: Config) -> dict[str, Any]:
 def _email(*, placeholder_ok: bool = False) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "string",
-        "anyOf": [{"format": "email", "pattern": EMAIL}, {"pattern": NAMED_EMAIL}],
+        "anyOf": [{"format": "email", "pattern": _whole(EMAIL)}, {"pattern": _whole(NAMED_EMAIL)}],
     }
     if not placeholder_ok:
-        schema["not"] = {"pattern": PLACEHOLDER_EMAIL}
+        schema["not"] = {"pattern": _whole(PLACEHOLDER_EMAIL)}
     return schema
 
 
 def _design_field(name: str, template: Template, config: Config) -> dict[str, Any]:
     """Return the schema of a field of the design-doc schema (schema.py, rules/frontmatter.py)."""
     if name == "title":
-        title: dict[str, Any] = {"type": "string", "minLength": 1, "not": {"pattern": r"^TODO(?![A-Za-z0-9])"}}
+        title: dict[str, Any] = {"type": "string", "minLength": 1, "not": {"pattern": _start(PLACEHOLDER_TITLE)}}
         if template.title_value:
             title["not"] = {"anyOf": [title["not"], {"const": template.title_value}]}
         return title
@@ -88,11 +94,11 @@ def _design_field(name: str, template: Template, config: Config) -> dict[str, An
     if name == "version":
         return {
             "type": "string",
-            "pattern": SEMVER,
+            "pattern": _whole(SEMVER),
             "description": 'A semantic version, quoted if YAML would read a number ("0.1.0").',
         }
     if name == "last_updated":
-        return {"type": "string", "format": "date", "pattern": DATE}
+        return {"type": "string", "format": "date", "pattern": _whole(ISO_DATE)}
     if name in EMAIL_FIELDS:
         return {"type": "array", "items": _email(), **({"minItems": 1} if name == "owners" else {})}
     if name in REFERENCE_FIELDS:  # a single reference is a one-item list
@@ -108,7 +114,7 @@ def _shaped(spec: TemplateField) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "list": {"type": "array"},
         "map": {"type": "object"},
-        "date": {"type": "string", "format": "date", "pattern": DATE},
+        "date": {"type": "string", "format": "date", "pattern": _whole(ISO_DATE)},
         "scalar": {"type": ["string", "number", "integer", "boolean"]},
     }.get(spec.kind, {})
     if spec.placeholder and spec.value is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from designdoc.model.text import split_bom
 from designdoc.parse.inline import plain_text, unique_slugs
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -28,7 +29,7 @@ def html_ids(text: str) -> set[str]:
 
 def scan_anchors(text: str) -> frozenset[str]:
     """Return the anchors of a Markdown text from a fence-aware scan of its headings."""
-    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+    lines = re.split(r"\r\n|\r|\n", split_bom(text)[0])
     start = 0
     if lines and lines[0].rstrip() == "---":
         start = next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designdoc.model.errors import TemplateError
-from designdoc.model.text import LineIndex, fingerprint, split_lines, squeeze
+from designdoc.model.fields import DATE_OR_PLACEHOLDER, ISO_DATE
+from designdoc.model.text import LineIndex, decode, fingerprint, split_bom, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter
 from designdoc.parse.blocks import Block, is_comment
@@ -35,7 +36,6 @@ _LEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Za-z])[.)]\s+")
 _OPTIONAL_SUFFIX = re.compile(r"\s*\(optional\)$", re.IGNORECASE)
 _BRACED = re.compile(r"\{[^{}]+\}|\[[^\[\]\n]+\](?![(\[:])")
 _CURLY = re.compile(r"\{[^{}]{8,}\}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|YYYY-MM-DD")
 _OPTIONAL_COMMENT = re.compile(r"^<!--.{0,60}\boptional\b.{0,60}-->$", re.IGNORECASE | re.S)
 _TITLE_WORDS = re.compile(r"\{.*\}|\bTODO\b|NNNN|\btitle\b|\byour\b|fill me in", re.IGNORECASE)
 
@@ -161,7 +161,7 @@ def load(
 ) -> Template:
     """Read and derive a template file; TemplateError names the file on failure."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text, _ = decode(path.read_bytes())
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"{path}: cannot read the template ({error})") from None
     template = derive(
@@ -233,7 +233,7 @@ def derive(
     path: Path | None = None,
 ) -> Template:
     """Derive a Template from the text of a template file."""
-    text = text.removeprefix("\ufeff")
+    text, _ = split_bom(text)
     lines = split_lines(text)
     fm = frontmatter.parse(text, lines, LineIndex(text))
     body_line = frontmatter.body_line(fm)
@@ -290,7 +290,7 @@ def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
             return raw, ("date" if "YYYY-MM-DD" in raw else "any")
         return raw, "map"
     value = node.value
-    is_date = value is not None and (_DATE.fullmatch(str(value)) or "YYYY-MM-DD" in str(value))
+    is_date = value is not None and (DATE_OR_PLACEHOLDER.fullmatch(str(value)) or "YYYY-MM-DD" in str(value))
     return value, ("date" if is_date else "scalar")
 
 
@@ -312,7 +312,7 @@ def _footer(blocks: list[Block], lines: list[str]) -> tuple[int | None, Footer |
     if last is None or not blocks or blocks[-1].kind not in ("paragraph",) or blocks[-1].line != last:
         return None, None
     line = lines[last - 1].strip()
-    date = _DATE.search(line)
+    date = DATE_OR_PLACEHOLDER.search(line)
     if date is None:
         return None, None
     prefix, rest = line[: date.start()], line[date.end() :]
@@ -323,7 +323,7 @@ def _footer(blocks: list[Block], lines: list[str]) -> tuple[int | None, Footer |
     pattern = (
         r"\s*"
         + re.escape(prefix.strip()).replace(r"\ ", r"\s+")
-        + r"\s*(?P<date>\d{4}-\d{2}-\d{2})"
+        + rf"\s*(?P<date>{ISO_DATE.pattern})"
         + (rf"(?P<note>\s*{re.escape(note)})?" if note else "")
         + re.escape(suffix.strip())
         + r"\s*"

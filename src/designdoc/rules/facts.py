@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from designdoc.edit.scalars import flow_item, yaml_scalar
 from designdoc.model.diagnostics import CrossFileFix, Diagnostic, Edit, Fix, Severity
 from designdoc.model.fields import parse_date
 from designdoc.model.settings import Config
-from designdoc.model.text import LineIndex, split_lines
+from designdoc.model.text import LineIndex, decode, split_lines
 from designdoc.parse.document import Document
 from designdoc.parse.frontmatter import parse as parse_front_matter
 
 SUPERSEDES, SUPERSEDED_BY = "supersedes", "superseded_by"
-_PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # safe as a plain scalar, in block and flow lists
 
 
@@ -69,18 +68,21 @@ class RefList:
     end: int = 0  # scalar: offset just past the value
     indent: str = ""  # block: the indent of the `-`
     lead: str = ""  # flow: ", " when the list already has items
+    wrap: str = ""  # scalar: the value rewritten as a list item, when `[…]` would read it otherwise (`a, b`)
 
     __reduce__ = _rebuilt_by_init
 
     def add(self, ref: str, newline: str) -> tuple[Edit, ...]:
         """Return the edits that add `ref` to this list (none when no safe edit exists)."""
-        value = ref if _PLAIN.fullmatch(ref) else json.dumps(ref, ensure_ascii=False)
+        value = yaml_scalar(ref)
         if self.mode == "absent":  # a new key goes before the closing `---`, as a block list
             return (Edit.insert(self.at, f"{self.key}:{newline}  - {value}{newline}"),)
         if self.mode == "block":
             return (Edit.insert(self.at, f"{self.indent}- {value}{newline}"),)
         if self.mode == "flow":
             return (Edit.insert(self.at, f"{self.lead}{value}"),)
+        if self.mode == "scalar" and self.wrap:
+            return (Edit(self.at, self.end, f"[{self.wrap}, {value}]"),)
         if self.mode == "scalar":  # a single reference is a one-item list: `a` becomes `[a, b]`
             return Edit.insert(self.at, "["), Edit.insert(self.end, f", {value}]")
         return ()
@@ -137,7 +139,7 @@ def facts_of(doc: Document, suppressed: tuple[tuple[int, int, frozenset[str]], .
 
 def status_in(data: bytes) -> str | None:
     """Return the `status` a version of a doc (its bytes) has in its front matter, if readable."""
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    text, _ = decode(data, "replace")
     front = parse_front_matter(text, split_lines(text), LineIndex(text))
     item = front.get("status") if front is not None else None
     if item is None or item.node.kind != "scalar" or item.node.value is None:
@@ -173,16 +175,26 @@ def _ref_list(doc: Document, key: str, readable: bool) -> RefList:
         at = entries[-1].end if entries else node.end - 1
         return RefList(key, refs, "flow", at, lead=", " if entries else "")
     if node.kind == "scalar" and entries and node.style in ("", "'", '"') and "\n" not in node.value:
-        return RefList(key, refs, "scalar", node.start, node.end)
+        raw = doc.text[node.start : node.end]
+        item = flow_item(raw, node.style, str(node.value))
+        return RefList(key, refs, "scalar", node.start, node.end, wrap="" if item == raw else item)
     return RefList(key, refs)
 
 
-def reference_to(target: str, source: str) -> str:
-    """Return how the doc at `source` names the doc at `target`: its stem in the same folder, else a path."""
-    target_path, source_path = Path(os.path.abspath(target)), Path(os.path.abspath(source))
-    if target_path.parent == source_path.parent:
-        return target_path.stem
-    return Path(os.path.relpath(target_path, source_path.parent)).as_posix()
+def reference_to(target: str | os.PathLike[str], source: str | os.PathLike[str]) -> str:
+    """Return how the doc at `source` names the doc at `target`: its stem in the same folder, else a path.
+
+    The one way a reference is made (the `supersede-asymmetric` fix, `status … --by`).  It is
+    read as a path from the source's folder with `..` taken out lexically, as in a link
+    (`Project.resolve_reference`), so that folder is taken as named (a symlinked folder stays
+    the link), while the target is the file itself, its real path: the bare stem when that
+    file is in the source's folder (through any link), else the path from the folder to it.
+    """
+    real_target = os.path.realpath(target)
+    folder = os.path.abspath(os.path.dirname(source) or os.curdir)
+    if os.path.realpath(folder) == os.path.dirname(real_target):
+        return Path(real_target).stem
+    return Path(os.path.relpath(real_target, folder)).as_posix()
 
 
 class ProjectFacts:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from designdoc.edit.scalars import yaml_scalar
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.fields import (
     DESIGN_DOC,
@@ -13,13 +15,14 @@ from designdoc.model.fields import (
     REFERENCE_FIELDS,
     is_email,
     is_placeholder_email,
+    is_placeholder_title,
     looks_numeric,
     parse_date,
     parse_version,
 )
 from designdoc.model.lifecycle import APPROVED_ON, STATUSES
 from designdoc.model.text import did_you_mean
-from designdoc.parse.frontmatter import Field, Node
+from designdoc.parse.frontmatter import Field, Node, Problem
 from designdoc.parse.template import _PLACEHOLDER
 from designdoc.rules.registry import Context, rule
 
@@ -87,7 +90,8 @@ def frontmatter_invalid(ctx: Context) -> Iterator[Diagnostic]:
     """## What it does
     Reports front matter that cannot be used: YAML that does not parse, a block that is not
     closed, is not a mapping, uses anchors, aliases or non-core tags, is nested over 10 levels
-    or is over 64 KiB, and duplicate keys (at the second occurrence).
+    or is over 64 KiB, and duplicate keys (at the second occurrence). A plain value YAML cannot
+    read for the `: ` inside it (`title: Audit log export: v1`) gets the line to write instead.
 
     ## Why is this bad?
     Tools read front matter differently when it is malformed; anchors and aliases can expand
@@ -115,7 +119,21 @@ def frontmatter_invalid(ctx: Context) -> Iterator[Diagnostic]:
     if front is None:
         return
     for problem in front.problems:
-        yield ctx.report(problem.message, line=problem.line, column=problem.column)
+        yield ctx.report(problem.message + _quote_hint(ctx, problem), line=problem.line, column=problem.column)
+
+
+# a top-level `key: value` line whose value is unquoted (no quote, flow or block indicator in front)
+_KEY_VALUE = re.compile(r"""([A-Za-z_][\w-]*):[ \t]+(?!['"\[{|>&*!%@`])(.*?)(?:[ \t]+#.*)?[ \t]*""")
+
+
+def _quote_hint(ctx: Context, problem: Problem) -> str:
+    """Return `; quote it: title: "a: b"` when YAML refused a plain value for the `: ` inside it."""
+    if "mapping values are not allowed" not in problem.message:
+        return ""
+    match = _KEY_VALUE.fullmatch(ctx.doc.lines[problem.line - 1])
+    if match is None or ": " not in match.group(2):
+        return ""
+    return f"; quote it: {match.group(1)}: {yaml_scalar(match.group(2))}"
 
 
 @rule("field-missing", severity=Severity.ERROR, fixable=True, needs=("fields",))
@@ -358,7 +376,7 @@ def _entry_text(ctx: Context, node: Node) -> str | None:
 
 def _is_placeholder(ctx: Context, key: str, text: str, spec) -> bool:
     if key == "title":
-        return text.startswith("TODO") and (len(text) == 4 or not text[4].isalnum()) or text == ctx.template.title_value
+        return is_placeholder_title(text) or text == ctx.template.title_value
     if _schema(ctx) and key in EMAIL_FIELDS:
         return is_placeholder_email(text)
     if spec is not None and spec.placeholder and spec.value is not None:

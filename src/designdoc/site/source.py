@@ -29,8 +29,8 @@ from designdoc.catalog.entries import (
 )
 from designdoc.check.workspace import Project
 from designdoc.model.errors import UsageError
-from designdoc.model.text import split_lines, text_hash
-from designdoc.parse.document import Document, decode
+from designdoc.model.text import decode, split_lines, text_hash
+from designdoc.parse.document import Document
 from designdoc.site import render as render_module
 from designdoc.site.links import SiteMap
 from designdoc.site.render import Rendered

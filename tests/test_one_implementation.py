@@ -162,7 +162,7 @@ def fixed_footer(template, text: str) -> str:
 
 def test_every_footer_write_makes_the_same_line() -> None:
     template = derive(FOOTER_TEMPLATE, name="team.md")
-    new = scaffold("Real", template, owner="ana@acme.io", tags=[], today=TODAY)
+    new = scaffold("Real", template, owners=["ana@acme.io"], tags=[], today=TODAY)
     assert new.rstrip("\n").endswith("\n_Last updated: 2025-06-01  (draft)_")  # a draft keeps the note
     review = FRONT.format(status="review")
     appended = fixed_footer(template, review)  # footer-missing

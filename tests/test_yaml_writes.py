@@ -265,7 +265,7 @@ def test_a_reference_written_by_the_supersede_fix_reads_back_exactly(shape: str,
 @example(title="@mention", owner="@maria", tags=["@platform"])
 @example(title="Audit log export: v1", owner="null", tags=["yes", "1.10"])
 def test_the_scaffold_of_new_reads_back_exactly(title: str, owner: str, tags: list[str]) -> None:
-    text = scaffold(title, TEMPLATE, owner=owner, tags=tags, today=TODAY)
+    text = scaffold(title, TEMPLATE, owners=[owner], tags=tags, today=TODAY)
     doc = document.parse(text, "new.md", TEMPLATE)
     assert doc.frontmatter is not None and not doc.frontmatter.problems, doc.frontmatter
     assert scalar(doc, "title") == title

@@ -8,14 +8,16 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
 from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
-from designdoc.model.diagnostics import Edit
+from designdoc.model.diagnostics import Diagnostic, Edit, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import DATE_OR_PLACEHOLDER
 from designdoc.model.settings import Config
+from designdoc.model.text import decode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
@@ -47,28 +49,52 @@ def git_email() -> str | None:
     return done.stdout.strip() or None
 
 
-def scaffold(title: str, template: Template, *, owner: str, tags: list[str], today: dt.date) -> str:
-    """Return the text of a new doc from the template, in the template's own shape."""
+# the fields that name who wrote a doc: a new doc's owners go there (reviewers and approvers come later)
+AUTHOR_FIELDS = frozenset(("owners", "owner", "authors", "author"))
+
+
+def scaffold(title: str, template: Template, *, owners: list[str], tags: list[str], today: dt.date) -> str:
+    """Return the text of a new doc from the template, in the template's own shape.
+
+    Every field the template dates gets today, every author field the owners, and the status
+    the template's first one (`draft`, or the first of `a|b|c` alternatives).
+    """
     doc = document_module.parse(template.source, "new.md", template)
     edits = []
     if doc.frontmatter is not None and not doc.frontmatter.fatal:
-        fields = doc.frontmatter.fields
-        edits += set_scalar(doc, "title", title) if "title" in fields else []
-        if "owners" in fields:
-            edits += replace_list(doc, "owners", [owner])
-        for key, value in (("status", "draft"), ("version", "0.1.0")):
-            if key in fields:
-                edits += set_scalar(doc, key, value)
-        if "last_updated" in fields:
-            edits += set_scalar(doc, "last_updated", today.isoformat())
-        if tags and "tags" in fields:
-            edits += replace_list(doc, "tags", tags)
+        edits += _fields(doc, template, title=title, owners=owners, tags=tags, today=today)
     heading = doc.title_heading
     if heading is not None:
         start = doc.index.offset(heading.line)
         edits.append(Edit(start, start + len(doc.lines[heading.line - 1]), "#" * heading.level + " " + title))
     edits += _footer(doc, today.isoformat())
     return apply_edits(doc.text, edits)
+
+
+def _fields(
+    doc: Document, template: Template, *, title: str, owners: list[str], tags: list[str], today: dt.date
+) -> list[Edit]:
+    """Return the edits filling the front matter of a new doc."""
+    edits: list[Edit] = []
+    for spec in template.fields:
+        if spec.name not in doc.frontmatter.fields:
+            continue
+        if spec.name == "title":
+            edits += set_scalar(doc, "title", title)
+        elif spec.name in AUTHOR_FIELDS:
+            edits += (
+                replace_list(doc, spec.name, owners) if spec.kind == "list" else set_scalar(doc, spec.name, owners[0])
+            )
+        elif spec.name == "status":
+            first = (spec.value or "draft").split("|", 1)[0].strip()
+            edits += set_scalar(doc, "status", first if "|" in (spec.value or "") else "draft")
+        elif spec.name == "version":
+            edits += set_scalar(doc, "version", "0.1.0")
+        elif spec.kind == "date" or spec.name == "last_updated":
+            edits += set_scalar(doc, spec.name, today.isoformat())
+        elif spec.name == "tags" and tags:
+            edits += replace_list(doc, "tags", tags)
+    return edits
 
 
 def _footer(doc: Document, date: str) -> list[Edit]:
@@ -93,15 +119,15 @@ def new_doc(
     template: Template,
     *,
     directory: Path | None,
-    owner: str | None,
+    owners: list[str],
     tags: list[str],
     today: dt.date,
 ) -> Path:
     """Write a new doc from the template and return its path; refuse an existing file."""
     if not title.strip():
         raise UsageError("the title is empty")
-    owner = owner or git_email()
-    if not owner:
+    owners = owners or [email for email in (git_email(),) if email]
+    if not owners:
         raise UsageError("no owner: pass --owner EMAIL (or set git config user.email)")
     folder = directory or Path(config.root or Path.cwd()) / config.new_dir
     name = file_name(title)
@@ -110,10 +136,21 @@ def new_doc(
     path = folder / name
     if path.exists() or path.is_symlink():
         raise LifecycleError(f"{display(path)}: already exists, not overwritten")
-    text = scaffold(title, template, owner=owner, tags=tags, today=today)
+    text = scaffold(title, template, owners=owners, tags=tags, today=today)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriteError(f"{display(folder)}: cannot create the folder ({error.strerror})") from None
     writer.write_new(path, text.encode("utf-8"))
     return path
+
+
+def errors_of(path: Path, checker: Checker) -> list[Diagnostic]:
+    """Return the errors a freshly written doc already has (an owner that is no email, say), for a warning.
+
+    Fields the template leaves for the author to fill (`field-placeholder`) are a new doc's
+    expected state, not news.
+    """
+    text, bom = decode(path.read_bytes())
+    doc = document_module.parse(text, display(path), checker.template, bom=bom)
+    return [d for d in checker.lint(doc) if d.severity >= Severity.ERROR and d.rule != "field-placeholder"]

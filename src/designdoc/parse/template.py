@@ -287,10 +287,10 @@ def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
     if node.kind == "map":
         raw = text[node.start : node.end]
         if node.style == "flow" and "\n" not in raw:  # `key: {…}` is placeholder text, of no shape
-            return raw, ("date" if "YYYY-MM-DD" in raw else "any")
+            return raw, ("date" if "YYYY-MM-DD" in raw.upper() else "any")
         return raw, "map"
     value = node.value
-    is_date = value is not None and (DATE_OR_PLACEHOLDER.fullmatch(str(value)) or "YYYY-MM-DD" in str(value))
+    is_date = value is not None and (DATE_OR_PLACEHOLDER.fullmatch(str(value)) or "YYYY-MM-DD" in str(value).upper())
     return value, ("date" if is_date else "scalar")
 
 

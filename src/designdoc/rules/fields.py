@@ -305,6 +305,7 @@ def _value_problems(ctx: Context, key: str, node: Node) -> Iterator[Diagnostic]:
         ((schema and key == "last_updated") or (spec and spec.kind == "date"))
         and value is not None
         and parse_date(value) is None
+        and not _is_placeholder(ctx, key, value, spec)  # a placeholder date is field-placeholder's, once
     ):
         yield ctx.report(f"Invalid date {value!r} for {key!r} (expected a real date as YYYY-MM-DD)", **where)
     elif schema and key in EMAIL_FIELDS:

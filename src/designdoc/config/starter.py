@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from designdoc import __version__
 from designdoc.model.settings import Config
 
 CONFIG_NAME = "designdoc.toml"
@@ -121,9 +122,11 @@ jobs:
         with:
           fetch-depth: 0   # full history: last-updated-behind-commit reads commit dates
       - uses: astral-sh/setup-uv@v6
-      - run: uv run designdoc check {docs}/ --format github
+      # a pinned install of its own: this repository need not depend on designdoc
+      - run: uv tool install designdoc=={__version__}
+      - run: designdoc check {docs}/ --format github
       - if: always()
-        run: uv run designdoc check {docs}/ --format sarif -o designdoc.sarif || true
+        run: designdoc check {docs}/ --format sarif -o designdoc.sarif || true
       - if: always()
         uses: github/codeql-action/upload-sarif@v3
         with:

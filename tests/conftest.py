@@ -1,17 +1,22 @@
-"""Shared test setup: a fixed "today" so date rules are deterministic."""
+"""Shared test setup: a fixed "today" so date rules are deterministic, and an empty working folder."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TODAY = dt.date(2025, 6, 1)
+from helpers import TODAY
 
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY.isoformat())
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder of our own (no designdoc.toml of the repo's is found)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -22,13 +22,13 @@ from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate
 from designdoc.model.diagnostics import Diagnostic
+from helpers import TODAY
 
 MARKER = re.compile(
     r"(?:<!--\s*|#\s*)expect:\s*(?P<slug>[a-z][a-z0-9-]*)(?:\s+(?P<severity>error|warning|info))?"
     r"(?:\s*@\s*(?P<at>[+-]?\d+))?(?:\s+\"(?P<text>[^\"]*)\")?\s*(?:-->)?"
 )
 SETTING = re.compile(r"<!--\s*designdoc-test:\s*(?P<key>[\w.\-]+)\s*=\s*(?P<value>.+?)\s*-->")
-DEFAULT_TODAY = dt.date(2025, 6, 1)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def check_fixture(path: Path, tmp: Path) -> tuple[list[Diagnostic], list[Expecta
         config,
         load_template(config),
         base="HEAD" if base_status else None,
-        today_=dt.date.fromisoformat(today) if today else DEFAULT_TODAY,
+        today_=dt.date.fromisoformat(today) if today else TODAY,
     )
     result = checker.run([Candidate(target, True, None)])
     return result.diagnostics, expectations, str(target)

@@ -6,10 +6,10 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, TODAY
 from designdoc.config.load import load_template
 from designdoc.model.settings import Config
 from designdoc.site.build import BuildResult, build
+from helpers import FIXTURES, TODAY
 
 SITE_FIXTURES = FIXTURES / "site"
 

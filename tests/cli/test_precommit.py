@@ -25,9 +25,8 @@ from pathlib import Path
 import pytest
 
 from designdoc.cli.main import main
+from helpers import EXAMPLES, ROOT
 
-ROOT = Path(__file__).parent.parent
-EXAMPLES = ROOT / "examples"
 NETWORK = re.compile(
     r"Could not find a version|No matching distribution|Failed to establish a new connection|"
     r"Temporary failure in name resolution|Network is unreachable|ConnectionError|ReadTimeout|"

@@ -27,9 +27,8 @@ from pygls.lsp.client import LanguageClient
 from designdoc.check.linter import select
 from designdoc.lsp.positions import code_point_column, lsp_character
 from designdoc.lsp.server import create_server
+from helpers import EXAMPLES, ROOT
 
-ROOT = Path(__file__).parent.parent
-EXAMPLES = ROOT / "examples"
 TODAY = "2026-12-01"  # the examples are dated 2026-11
 WAIT = 10.0
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -23,10 +23,9 @@ from designdoc.parse import body as markdown
 from designdoc.parse.document import (
     body_source as body_of,  # the body exactly as `document.parse` cuts it
 )
+from helpers import FIXTURES, ROOT
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
-GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "corpus.py"  # our own synthetic corpus
+GENERATOR = ROOT / "bench" / "corpus.py"  # our own synthetic corpus
 
 
 def agrees(source: str, first_line: int = 1) -> bool:

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from designdoc.cli.main import main
-
-EXAMPLE = Path(__file__).parent.parent / "examples"
+from helpers import EXAMPLES
 
 
 def _git(where: Path, *args: str) -> None:
@@ -27,7 +26,7 @@ def shallow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _git(repo, "init", "-q")
     _git(repo, "config", "user.email", "t@example.com")
     _git(repo, "config", "user.name", "T")
-    source = next(p for p in sorted(EXAMPLE.glob("*.md")))
+    source = next(p for p in sorted(EXAMPLES.glob("*.md")))
     shutil.copy(source, repo / "docs" / "a.md")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "one")

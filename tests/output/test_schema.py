@@ -18,9 +18,9 @@ from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.config.starter import config_text
 from designdoc.output.jsonschema import config_schema, frontmatter_schema
+from helpers import FIXTURES, ROOT
 
-ROOT = Path(__file__).parent.parent
-TEMPLATES = Path(__file__).parent / "fixtures" / "templates"
+TEMPLATES = FIXTURES / "templates"
 
 
 class Yaml12Loader(yaml.SafeLoader):

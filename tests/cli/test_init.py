@@ -11,28 +11,23 @@ import pytest
 from designdoc.cli.main import main
 from designdoc.config import load as config_module
 from designdoc.model.settings import Config
+from helpers import FIXTURES
 
-TEMPLATE = Path(__file__).parent / "fixtures" / "templates" / "rfc" / "template.md"
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+TEMPLATE = FIXTURES / "templates" / "rfc" / "template.md"
 
 
 def test_init_writes_every_default_creates_the_folder_and_prints_snippets(
-    here: Path, capsys: pytest.CaptureFixture[str]
+    work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["init"]) == 0
     out = capsys.readouterr().out
-    assert (here / "docs" / "design").is_dir()
-    text = (here / "designdoc.toml").read_text("utf-8")
+    assert (work / "docs" / "design").is_dir()
+    text = (work / "designdoc.toml").read_text("utf-8")
     table = tomllib.loads(text)
     listed = {f.name for f in dataclasses.fields(Config)} - {"source", "root", "rules", "sections"}
     for key in listed:  # every key: set, or (no default value) shown commented out
         assert key in table or f"# {key} = " in text, key
-    loaded = config_module.load(start=here)
+    loaded = config_module.load(start=work)
     defaults = Config()
     for key in listed - {"paths"}:
         assert getattr(loaded, key) == getattr(defaults, key), key
@@ -42,34 +37,34 @@ def test_init_writes_every_default_creates_the_folder_and_prints_snippets(
     assert "--format github" in out and "upload-sarif" in out and "fetch-depth: 0" in out
 
 
-def test_init_refuses_to_overwrite_a_config(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (here / "designdoc.toml").write_text("stale_days = 30\n", "utf-8")
+def test_init_refuses_to_overwrite_a_config(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (work / "designdoc.toml").write_text("stale_days = 30\n", "utf-8")
     assert main(["init"]) == 1
     assert "already exists" in capsys.readouterr().err
-    assert (here / "designdoc.toml").read_text("utf-8") == "stale_days = 30\n"
-    assert not (here / "docs").exists()
+    assert (work / "designdoc.toml").read_text("utf-8") == "stale_days = 30\n"
+    assert not (work / "docs").exists()
 
 
 def test_init_refuses_when_pyproject_already_configures_designdoc(
-    here: Path, capsys: pytest.CaptureFixture[str]
+    work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (here / "pyproject.toml").write_text("[tool.designdoc]\nstale_days = 30\n", "utf-8")
+    (work / "pyproject.toml").write_text("[tool.designdoc]\nstale_days = 30\n", "utf-8")
     assert main(["init"]) == 1
     assert "[tool.designdoc]" in capsys.readouterr().err
-    assert not (here / "designdoc.toml").exists()
+    assert not (work / "designdoc.toml").exists()
 
 
-def test_init_with_a_team_template_sets_it_and_checks_it(here: Path) -> None:
-    copy = here / "templates" / "rfc.md"
+def test_init_with_a_team_template_sets_it_and_checks_it(work: Path) -> None:
+    copy = work / "templates" / "rfc.md"
     copy.parent.mkdir()
     copy.write_bytes(TEMPLATE.read_bytes())
     assert main(["init", "--template", "templates/rfc.md"]) == 0
-    assert tomllib.loads((here / "designdoc.toml").read_text("utf-8"))["template"] == "templates/rfc.md"
-    assert config_module.load(start=here).template == "templates/rfc.md"
+    assert tomllib.loads((work / "designdoc.toml").read_text("utf-8"))["template"] == "templates/rfc.md"
+    assert config_module.load(start=work).template == "templates/rfc.md"
     assert main(["new", "A first RFC", "--owner", "ana@acme.io"]) == 0
 
 
-def test_init_with_a_missing_template_is_a_usage_error(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_with_a_missing_template_is_a_usage_error(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", "--template", "nowhere.md"]) == 2
     assert "nowhere.md" in capsys.readouterr().err
-    assert not (here / "designdoc.toml").exists()
+    assert not (work / "designdoc.toml").exists()

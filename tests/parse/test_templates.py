@@ -20,8 +20,9 @@ from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate, discover
 from designdoc.model.errors import ConfigError
 from designdoc.parse import template as template_module
+from helpers import FIXTURES
 
-TEMPLATES = Path(__file__).parent / "fixtures" / "templates"
+TEMPLATES = FIXTURES / "templates"
 GUIDANCE = "section-placeholder"
 
 

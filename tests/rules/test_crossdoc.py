@@ -19,9 +19,10 @@ from designdoc.model.text import decode
 from designdoc.parse.document import parse
 from designdoc.rules import ALL_RULES
 from designdoc.rules.facts import cross_file_edits, reference_to
+from helpers import FIXTURES, check, write
 
-TREE = Path(__file__).parent / "fixtures" / "catalog"
-CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"
+TREE = FIXTURES / "catalog"
+CLEAN = FIXTURES / "rules" / "superseded-by-missing" / "_replacement.md"
 
 
 def make(status: str, extra: str = "", *, title: str = "Some design") -> str:
@@ -36,31 +37,12 @@ def make(status: str, extra: str = "", *, title: str = "Some design") -> str:
     return text.replace("\n---\n\n# Purpose", f"\n{extra}---\n\n# Purpose", 1)
 
 
-def check(*targets: str, table: dict | None = None) -> list[Diagnostic]:
-    config = config_module.from_table(table or {})
-    candidates, _ = discover(list(targets), config)
-    return Checker(config, load_template(config)).run(candidates).diagnostics
-
-
 # the supersede relations' rules (links and references are project rules too, tested elsewhere)
 PROJECT_SCOPE = {r.slug for r in ALL_RULES if r.phase == "project"} - {"link-broken", "reference-broken"}
 
 
 def cross(found: list[Diagnostic]) -> list[tuple[str, int, str]]:
     return [(d.path, d.line, d.rule) for d in found if d.rule in PROJECT_SCOPE]
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def write(path: str, text: str) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, "utf-8")
-    return target
 
 
 def apply_cross_fix(diagnostic: Diagnostic) -> None:
@@ -80,7 +62,7 @@ def test_the_fixture_tree_has_exactly_its_cross_document_findings(
 ) -> None:
     shutil.copytree(TREE, tmp_path / "tree")
     monkeypatch.chdir(tmp_path / "tree")
-    found = check("docs")
+    found = check("docs").diagnostics
     assert cross(found) == [
         ("docs/cycle/alpha.md", 11, "supersede-cycle"),
         ("docs/one-sided/search-v1.md", 11, "supersede-asymmetric"),
@@ -105,55 +87,55 @@ def test_the_fixture_tree_has_exactly_its_cross_document_findings(
         ("supersedes: 'other'  # kept\n", "supersedes: ['other', old]  # kept\n"),
     ],
 )
-def test_the_fix_writes_the_missing_side_in_the_other_doc(here: Path, answer: str, expected: str) -> None:
+def test_the_fix_writes_the_missing_side_in_the_other_doc(work: Path, answer: str, expected: str) -> None:
     if "other" in answer:  # a doc new.md already supersedes, answered
         write("other.md", make("superseded", "superseded_by:\n  - new\n", title="Other"))
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     new = write("new.md", make("approved", answer, title="New"))
     before_old = Path("old.md").read_bytes()
-    found = [d for d in check(".") if d.rule == "supersede-asymmetric"]
+    found = [d for d in check(".").diagnostics if d.rule == "supersede-asymmetric"]
     assert [(d.path, d.line, d.column) for d in found] == [("old.md", 13, 5)]
     assert found[0].message == "superseded_by names 'new', but new.md does not name this doc in supersedes"
     apply_cross_fix(found[0])
     assert expected in new.read_text("utf-8")
     assert Path("old.md").read_bytes() == before_old  # only the missing side is written
-    again = check(".")
+    again = check(".").diagnostics
     assert not cross(again), again  # fixed, and the fix is stable
 
 
-def test_the_fix_names_a_doc_in_another_folder_by_relative_path(here: Path) -> None:
+def test_the_fix_names_a_doc_in_another_folder_by_relative_path(work: Path) -> None:
     write("docs/a/new.md", make("approved", "supersedes:\n  - ../b/old.md\n", title="New"))
     old = write("docs/b/old.md", make("superseded", "superseded_by: [other]\n", title="Old"))
     write("docs/b/other.md", make("approved", "supersedes: [old]\n", title="Other"))  # old answers other
-    found = [d for d in check("docs") if d.rule == "supersede-asymmetric"]
+    found = [d for d in check("docs").diagnostics if d.rule == "supersede-asymmetric"]
     assert [(d.path, d.line) for d in found] == [("docs/a/new.md", 13)]
     assert found[0].fix.title == "Add '../a/new.md' to superseded_by of docs/b/old.md"
     apply_cross_fix(found[0])
     assert "superseded_by: [other, ../a/new.md]\n" in old.read_text("utf-8")
-    assert not cross(check("docs"))
+    assert not cross(check("docs").diagnostics)
 
 
-def test_the_fix_keeps_crlf_line_breaks(here: Path) -> None:
+def test_the_fix_keeps_crlf_line_breaks(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     new = Path("new.md")
     new.write_bytes(make("approved", "supersedes:\n  - other\n", title="New").replace("\n", "\r\n").encode())
     write("other.md", make("superseded", "superseded_by:\n  - new\n", title="Other"))
-    found = [d for d in check(".") if d.rule == "supersede-asymmetric"]
+    found = [d for d in check(".").diagnostics if d.rule == "supersede-asymmetric"]
     apply_cross_fix(found[0])
     assert b"supersedes:\r\n  - other\r\n  - old\r\n" in new.read_bytes()
 
 
-def test_two_fixes_adding_the_same_missing_key_apply_one_run_at_a_time(here: Path) -> None:
+def test_two_fixes_adding_the_same_missing_key_apply_one_run_at_a_time(work: Path) -> None:
     old = write("old.md", make("superseded", title="Old"))
     write("new.md", make("approved", "supersedes: [old]\n", title="New"))
     write("newer.md", make("approved", "supersedes: [old]\n", title="Newer"))
     for expected in (["new"], ["new", "newer"]):
-        found = [d for d in check(".") if d.rule == "supersede-asymmetric"]
+        found = [d for d in check(".").diagnostics if d.rule == "supersede-asymmetric"]
         edits = cross_file_edits(found)
         assert list(edits) == ["old.md"] and len(edits["old.md"]) == 1
         old.write_text(apply_edits(old.read_text("utf-8"), edits["old.md"]), "utf-8")
         assert "superseded_by:\n" + "".join(f"  - {n}\n" for n in expected) + "---" in old.read_text("utf-8")
-    assert not cross(check("."))
+    assert not cross(check(".").diagnostics)
 
 
 def test_reference_to_is_the_stem_in_the_same_folder_else_a_relative_path() -> None:
@@ -162,17 +144,18 @@ def test_reference_to_is_the_stem_in_the_same_folder_else_a_relative_path() -> N
     assert reference_to("docs/x.md", "docs/a/b/y.md") == "../../x.md"
 
 
-def test_a_doc_outside_the_run_is_read_for_its_side(here: Path) -> None:
+def test_a_doc_outside_the_run_is_read_for_its_side(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", title="New"))
-    assert cross(check("old.md")) == [("old.md", 13, "supersede-asymmetric")]
-    assert cross(check("new.md")) == []  # nothing in new.md names old.md: only the run's statements count
+    assert cross(check("old.md").diagnostics) == [("old.md", 13, "supersede-asymmetric")]
+    # nothing in new.md names old.md: only the run's statements count
+    assert cross(check("new.md").diagnostics) == []
 
 
-def test_an_unresolved_or_unreadable_reference_is_left_to_other_rules(here: Path) -> None:
+def test_an_unresolved_or_unreadable_reference_is_left_to_other_rules(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - ghost\n  - broken\n", title="Old"))
     write("broken.md", "---\ntitle: [unclosed\n---\n")
-    found = check("old.md")
+    found = check("old.md").diagnostics
     assert [d.rule for d in found if d.line in (13, 14)] == ["reference-broken"]
     assert not cross(found)
 
@@ -180,71 +163,71 @@ def test_an_unresolved_or_unreadable_reference_is_left_to_other_rules(here: Path
 # --------------------------------------------------------------------------- superseded-status-mismatch
 
 
-def test_a_doc_named_in_supersedes_must_be_superseded(here: Path) -> None:
+def test_a_doc_named_in_supersedes_must_be_superseded(work: Path) -> None:
     write("old.md", make("approved", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", "supersedes:\n  - old\n", title="New"))
-    found = [d for d in check(".") if d.rule in PROJECT_SCOPE]
+    found = [d for d in check(".").diagnostics if d.rule in PROJECT_SCOPE]
     assert [(d.path, d.line, d.rule) for d in found] == [("new.md", 13, "superseded-status-mismatch")]
     assert found[0].message == "supersedes 'old', whose status is 'approved', not 'superseded'"
 
 
-def test_a_draft_successor_is_allowed_unless_the_config_says_otherwise(here: Path) -> None:
+def test_a_draft_successor_is_allowed_unless_the_config_says_otherwise(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("draft", "supersedes:\n  - old\n", title="New"))
-    assert not cross(check("."))
+    assert not cross(check(".").diagnostics)
     strict = {"rules": {"superseded-status-mismatch": {"allow_draft_successor": False}}}
-    found = [d for d in check(".", table=strict) if d.rule in PROJECT_SCOPE]
+    found = [d for d in check(".", table=strict).diagnostics if d.rule in PROJECT_SCOPE]
     assert [(d.path, d.line, d.rule) for d in found] == [("old.md", 13, "superseded-status-mismatch")]
     assert "still a draft" in found[0].message
 
 
-def test_an_invalid_status_is_left_to_field_value(here: Path) -> None:
+def test_an_invalid_status_is_left_to_field_value(work: Path) -> None:
     write("old.md", make("wip", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", "supersedes:\n  - old\n", title="New"))
-    assert not cross(check("."))
+    assert not cross(check(".").diagnostics)
 
 
 # --------------------------------------------------------------------------- supersede-cycle
 
 
-def test_a_cycle_is_reported_once_on_the_smallest_path(here: Path) -> None:
+def test_a_cycle_is_reported_once_on_the_smallest_path(work: Path) -> None:
     write("c.md", make("superseded", "supersedes: [a]\nsuperseded_by: [b]\n", title="C"))
     write("b.md", make("superseded", "supersedes: [c]\nsuperseded_by: [a]\n", title="B"))
     write("a.md", make("superseded", "supersedes: [b]\nsuperseded_by: [c]\n", title="A"))
-    found = [d for d in check(".") if d.rule in PROJECT_SCOPE]
+    found = [d for d in check(".").diagnostics if d.rule in PROJECT_SCOPE]
     assert [(d.path, d.line, d.column, d.rule) for d in found] == [("a.md", 12, 14, "supersede-cycle")]
     assert found[0].message == "Supersede cycle: a.md → b.md → c.md → a.md"
 
 
-def test_a_cycle_stated_on_one_side_only_is_still_a_cycle(here: Path) -> None:
+def test_a_cycle_stated_on_one_side_only_is_still_a_cycle(work: Path) -> None:
     write("a.md", make("superseded", "supersedes: [b]\nsuperseded_by: [b]\n", title="A"))
     write("b.md", make("superseded", title="B"))
-    assert cross(check(".")) == [
+    assert cross(check(".").diagnostics) == [
         ("a.md", 12, "supersede-asymmetric"),
         ("a.md", 12, "supersede-cycle"),
         ("a.md", 13, "supersede-asymmetric"),
     ]
 
 
-def test_a_doc_that_supersedes_itself(here: Path) -> None:
+def test_a_doc_that_supersedes_itself(work: Path) -> None:
     write("a.md", make("approved", "supersedes:\n  - a\n", title="A"))
-    found = [d for d in check(".") if d.rule in PROJECT_SCOPE]
+    found = [d for d in check(".").diagnostics if d.rule in PROJECT_SCOPE]
     assert [(d.line, d.rule, d.message) for d in found] == [(13, "supersede-cycle", "Supersede cycle: a.md → a.md")]
 
 
 # --------------------------------------------------------------------------- the project phase
 
 
-def test_configured_severity_applies_to_project_rules(here: Path) -> None:
+def test_configured_severity_applies_to_project_rules(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", title="New"))
-    found = cross(check(".", table={"rules": {"supersede-asymmetric": {"severity": "off"}}}))
+    found = cross(check(".", table={"rules": {"supersede-asymmetric": {"severity": "off"}}}).diagnostics)
     assert found == []
-    found = check(".", table={"rules": {"supersede-asymmetric": {"severity": "warning"}}})
+    found = check(".", table={"rules": {"supersede-asymmetric": {"severity": "warning"}}}).diagnostics
     assert [d.severity for d in found if d.rule == "supersede-asymmetric"] == [Severity.WARNING]
 
 
-def test_ignored_project_rules_are_not_run(here: Path) -> None:
+def test_ignored_project_rules_are_not_run(work: Path) -> None:
     write("old.md", make("superseded", "superseded_by:\n  - new\n", title="Old"))
     write("new.md", make("approved", title="New"))
     config = config_module.from_table({})
@@ -255,7 +238,7 @@ def test_ignored_project_rules_are_not_run(here: Path) -> None:
     assert not cross(checker.run(candidates).diagnostics)
 
 
-def test_the_per_file_linter_runs_project_rules_as_no_ops(here: Path) -> None:
+def test_the_per_file_linter_runs_project_rules_as_no_ops(work: Path) -> None:
     config = config_module.from_table({})
     doc = parse(make("approved", "supersedes:\n  - a\n"), "a.md", load_template(config))
     import datetime as dt

@@ -9,14 +9,13 @@ import pytest
 from designdoc.cli.main import main
 from designdoc.rules import ALL_RULES
 from harness import check_fixture
+from helpers import FIXTURES
 
-RULES_DIR = Path(__file__).parent / "fixtures" / "rules"
-FIXTURES = sorted(
-    p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md")
-)
+RULES_DIR = FIXTURES / "rules"
+MARKED = sorted(p for p in RULES_DIR.glob("*/*.md") if not p.name.startswith("_") and not p.name.endswith(".fixed.md"))
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("fixture", MARKED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_diagnostics_are_exactly_the_markers(fixture: Path, tmp_path: Path) -> None:
     found, expected, _ = check_fixture(fixture, tmp_path)
     got = sorted((d.rule, d.line) for d in found)

@@ -13,11 +13,11 @@ import pytest
 
 from designdoc.catalog import entries as catalog
 from designdoc.catalog import render
-from designdoc.cli.main import main
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
+from helpers import EXAMPLES, FIXTURES, run
 
-TREE = Path(__file__).parent / "fixtures" / "catalog"
+TREE = FIXTURES / "catalog"
 ALL_DOCS = 15  # docs/README.md has no front matter: it is no design doc
 
 
@@ -32,12 +32,6 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def load() -> catalog.Catalog:
     config = config_module.load()
     return catalog.load(["docs"], config=config, template=load_template(config))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def by_path(entries: list[catalog.Entry] | tuple[catalog.Entry, ...]) -> dict[str, catalog.Entry]:
@@ -394,9 +388,8 @@ def test_a_large_tree_is_catalogued_in_workers_exactly_as_in_one_process(
     from designdoc.check import pool
     from designdoc.config.load import from_table, load_template
 
-    examples = Path(__file__).parent.parent / "examples"
     for copy in range(15):  # 60 docs: past the pool's threshold
-        shutil.copytree(examples, tmp_path / f"team{copy:02d}")
+        shutil.copytree(EXAMPLES, tmp_path / f"team{copy:02d}")
     monkeypatch.chdir(tmp_path)
     config = from_table({})
     template = load_template(config)

@@ -16,9 +16,9 @@ from designdoc.edit.apply import apply_edits
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.output.sarif import format_sarif, level, sarif_log
 from designdoc.rules import ALL_RULES, COMPLETENESS
+from helpers import FIXTURES, ROOT
 
-ROOT = Path(__file__).parent.parent
-SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
 

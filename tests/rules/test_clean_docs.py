@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bad_inputs import PURPOSE_LINE, WITH_TODO, check
 from designdoc.cli.main import main
 from designdoc.model.lifecycle import STATUSES
+from helpers import CLEAN, EXAMPLES, FIXTURES, write
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "rate-limiter.md"
+EXAMPLE = EXAMPLES / "rate-limiter.md"
 DATE = "2025-05-20"
 
 
@@ -22,6 +24,13 @@ def doc_in(status: str) -> str:
     if status == "superseded":
         text = text.replace("\ntags:", "\nsuperseded_by:\n  - successor\ntags:", 1)
     return text
+
+
+def test_the_clean_example_is_clean(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(work / "doc.md", CLEAN)
+    result = check(capsys, "doc.md")
+    assert result.code == 0 and result.diagnostics == []
+    assert write(work / "todo.md", WITH_TODO) and check(capsys, "todo.md").found() == [(PURPOSE_LINE, 5)]
 
 
 @pytest.mark.parametrize("status", STATUSES)
@@ -39,7 +48,7 @@ def test_a_complete_doc_is_clean_in_every_status(
 
 
 def test_the_seed_template_is_reported_in_full(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    seed = Path(__file__).parent / "fixtures" / "rules" / "field-placeholder" / "seed-template.md"
+    seed = FIXTURES / "rules" / "field-placeholder" / "seed-template.md"
     text = re.sub(r"\s*(?:<!--|#) expect:[^\n]*?(?:-->|$)", "", seed.read_text("utf-8"), flags=re.M)
     (tmp_path / "seed.md").write_text(text, "utf-8")
     assert main(["check", "--format", "json", str(tmp_path / "seed.md")]) == 1

@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 
 from designdoc.check import baseline
-from designdoc.check.runner import Checker
-from designdoc.config import load as config_module
-from designdoc.config.load import load_template
-from designdoc.files.discovery import Candidate
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import UsageError
+from helpers import EXAMPLES, check
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "event-bus-migration.md"
-
-
-def _check(path: Path) -> list[Diagnostic]:
-    config = config_module.from_table({})
-    return Checker(config, load_template(config)).run([Candidate(path, True, None)]).diagnostics
+EXAMPLE = EXAMPLES / "event-bus-migration.md"
 
 
 def _slugs(diagnostics: list[Diagnostic]) -> list[tuple[str, int]]:
@@ -45,26 +37,26 @@ def _move_data_model_to_the_end(text: str) -> str:
 
 
 def test_baselined_findings_are_silent(doc: Path, tmp_path: Path) -> None:
-    found = _check(doc)
+    found = check(doc).diagnostics
     assert found, "the example has findings to baseline"
     baseline.write(tmp_path / "baseline.json", found)
-    assert baseline.filter(_check(doc), baseline.load(tmp_path / "baseline.json")) == []
+    assert baseline.filter(check(doc).diagnostics, baseline.load(tmp_path / "baseline.json")) == []
 
 
 def test_a_new_finding_is_reported(doc: Path, tmp_path: Path) -> None:
-    baseline.write(tmp_path / "baseline.json", _check(doc))
+    baseline.write(tmp_path / "baseline.json", check(doc).diagnostics)
     text = doc.read_text("utf-8").replace("## Appendix\n", "## Appendix\nThe TODO list moved to the wiki.\n", 1)
     doc.write_text(text, "utf-8")
-    new = baseline.filter(_check(doc), baseline.load(tmp_path / "baseline.json"))
+    new = baseline.filter(check(doc).diagnostics, baseline.load(tmp_path / "baseline.json"))
     line = text.splitlines().index("The TODO list moved to the wiki.") + 1
     assert _slugs(new) == [("todo-marker", line)]  # the example's own TODO marker stays silent
 
 
 def test_moving_a_section_does_not_resurrect_baselined_findings(doc: Path, tmp_path: Path) -> None:
-    before = _check(doc)
+    before = check(doc).diagnostics
     baseline.write(tmp_path / "baseline.json", before)
     doc.write_text(_move_data_model_to_the_end(doc.read_text("utf-8")), "utf-8")
-    after = _check(doc)
+    after = check(doc).diagnostics
     assert {(d.rule, d.line) for d in after} != {(d.rule, d.line) for d in before}  # lines did shift
     new = baseline.filter(after, baseline.load(tmp_path / "baseline.json"))
     assert [d.rule for d in new] == ["section-order"]  # only the move itself is new
@@ -82,7 +74,7 @@ def test_a_count_accepts_that_many_and_reports_one_more() -> None:
 
 
 def test_the_file_is_sorted_json_keyed_by_path_rule_and_text_never_line(doc: Path, tmp_path: Path) -> None:
-    baseline.write(tmp_path / "baseline.json", _check(doc))
+    baseline.write(tmp_path / "baseline.json", check(doc).diagnostics)
     text = (tmp_path / "baseline.json").read_text("utf-8")
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -117,15 +109,15 @@ def test_a_message_without_subject_is_keyed_without_its_line_numbers() -> None:
 
 
 def test_paths_are_relative_to_the_baseline_folder(doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    baseline.write(tmp_path / "docs" / "baseline.json", _check(doc))
+    baseline.write(tmp_path / "docs" / "baseline.json", check(doc).diagnostics)
     assert "bus.md" in json.loads((tmp_path / "docs" / "baseline.json").read_text("utf-8"))["findings"]
     monkeypatch.chdir(tmp_path / "docs")  # reported paths are now "bus.md", read from another folder
-    assert baseline.filter(_check(Path("bus.md")), baseline.load(Path("baseline.json"))) == []
+    assert baseline.filter(check(Path("bus.md")).diagnostics, baseline.load(Path("baseline.json"))) == []
 
 
 def test_updating_a_baseline_rewrites_it(doc: Path, tmp_path: Path) -> None:
     target = tmp_path / "baseline.json"
-    baseline.write(target, _check(doc))
+    baseline.write(target, check(doc).diagnostics)
     baseline.write(target, [])
     assert json.loads(target.read_text("utf-8")) == {"findings": {}, "version": 1}
 

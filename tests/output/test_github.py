@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from designdoc.cli.main import main
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.output.github import format_github, github_line
-
-ROOT = Path(__file__).parent.parent
+from helpers import ROOT
 
 
 def diag(

@@ -10,8 +10,7 @@ import pytest
 from designdoc.check import cache
 from designdoc.cli.main import main
 from designdoc.config import load as config_module
-
-EXAMPLES = Path(__file__).parent.parent / "examples"
+from helpers import EXAMPLES, report
 
 
 @pytest.fixture
@@ -24,12 +23,6 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for copy in range(15):
         shutil.copytree(EXAMPLES, tmp_path / "docs" / f"team{copy:02d}")
     return tmp_path
-
-
-def report(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    capsys.readouterr()
-    main(["check", "--format", "json", *args])
-    return capsys.readouterr().out
 
 
 def cache_files(root: Path) -> list[Path]:

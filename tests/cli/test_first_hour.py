@@ -9,8 +9,7 @@ import pytest
 
 from designdoc.cli.main import main
 from designdoc.rules import ALL_RULES
-
-EXAMPLES = Path(__file__).parent.parent / "examples"
+from helpers import EXAMPLES
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.slug)
@@ -182,3 +181,54 @@ def test_init_leaves_a_docs_folder_git_keeps(tmp_path: Path, monkeypatch: pytest
     tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True).stdout.split()
     assert "docs/design/.gitkeep" in tracked and "designdoc.toml" in tracked
     assert main(["init"]) == 1  # never over the config it wrote
+
+
+def test_new_fills_every_date_and_author_field_of_a_team_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    (tmp_path / "tpl.md").write_text(
+        "---\ntitle: neat-idea\nauthors:\n  - TBD\nreviewers:\n  - TBD\ncreation-date: yyyy-mm-dd\n"
+        "last-updated: YYYY-MM-DD\nstatus: provisional|implementable|implemented\n---\n\n"
+        "# neat-idea\n\n## Summary\n\n> One paragraph on what changes.\n\n## Motivation\n\n> Why now.\n",
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DESIGNDOC_TODAY", "2026-12-06")
+    assert (
+        main(["new", "Two-node fencing", "--owner", "ana@acme.io", "--owner", "bo@acme.io", "--template", "tpl.md"])
+        == 0
+    )
+    path = capsys.readouterr().out.strip()
+    text = Path(path).read_text("utf-8")
+    assert "authors:\n  - ana@acme.io\n  - bo@acme.io\n" in text  # both owners, in order
+    assert "creation-date: 2026-12-06\n" in text and "last-updated: 2026-12-06\n" in text
+    assert "status: provisional\n" in text and "reviewers:\n  - TBD\n" in text  # reviewers are the author's to name
+    main(["check", "--format", "json", "--template", "tpl.md", path])
+    rules = [d["rule"] for d in json.loads(capsys.readouterr().out)["diagnostics"]]
+    assert "field-value" not in rules and rules.count("field-placeholder") == 1  # the reviewers, once
+
+
+def test_a_placeholder_date_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    template = "---\ntitle: neat-idea\ndate: YYYY-MM-DD\n---\n\n# neat-idea\n\n## Summary\n\n> What changes.\n"
+    (tmp_path / "tpl.md").write_text(template, "utf-8")
+    doc = template.replace("neat-idea", "Fencing").replace("> What changes.", "Fences the other node.")
+    (tmp_path / "doc.md").write_text(doc, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "json", "--template", "tpl.md", "doc.md"])
+    found = [d["rule"] for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["line"] == 3]
+    assert found == ["field-placeholder"]
+
+
+def test_new_says_when_an_owner_is_no_email(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "Audit log", "--owner", "maria"]) == 0
+    err = capsys.readouterr().err
+    assert "Invalid email 'maria' in 'owners' [field-value]" in err and err.startswith("designdoc: warning: ")

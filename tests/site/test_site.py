@@ -21,6 +21,7 @@ from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import MANIFEST, SiteMap, page_paths
 from designdoc.site.pages import supersede_chains
 from designdoc.site.render import render, sanitize
+from helpers import ROOT
 from site_helpers import SITE_FIXTURES, build_site, built_fixture, copy_fixture, tree
 
 
@@ -662,9 +663,7 @@ def test_check_does_not_import_the_site_stack(tmp_path: Path) -> None:
         "'designdoc.site', 'designdoc.site.serve') or m.startswith(('designdoc.site', 'designdoc.site.serve'))); "
         "print('HEAVY', heavy)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
 
 

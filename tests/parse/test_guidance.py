@@ -7,8 +7,6 @@ and at least 0.85 alike by Indel similarity (2·LCS / total length).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
@@ -18,8 +16,7 @@ from designdoc.config.load import load as load_config
 from designdoc.model.text import fingerprint
 from designdoc.parse import document
 from designdoc.parse.guidance import guidance_units, is_guidance, note_index
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from helpers import FIXTURES
 
 
 def plainly(text: str, notes: tuple[str, ...], exact: bool = False) -> bool:

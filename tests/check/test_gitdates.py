@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 
 from designdoc.check import git as gitdates
-from designdoc.check.runner import Checker
 from designdoc.cli.main import main
-from designdoc.config import load as config_module
-from designdoc.config.load import load_template
-from designdoc.files.discovery import discover
 from designdoc.model.diagnostics import Severity
+from helpers import FIXTURES, check
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-CLEAN = Path(__file__).parent / "fixtures" / "rules" / "superseded-by-missing" / "_replacement.md"
+CLEAN = FIXTURES / "rules" / "superseded-by-missing" / "_replacement.md"
 
 
 def git(repo: Path, *args: str, date: str | None = None) -> None:
@@ -64,12 +61,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def behind(found: list) -> list[tuple[str, int, int, str]]:
     return [(d.path, d.line, d.column, d.message) for d in found if d.rule == "last-updated-behind-commit"]
-
-
-def check(*targets: str, table: dict | None = None):
-    config = config_module.load() if table is None else config_module.from_table(table)
-    candidates, _ = discover(list(targets), config)
-    return Checker(config, load_template(config)).run(candidates)
 
 
 # --------------------------------------------------------------------------- gitdates
@@ -231,9 +222,7 @@ def branch(repo: Path) -> Path:
 
 
 def moves(base: str | None = "main", *targets: str) -> list[tuple[str, int, str]]:
-    config = config_module.load()
-    candidates, _ = discover(list(targets or ("docs",)), config)
-    found = Checker(config, load_template(config), base=base).run(candidates).diagnostics
+    found = check(*(targets or ("docs",)), base=base).diagnostics
     return [(d.path, d.line, d.message) for d in found if d.rule == "status-transition-illegal"]
 
 
@@ -320,8 +309,6 @@ def test_in_a_shallow_clone_the_history_is_off_with_a_note(
     commit(branch, "2025-02-02T10:00:00+00:00")
     git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{branch}", "shallow")
     monkeypatch.chdir(tmp_path / "shallow")
-    config = config_module.load()
-    candidates, _ = discover(["docs"], config)
-    result = Checker(config, load_template(config), base="origin/main").run(candidates)
+    result = check("docs", base="origin/main")
     assert [d for d in result.diagnostics if d.rule == "status-transition-illegal"] == []
     assert any("status-transition-illegal" in note for note in result.notes)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLES, ROOT
 from serve_helpers import Served
 from site_helpers import build_site, built_fixture, copy_fixture
 
@@ -26,7 +27,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
@@ -240,8 +241,7 @@ def test_screenshots(browser: object, tmp_path: Path) -> None:
     import datetime as dt
     import shutil
 
-    examples = Path(__file__).resolve().parent.parent / "examples"
-    shutil.copytree(examples, tmp_path / "examples")
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
     build_site(tmp_path / "examples", tmp_path / "site", search=False, today=dt.date(2026, 11, 30))
     watched = Watch(browser, viewport={"width": 1280, "height": 900})
     try:

@@ -199,3 +199,35 @@ def test_one_changed_doc_still_resolves_a_stem_in_another_folder(
     _successor_pair(tmp_path)
     code = main(["check", "--only-docs", "docs/design/new/limiter-v2.md", "--ignore", "last-updated-behind-commit"])
     assert code == 0, capsys.readouterr().out
+
+
+def _readme_snippet() -> str:
+    """Return the `.pre-commit-config.yaml` the README shows, as written there."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = text.split("```yaml\n# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    assert "<URL of the designdoc repository, or your mirror>" in block and "<a commit of that repository>" in block
+    return block
+
+
+@slow
+def test_the_readme_snippet_runs_as_written_against_a_clone(hooks_repo: Path, home: Path, scratch: Path) -> None:
+    head = git(scratch, "ls-remote", str(hooks_repo), "HEAD").split()[0]  # what the README says to pin
+    config = _readme_snippet().replace("<URL of the designdoc repository, or your mirror>", str(hooks_repo))
+    (scratch / ".pre-commit-config.yaml").write_text(config.replace("<a commit of that repository>", head), "utf-8")
+    (scratch / "docs" / "design" / "event-bus-migration.md").unlink()  # findings no fix repairs: not this test's
+    git(scratch, "add", "-A")
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "DESIGNDOC_TODAY": TODAY}
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    first = subprocess.run(command, cwd=scratch, capture_output=True, text=True, env=env, timeout=540)
+    if first.returncode != 0 and NETWORK.search(first.stdout + first.stderr):
+        pytest.skip("pre-commit could not install the hook's environment (no network to PyPI?)")
+    assert first.returncode == 1, first.stdout + first.stderr  # the fix hook repaired a footer; the index is new
+    assert "Traceback" not in first.stdout + first.stderr
+    assert (scratch / "docs" / "design" / "README.md").exists() or "designdoc index" in first.stdout
+    main_index = [sys.executable, "-m", "designdoc", "index", "docs/design", "--output", "docs/design/README.md"]
+    subprocess.run(main_index, cwd=scratch, env=env, check=True, capture_output=True)
+    git(scratch, "add", "-A")
+    second = subprocess.run(command, cwd=scratch, capture_output=True, text=True, env=env, timeout=540)
+    assert second.returncode == 0, second.stdout + second.stderr
+    status = git(scratch, "status", "--porcelain").splitlines()
+    assert [line for line in status if line[1] != " "] == []  # nothing unstaged or untracked: no cache to commit

@@ -232,3 +232,16 @@ def test_new_says_when_an_owner_is_no_email(
     assert main(["new", "Audit log", "--owner", "maria"]) == 0
     err = capsys.readouterr().err
     assert "Invalid email 'maria' in 'owners' [field-value]" in err and err.startswith("designdoc: warning: ")
+
+
+def test_approving_a_doc_says_that_it_raised_the_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+    text = text.replace("status: approved", "status: review").replace("version: 1.2.0", "version: 0.4.0")
+    (tmp_path / "doc.md").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status", "doc.md", "approved"]) == 0
+    out = capsys.readouterr().out
+    assert "doc.md: status approved\n" in out and "doc.md: version 0.4.0 -> 1.0.0" in out
+    assert "version: 1.0.0\n" in (tmp_path / "doc.md").read_text("utf-8")

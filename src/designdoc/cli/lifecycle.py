@@ -55,13 +55,16 @@ def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | No
     """Move DOC to NEW_STATUS, if the lifecycle and its gates allow it."""
     from designdoc.operations.revise import change_status
 
-    written = change_status(Path(doc), new_status, [Path(p) for p in by], make_checker(config_file))
-    if written:
-        click.echo(
-            f"{doc}: status {new_status}" + (f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else "")
-        )
-    else:
+    moved = change_status(Path(doc), new_status, [Path(p) for p in by], make_checker(config_file))
+    written = moved.written
+    if not written:
         click.echo(f"{doc}: already {new_status}, nothing to do")
+        return 0
+    also = f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else ""
+    click.echo(f"{doc}: status {new_status}{also}")
+    if moved.version:
+        before, after = moved.version
+        click.echo(f"{doc}: version {before} -> {after} (a doc is {after} or later from {new_status!r} on)")
     return 0
 
 

@@ -71,10 +71,18 @@ def _stamp(doc: Document, today: dt.date, *, keep_note: bool) -> list:
     return set_scalar(doc, "last_updated", today.isoformat()) + set_footer(doc, today.isoformat(), keep_note=keep_note)
 
 
-def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> list[str]:
+@dataclass(frozen=True)
+class Moved:
+    """What a status move wrote: the paths (empty when the doc already had that status), and a raised version."""
+
+    written: list[str]
+    version: tuple[str, str] | None = None  # (before, after) when the move raised the version to 1.0.0
+
+
+def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Moved:
     """Move a doc to status `new` (and name it in each successor for `superseded`).
 
-    Returns the paths written (empty when the doc already has that status).
+    Returns what was written (nothing when the doc already has that status).
     Raises UsageError for an unknown status or a misused `--by`, and
     LifecycleError (nothing written) for an illegal move or a failed gate.
     """
@@ -90,7 +98,7 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> lis
     doc = loaded.doc
     current = doc.field_text("status")
     if current == new:
-        return []
+        return Moved([])
     if current not in STATUSES:
         raise LifecycleError(f"{path}: the current status {current!r} is not a lifecycle status; fix it first")
     if not allowed(current, new):
@@ -98,8 +106,10 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> lis
     successors = [_successor(p, checker) for p in by]
     edits = set_scalar(doc, "status", new) + _stamp(doc, checker.today, keep_note=new == "draft")
     version = parse_version(doc.field_text("version"))
+    raised = None
     if new in APPROVED_ON and version is not None and version.compare("1.0.0") < 0:
         edits += set_scalar(doc, "version", "1.0.0")
+        raised = (str(version), "1.0.0")
     for successor in successors:
         edits += _reference_edits(doc, "superseded_by", successor.doc, path)
     text = apply_edits(doc.text, edits)
@@ -111,7 +121,7 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> lis
         extra = _reference_edits(successor.doc, "supersedes", doc, successor_path, other_path=path)
         if extra:
             changes.append((successor.snapshot, successor.encode(apply_edits(successor.doc.text, extra))))
-    return [str(p) for p in writer.write_all(changes)]
+    return Moved([str(p) for p in writer.write_all(changes)], raised)
 
 
 def _successor(path: Path, checker: Checker) -> Loaded:

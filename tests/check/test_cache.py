@@ -156,3 +156,17 @@ def test_a_run_leaves_the_collector_as_it_found_it(tree: Path, capsys: pytest.Ca
             pass
         assert gc.get_freeze_count() > 0  # the inner scope ended; the outer one still holds
     assert gc.get_freeze_count() == 0
+
+
+def test_the_code_fingerprint_reads_the_package_once_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that later cannot reach the checkout (a test dropping to `nobody`) still fingerprints."""
+    from pathlib import Path
+
+    first = cache.fingerprint("settings")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("the checkout is out of reach")
+
+    monkeypatch.setattr(Path, "stat", refuse)
+    monkeypatch.setattr(Path, "rglob", refuse)
+    assert cache.fingerprint("settings") == first

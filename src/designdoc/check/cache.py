@@ -21,6 +21,7 @@ own `.gitignore` says.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -57,14 +58,22 @@ def digest(data: bytes) -> bytes:
 
 def fingerprint(*parts: object) -> str:
     """Return a short hash of everything a per-file result depends on besides the file."""
-    code = Path(__file__).parent.parent  # the whole package
-    stamps = sorted(
-        (str(p.relative_to(code)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in code.rglob("*")
-        if p.suffix in (".py", ".md", ".toml")
-    )
-    text = repr((FORMAT, __version__, sys.version_info[:2], stamps, parts))
+    text = repr((FORMAT, __version__, sys.version_info[:2], _package_stamps(), parts))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+@functools.cache
+def _package_stamps() -> tuple[tuple[str, int, int], ...]:
+    """Return the name, size and mtime of designdoc's own files, once a process: editing designdoc
+    invalidates the cache, and a long-lived process (serve, the editor) does not stat them per run."""
+    code = Path(__file__).parent.parent  # the whole package
+    return tuple(
+        sorted(
+            (str(p.relative_to(code)), p.stat().st_size, p.stat().st_mtime_ns)
+            for p in code.rglob("*")
+            if p.suffix in (".py", ".md", ".toml")
+        )
+    )
 
 
 def folder(root: Path | None) -> Path | None:

@@ -246,11 +246,11 @@ def test_screenshots(browser: object, tmp_path: Path) -> None:
     watched = Watch(browser, viewport={"width": 1280, "height": 900})
     try:
         watched.page.goto((tmp_path / "site" / "index.html").as_uri())
-        _shot(watched, "catalog.png")
+        _shot(watched, "catalog-1280-light.png")
         watched.page.set_viewport_size({"width": 1280, "height": 1500})
         watched.page.goto((tmp_path / "site" / "rate-limiter.html").as_uri())
         watched.page.wait_for_selector("pre.mermaid svg", timeout=15000)
-        _shot(watched, "doc-page.png")
+        _shot(watched, "doc-1280-light.png")
         assert watched.errors == []
     finally:
         watched.close()

@@ -237,12 +237,23 @@ def dashboard_context(site: Site) -> dict:
         "stale_days": site.stale_days,
         "status_chart": bar_chart(status_bars, title="Docs by status", chart_id="dd-chart-status"),
         "owner_chart": bar_chart(owner_bars, title=f"Docs by owner (top {TOP_OWNERS})", chart_id="dd-chart-owner"),
+        "status_bars": _bar_rows(status_bars),  # the same charts as HTML, for narrow screens
+        "owner_bars": _bar_rows(owner_bars),
         "statuses": statuses,
         "owners": owners,
         "stale": [_row(site, e) for e in stale],
         "failing": [_row(site, e) for e in failing],
         "chains": [[_chain_link(site, p) for p in chain] for chain in supersede_chains(site.predecessors)],
     }
+
+
+def _bar_rows(bars: list[Bar]) -> list[dict]:
+    """Return a chart's bars as rows for the dashboard's HTML chart: label, value, class, link, length in %."""
+    top = max((b.value for b in bars), default=0) or 1
+    return [
+        {"label": b.label, "value": b.value, "css": b.css, "href": b.href, "percent": round(100 * b.value / top)}
+        for b in bars
+    ]
 
 
 def _chain_link(site: Site, path: str) -> dict:

@@ -58,6 +58,8 @@ def executable() -> str | None:
 
 SHARD_PAGES = 2000  # pages per bundle: pagefind's time and memory grow faster than the pages (bench/site.py)
 PARALLEL = 2  # pagefind processes at once: one keeps about 1.4 cores busy
+# What pagefind leaves out of a page: a Mermaid diagram's source is no text to find, nor to show in an excerpt
+EXCLUDE_SELECTORS = "pre.mermaid"
 
 
 def shard_count(pages: int) -> int:
@@ -92,7 +94,16 @@ class Pagefind:
             return "the pagefind binary is missing (install 'pagefind[bin]')"
         try:
             self._process = subprocess.Popen(
-                [binary, "--site", str(pages), "--output-path", str(self.bundle), "--silent"],
+                [
+                    binary,
+                    "--site",
+                    str(pages),
+                    "--output-path",
+                    str(self.bundle),
+                    "--exclude-selectors",
+                    EXCLUDE_SELECTORS,
+                    "--silent",
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,

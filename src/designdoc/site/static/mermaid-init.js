@@ -28,6 +28,13 @@
       if (ok) good.push(nodes[i]); else broken(nodes[i]);
     }
     if (good.length) await mermaid.run({ nodes: good, suppressErrors: true });
+    /* Each diagram's own width, for site.css: on a narrow screen a wide diagram scrolls
+       sideways instead of shrinking its text to nothing. */
+    good.forEach(function (node) {
+      var svg = node.querySelector("svg");
+      var box = svg && svg.viewBox && svg.viewBox.baseVal;
+      if (box && box.width) svg.style.setProperty("--dd-diagram-width", Math.round(box.width) + "px");
+    });
     document.documentElement.setAttribute("data-mermaid", "done");
   }
 

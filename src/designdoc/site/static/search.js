@@ -14,6 +14,7 @@
     link.textContent = "Filter the catalog" + (query ? " for \u201c" + query + "\u201d" : "") + " instead.";
     note.appendChild(link);
     note.hidden = false;
+    box.hidden = true; /* no search box: no room kept for one */
   }
 
   if (box.getAttribute("data-disabled") === "true") {

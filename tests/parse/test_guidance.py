@@ -121,3 +121,26 @@ def test_a_fingerprint_is_the_pattern_s_whatever_the_path(text: str) -> None:
     import re
 
     assert fingerprint(text) == re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def test_before_rapidfuzz_is_loaded_the_character_bound_answers_as_the_definition() -> None:
+    from designdoc.parse import guidance
+
+    notes = tuple(
+        fingerprint(n)
+        for n in (
+            "For each webhook, which service level indicators tell an administrator that it is healthy",
+            "Describe the rollback plan and who decides on it, with the signals that trigger it",
+        )
+    )
+    texts = [
+        "For each webhook: which service level indicators tell an administrator or the staff on call "
+        "that it is healthy",
+        "Describe the rollback plan, and who decides on it, with the signals that trigger it.",
+        "A paragraph of about the same length that shares few words with either of the two notes at all.",
+    ]
+    for text in texts:
+        guidance._scorer.cache_clear()  # as in a fresh process: the bound runs first
+        assert is_guidance(text, notes) == plainly(text, notes)
+    guidance._scorer.cache_clear()
+    assert not is_guidance(texts[2], notes) and guidance._scorer.cache_info().currsize == 0  # never loaded

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,10 +124,21 @@ class NoteIndex:
     def _similar(self, printed: str, size: int) -> bool:
         first = bisect.bisect_left(self.lengths, size * _LENGTH_RATIO)
         last = bisect.bisect_right(self.lengths, size / _LENGTH_RATIO)
-        if first >= last:
+        candidates = self.similar[first:last]
+        if candidates and not _scorer.cache_info().currsize:
+            # rapidfuzz not loaded yet (a run of one doc may never need it): rule notes out by
+            # their characters first, a bound no copy can beat (LCS <= the characters shared)
+            counts = Counter(printed)
+            candidates = tuple(n for n in candidates if _shared(counts, n) * 2 >= SIMILARITY * (size + len(n)))
+        if not candidates:
             return False
         extract_one, scorer = _scorer()
-        return extract_one(printed, self.similar[first:last], scorer=scorer, score_cutoff=SIMILARITY) is not None
+        return extract_one(printed, candidates, scorer=scorer, score_cutoff=SIMILARITY) is not None
+
+
+def _shared(counts: Counter[str], note: str) -> int:
+    """Return how many characters a text (by its counts) and a note have in common, multiplicity counted."""
+    return sum((counts & Counter(note)).values())
 
 
 @lru_cache(maxsize=1)

@@ -292,14 +292,14 @@ _LINK_SIGNS = re.compile(rb"[\[<@]|://|(?i:www\.)")
 class _Nodes:
     """The nodes of a syntax tree that rendering edits, in document order."""
 
-    links: list[Any] = field(default_factory=list)
-    images: list[Any] = field(default_factory=list)
-    headings: list[Any] = field(default_factory=list)
-    code: list[Any] = field(default_factory=list)
-    html: list[Any] = field(default_factory=list)  # raw HTML: only when asked for
+    links: list[int] = field(default_factory=list)  # a node is its address
+    images: list[int] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)
+    code: list[int] = field(default_factory=list)
+    html: list[int] = field(default_factory=list)  # raw HTML: only when asked for
 
     @classmethod
-    def of(cls, cm: _Library, root: Any, *, with_html: bool) -> _Nodes:
+    def of(cls, cm: _Library, root: int, *, with_html: bool) -> _Nodes:
         """Walk the tree depth first, in document order, without recursion (quotes nest deep).
 
         Not into an image: its description is only its `alt` text (markdown-it-py did not
@@ -308,7 +308,7 @@ class _Nodes:
         lib = cm.lib
         get_type, first_child, next_sibling = lib.cmark_node_get_type, lib.cmark_node_first_child, lib.cmark_node_next
         found = cls()
-        parents: list[Any] = []  # the open ancestors
+        parents: list[int] = []  # the open ancestors
         node = first_child(root)
         while node:
             kind = get_type(node)
@@ -370,7 +370,7 @@ class _Page:
             else:
                 self.lib.cmark_node_set_url(node, target.href.encode())
 
-    def _href(self, node: Any) -> str | None:
+    def _href(self, node: int) -> str | None:
         """Return a destination as markdown-it-py has it (normalised), or None when it would refuse it."""
         href = _normalized(_text(self.lib.cmark_node_get_url(node)))
         return href if validateLink(href) else None
@@ -382,7 +382,7 @@ class _Page:
             self.assets[target.asset] = target.source
         return target
 
-    def _alt(self, image: Any) -> str:
+    def _alt(self, image: int) -> str:
         """Return an image's description as cmark-gfm writes it in `alt`: plain text, escaped."""
         html = self._render(image)
         start = html.index(' alt="') + 6  # before it, only `src`, whose `"` and spaces are %-encoded
@@ -405,7 +405,7 @@ class _Page:
             found.append(Heading(level, slug, text))
         return tuple(found)
 
-    def _heading_source(self, node: Any) -> str:
+    def _heading_source(self, node: int) -> str:
         """Return a heading's inline source as markdown-it-py has it (`token.content`): what its slug is made from.
 
         cmark-gfm keeps it as the node's string content, without the `#`s, the underline, the
@@ -446,28 +446,28 @@ class _Page:
             if _TASK_IN_SOURCE in literal:
                 self.lib.cmark_node_set_literal(node, literal.replace(_TASK_IN_SOURCE, b"<li ><input"))
 
-    def html(self, root: Any) -> str:
+    def html(self, root: int) -> str:
         """Return the edited tree as HTML, its task lists marked up as the site styles them."""
         html = self._render(root)
         return _TASK_ITEM.sub(_task_item, html) if _TASK in html else html
 
     # ---- tree edits
 
-    def _render(self, node: Any) -> str:
+    def _render(self, node: int) -> str:
         raw = self.lib.cmark_render_html(node, _OPTIONS, self.extensions)
         try:
             return ctypes.string_at(raw).decode("utf-8", "replace")
         finally:
             self.cm.free(raw)
 
-    def _replace(self, node: Any, kind: int, html: str) -> None:
+    def _replace(self, node: int, kind: int, html: str) -> None:
         """Put raw HTML (`HTML_BLOCK` or `HTML_INLINE`) in place of `node`, and free `node`."""
         raw = self.lib.cmark_node_new(kind)
         self.lib.cmark_node_set_literal(raw, html.encode())
         self.lib.cmark_node_replace(node, raw)
         self.lib.cmark_node_free(node)
 
-    def _wrap(self, node: Any, on_enter: str, on_exit: str) -> None:
+    def _wrap(self, node: int, on_enter: str, on_exit: str) -> None:
         """Put `node`'s children, between `on_enter` and `on_exit`, in its place."""
         custom = self.lib.cmark_node_new(CUSTOM_INLINE)
         self.lib.cmark_node_set_on_enter(custom, on_enter.encode())
@@ -480,7 +480,7 @@ class _Page:
         self.lib.cmark_node_replace(node, custom)
         self.lib.cmark_node_free(node)
 
-    def _unwrap(self, node: Any) -> None:
+    def _unwrap(self, node: int) -> None:
         """Put `node`'s children in its place."""
         child = self.lib.cmark_node_first_child(node)
         while child:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 
-from designdoc.parse import blockscan
 from designdoc.parse.blocks import Body
 from designdoc.parse.markdownit import parse_with_markdown_it
 
@@ -18,6 +17,8 @@ from designdoc.parse.markdownit import parse_with_markdown_it
 def parse_body(source: str, first_line: int) -> Body:
     """Parse `source` (the body) whose first line is file line `first_line`."""
     if os.environ.get("DESIGNDOC_NO_BLOCKSCAN", "") in ("", "0"):
+        from designdoc.parse import blockscan  # with markdown-it-py's HTML rules, 50 ms: a warm run parses nothing
+
         try:
             body = blockscan.scan(source, first_line)
         except Exception:

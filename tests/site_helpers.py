@@ -14,6 +14,19 @@ from helpers import FIXTURES, TODAY
 SITE_FIXTURES = FIXTURES / "site"
 
 
+# Debian's chromium, as the browser tests drive it (no browser download exists here)
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def copy_fixture(name: str, into: Path) -> Path:
     """Copy tests/fixtures/site/NAME to `into` (outside git, so no commit dates) and return its docs folder."""
     shutil.copytree(SITE_FIXTURES / name, into / name)

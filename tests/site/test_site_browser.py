@@ -15,18 +15,8 @@ import pytest
 
 from helpers import EXAMPLES, ROOT
 from serve_helpers import Served
-from site_helpers import build_site, built_fixture, copy_fixture
+from site_helpers import ARGS, CHROMIUM, build_site, built_fixture, copy_fixture
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 if not CHROMIUM.exists():

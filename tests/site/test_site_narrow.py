@@ -19,18 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import build_site, copy_fixture
+from site_helpers import ARGS, CHROMIUM, build_site, copy_fixture
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NARROW = {"width": 400, "height": 800}
 WIDE = {"width": 1280, "height": 800}
 PAGES = {

@@ -71,3 +71,12 @@ class Served:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+def basic_project(tmp_path: Path) -> Path:
+    """Return a project folder: the basic site fixture's docs and a config naming them."""
+    from site_helpers import copy_fixture
+
+    docs = copy_fixture("basic", tmp_path)
+    (docs.parent / "designdoc.toml").write_text('paths = ["docs"]\n')
+    return docs.parent

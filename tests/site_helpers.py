@@ -64,3 +64,14 @@ def built_fixture(name: str, base: Path, **options: object) -> tuple[Path, Path]
 def tree(folder: Path) -> dict[str, bytes]:
     """Return every file under `folder` (relative path → bytes)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def playwright_or_skip():
+    """Return Playwright's sync API for a browser test module; skip it without chromium (fail in CI)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (.ci/run)", pytrace=False)
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from designdoc.site.serve import content_type, is_loopback, resolve_request
-from serve_helpers import Served
-from site_helpers import copy_fixture
+from serve_helpers import Served, basic_project
 
 
 @pytest.fixture()
@@ -86,9 +85,7 @@ def test_loopback_names() -> None:
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    docs = copy_fixture("basic", tmp_path)
-    (docs.parent / "designdoc.toml").write_text('paths = ["docs"]\n')
-    return docs.parent
+    return basic_project(tmp_path)
 
 
 def _get(url: str) -> tuple[int, str]:

@@ -15,16 +15,11 @@ import pytest
 
 from helpers import EXAMPLES, ROOT
 from serve_helpers import Served
-from site_helpers import ARGS, CHROMIUM, build_site, built_fixture, copy_fixture
+from site_helpers import ARGS, CHROMIUM, build_site, built_fixture, copy_fixture, playwright_or_skip
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (.ci/run)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")

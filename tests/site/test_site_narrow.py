@@ -12,14 +12,13 @@ import functools
 import gzip
 import http.server
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from site_helpers import ARGS, CHROMIUM, build_site, copy_fixture
+from site_helpers import ARGS, CHROMIUM, build_site, copy_fixture, playwright_or_skip
 
 NARROW = {"width": 400, "height": 800}
 WIDE = {"width": 1280, "height": 800}
@@ -59,12 +58,7 @@ Index catalog changes within seconds instead of a nightly rebuild of the queue.
 | localised_description | text | yes | language-specific | An ergonomic office chair | per locale |
 """
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (.ci/run)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ from designdoc.check import cache
 from designdoc.cli.main import main
 from designdoc.config import load as config_module
 from designdoc.parse import document
-
-EXAMPLES = Path(__file__).parent.parent / "examples"
+from helpers import EXAMPLES
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import pytest
 
 from designdoc.config.load import builtin_path
 from designdoc.site.serve import _OutsideOutput
-from serve_helpers import Served
-from site_helpers import copy_fixture
+from serve_helpers import Served, basic_project
 
 RECOVERY_SECONDS = 20  # a fix on disk is a rebuild within this time (watch debounce + an incremental build)
 
@@ -28,9 +27,7 @@ RECOVERY_SECONDS = 20  # a fix on disk is a rebuild within this time (watch debo
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     """A project with a good config (the tests break it) and the basic site fixture's docs."""
-    docs = copy_fixture("basic", tmp_path)
-    (docs.parent / "designdoc.toml").write_text('paths = ["docs"]\n')
-    return docs.parent
+    return basic_project(tmp_path)
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -32,6 +32,7 @@ from designdoc.parse import document, frontmatter
 from designdoc.parse.document import Document
 from designdoc.parse.template import derive
 from designdoc.rules.facts import facts_of
+from helpers import EXAMPLES
 
 TEMPLATE = builtin()
 TODAY = dt.date(2025, 6, 1)
@@ -315,7 +316,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def clean_doc(title: str, front: str) -> str:
     """Return a clean approved doc (the example's body) with extra front-matter lines."""
-    example = (Path(__file__).resolve().parents[1] / "examples" / "rate-limiter.md").read_text("utf-8")
+    example = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
     example = re.sub(r"\d{4}-\d{2}-\d{2}", "2025-05-20", example)
     head, body = example.split("\n---\n", 1)
     head = re.sub(r"(?m)^title: .*$", lambda _: f"title: {title}", head)

@@ -245,3 +245,13 @@ def test_approving_a_doc_says_that_it_raised_the_version(
     out = capsys.readouterr().out
     assert "doc.md: status approved\n" in out and "doc.md: version 0.4.0 -> 1.0.0" in out
     assert "version: 1.0.0\n" in (tmp_path / "doc.md").read_text("utf-8")
+
+
+def test_an_empty_owner_falls_back_to_git_s_email(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("designdoc.operations.new.git_email", lambda: "git@acme.io")
+    assert main(["new", "Audit log", "--owner", " "]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert "owners:\n  - git@acme.io\n" in path.read_text("utf-8")

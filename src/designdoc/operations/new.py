@@ -126,7 +126,7 @@ def new_doc(
     """Write a new doc from the template and return its path; refuse an existing file."""
     if not title.strip():
         raise UsageError("the title is empty")
-    owners = owners or [email for email in (git_email(),) if email]
+    owners = [o for o in owners if o.strip()] or [email for email in (git_email(),) if email]
     if not owners:
         raise UsageError("no owner: pass --owner EMAIL (or set git config user.email)")
     folder = directory or Path(config.root or Path.cwd()) / config.new_dir

@@ -24,7 +24,8 @@ def test_init_writes_every_default_creates_the_folder_and_prints_snippets(
     assert (work / "docs" / "design").is_dir()
     text = (work / "designdoc.toml").read_text("utf-8")
     table = tomllib.loads(text)
-    listed = {f.name for f in dataclasses.fields(Config)} - {"source", "root", "rules", "sections"}
+    tables = {"source", "root", "rules", "sections", "metadata", "lifecycle"}
+    listed = {f.name for f in dataclasses.fields(Config)} - tables
     for key in listed:  # every key: set, or (no default value) shown commented out
         assert key in table or f"# {key} = " in text, key
     loaded = config_module.load(start=work)

@@ -22,9 +22,10 @@ from designdoc.check.git import GitDates
 from designdoc.check.runner import Checker, CheckResult
 from designdoc.check.workspace import Project
 from designdoc.files.discovery import Candidate, discover, display
+from designdoc.model import lifecycle as lifecycle_module
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.fields import parse_date, parse_version
-from designdoc.model.lifecycle import STATUSES
+from designdoc.model.lifecycle import Lifecycle
 from designdoc.model.settings import Config
 from designdoc.parse.document import Document
 from designdoc.parse.inline import plain_text
@@ -89,7 +90,12 @@ class Catalog:
 
     entries: tuple[Entry, ...]
     git: GitDates
-    statuses: tuple[str, ...] = STATUSES
+    lifecycle: Lifecycle = lifecycle_module.DESIGN_DOC
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Return the lifecycle's statuses, in order."""
+        return self.lifecycle.names
 
     def select(
         self,
@@ -182,7 +188,7 @@ def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candi
             )
         )
     finished += [_unread(path, counts) for path in sorted(_unreadable(result.diagnostics, paths))]
-    return Catalog(tuple(sorted(finished, key=lambda e: e.path)), git, config.statuses or STATUSES)
+    return Catalog(tuple(sorted(finished, key=lambda e: e.path)), git, config.lifecycle)
 
 
 def _counts(diagnostics: Iterable[Diagnostic]) -> dict[str, tuple[int, int]]:

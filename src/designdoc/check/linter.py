@@ -29,7 +29,7 @@ def select(*, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[R
 
 def completeness_severity(doc: Document, config: Config) -> Severity:
     """Return the severity of completeness rules for this doc's status."""
-    status = doc.field_text("status")
+    status = doc.status(config.lifecycle)
     if status is not None and status in config.strict_statuses:
         return Severity.ERROR
     return Severity.parse(config.completeness_default)

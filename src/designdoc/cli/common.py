@@ -5,7 +5,7 @@ Nothing here registers a command; `main` assembles the group from the command mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -71,15 +71,17 @@ def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Complete lifecycle statuses (the configured vocabulary, if any)."""
     from designdoc.config import load as config_module
-    from designdoc.model.lifecycle import STATUSES, TRANSITIONS
+    from designdoc.model.lifecycle import DESIGN_DOC
 
     try:
-        vocabulary = config_module.load().statuses or STATUSES
+        lifecycle = config_module.load().lifecycle
     except DesignDocError:
-        vocabulary = STATUSES
-    return [CompletionItem(s, help=_reachable_from(s, TRANSITIONS)) for s in vocabulary if s.startswith(incomplete)]
+        lifecycle = DESIGN_DOC
+    return [
+        CompletionItem(s, help=_reachable_from(s, lifecycle.moves)) for s in lifecycle.names if s.startswith(incomplete)
+    ]
 
 
-def _reachable_from(status: str, transitions: dict[str, frozenset[str]]) -> str:
+def _reachable_from(status: str, transitions: Mapping[str, frozenset[str]]) -> str:
     sources = sorted(source for source, targets in transitions.items() if status in targets)
     return f"from {', '.join(sources)}" if sources else "initial"

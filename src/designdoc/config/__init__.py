@@ -2,5 +2,6 @@
 
 load.py      find and validate `designdoc.toml` / `[tool.designdoc]`, load the template
              (the built-in one lives in templates/), and "today"
+process.py   the `[metadata]` and `[lifecycle]` tables, and the presets (presets/*.toml) they start from
 starter.py   what `designdoc init` writes and prints
 """

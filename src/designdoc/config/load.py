@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from designdoc.config.process import process_of
 from designdoc.model.diagnostics import Severity
 from designdoc.model.errors import ConfigError, TemplateError, UsageError
 from designdoc.model.settings import Config, RuleConfig
@@ -38,7 +39,8 @@ _TUPLE_KEYS = {
     "strict_statuses",
     "placeholder_patterns",
 }
-_KEYS = {f.name for f in fields(Config)} - {"source", "root"}
+_KEYS = {f.name for f in fields(Config)} - {"source", "root"} | {"statuses"}
+_PROCESS_KEYS = ("preset", "metadata", "lifecycle")
 # days may be 0; a size or a time budget of 0 would skip every file
 _LEAST = {"stale_days": 0, "commit_grace_days": 0, "max_file_size": 1, "time_budget": 1e-9}
 
@@ -102,6 +104,8 @@ def from_table(table: dict[str, Any], *, source: Path | None = None) -> Config:
     values: dict[str, Any] = {}
     defaults = Config()
     for key, value in table.items():
+        if key in _PROCESS_KEYS:
+            continue
         if key == "rules":
             values[key] = _rules(value, where)
         elif key == "sections":
@@ -116,6 +120,15 @@ def from_table(table: dict[str, Any], *, source: Path | None = None) -> Config:
             raise ConfigError(f"{where}: {key}: expected {expected}, got {values[key]!r}")
     if values.get("completeness_default", "warning") not in ("warning", "error", "info"):
         raise ConfigError(f"{where}: completeness_default: expected 'warning', 'error' or 'info'")
+    preset = table.get("preset")
+    if preset is not None and not isinstance(preset, str):
+        raise ConfigError(f"{where}: preset: expected a preset's name, got {preset!r}")
+    spec, lifecycle = process_of(
+        preset, table.get("metadata"), table.get("lifecycle"), values.get("statuses", ()), where
+    )
+    values.update(preset=preset, metadata=spec, lifecycle=lifecycle)
+    values.setdefault("strict_statuses", lifecycle.strict)
+    values.pop("statuses", None)  # folded into the lifecycle
     root = source.parent if source else None
     return Config(source=source, root=root, **values)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from importlib import resources
 
 from designdoc import __version__
 from designdoc.model.settings import Config
@@ -32,9 +33,10 @@ COMMENTS: dict[str, str] = {
     "new_dir": "Where `designdoc new` writes docs.",
     "new_numbering": "Prefix new docs with the next free four-digit number (0007-rate-limiter.md).",
     "commit_grace_days": "last-updated-behind-commit allows the last commit to be this many days newer.",
+    "preset": "The team's process: where metadata lives, and the lifecycle (`designdoc init --preset NAME`).",
 }
-_EXAMPLES = {"template": '"docs/templates/design.md"', "schema": '"design_doc"'}
-_TABLES = ("rules", "sections")
+_EXAMPLES = {"template": '"docs/templates/design.md"', "schema": '"design_doc"', "preset": '"kep"'}
+_TABLES = ("rules", "sections", "metadata", "lifecycle")
 _HIDDEN = ("source", "root")
 
 _TAIL = """
@@ -47,6 +49,13 @@ _TAIL = """
 # Per-section content rules of the template.
 # [sections."Testing and Verification"]
 # require = ["acceptance-criteria", "code"]
+
+# Where the docs keep their metadata, and their lifecycle (default: the design-doc process);
+# `designdoc init --preset NAME` writes a preset's tables here in full.
+# [metadata]
+# sources = ["frontmatter"]
+# [lifecycle]
+# statuses = [{ name = "draft", label = "Draft", colour = "#6e7781" }, …]
 """
 
 
@@ -62,11 +71,12 @@ def toml_value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def config_text(*, template: str | None = None) -> str:
+def config_text(*, template: str | None = None, preset: str | None = None) -> str:
     """Return a designdoc.toml with every setting at its default, each with a comment.
 
     `paths` is set to the docs folder `new_dir` (the folder `init` creates), and
-    `template` to the given team template, if any.
+    `template` to the given team template, if any.  With a `preset`, the file names it and
+    holds its `[metadata]` and `[lifecycle]` tables in full, to edit.
     """
     defaults = Config()
     lines = ["# designdoc configuration: every setting at its default (see the README).", ""]
@@ -78,13 +88,25 @@ def config_text(*, template: str | None = None) -> str:
             value = (defaults.new_dir,)
         elif spec.name == "template" and template is not None:
             value = template
+        elif spec.name == "preset" and preset is not None:
+            value = preset
         lines.append(f"# {COMMENTS.get(spec.name, 'See the README.')}")
         if value is None:
             lines.append(f"# {spec.name} = {_EXAMPLES.get(spec.name, '...')}")
         else:
             lines.append(f"{spec.name} = {toml_value(value)}")
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n" + _TAIL
+    text = "\n".join(lines).rstrip("\n") + "\n" + _TAIL
+    if preset is not None:
+        text += "\n" + process_tables(preset)
+    return text
+
+
+def process_tables(name: str) -> str:
+    """Return a preset's `[metadata]` and `[lifecycle]` tables, as its file writes them."""
+    shipped = (resources.files("designdoc.config") / "presets" / f"{name}.toml").read_text("utf-8")
+    start = shipped.index("[metadata]")
+    return f"# The {name} process; every key can be changed here.\n" + shipped[start:]
 
 
 def precommit_snippet(docs: str) -> str:

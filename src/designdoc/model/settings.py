@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designdoc.model import lifecycle as lifecycle_module
+from designdoc.model import metadata as metadata_module
 from designdoc.model.diagnostics import Severity
+from designdoc.model.lifecycle import Lifecycle
+from designdoc.model.metadata import MetadataSpec
 
-STRICT_STATUSES = ("review", "approved", "implemented", "deprecated", "superseded")
+STRICT_STATUSES = lifecycle_module.DESIGN_DOC.strict
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,6 @@ class Config:
     optional_sections: tuple[str, ...] = ()
     optional_fields: tuple[str, ...] = ()
     allowed_fields: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
     stale_days: int = 90
     strict_statuses: tuple[str, ...] = STRICT_STATUSES
     completeness_default: str = "warning"
@@ -50,6 +53,9 @@ class Config:
     new_dir: str = "docs/design"
     new_numbering: bool = False
     commit_grace_days: int = 1
+    preset: str | None = None  # the process the team follows: a shipped preset's name
+    metadata: MetadataSpec = metadata_module.DESIGN_DOC  # where the docs keep their metadata
+    lifecycle: Lifecycle = lifecycle_module.DESIGN_DOC  # the statuses and the moves between them
 
     def targets(self, given: Sequence[str] = ()) -> list[str]:
         """Return what a run checks: the paths given, else the configured `paths`, else the working directory.

@@ -20,7 +20,6 @@ from designdoc.files.discovery import display
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import parse_version
-from designdoc.model.lifecycle import APPROVED_ON, STATUSES, allowed, gated, legal_moves
 from designdoc.model.text import decode, did_you_mean, encode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
@@ -86,35 +85,42 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Mov
     Raises UsageError for an unknown status or a misused `--by`, and
     LifecycleError (nothing written) for an illegal move or a failed gate.
     """
-    if new not in STATUSES:
+    lifecycle = checker.config.lifecycle
+    names = lifecycle.names
+    if new not in names:
+        raise UsageError(f"unknown status {new!r} (expected one of: {', '.join(names)}){did_you_mean(new, names)}")
+    if new == lifecycle.superseded and not by:
+        raise UsageError(f"status {new!r} needs --by DOC naming the successor")
+    if by and new != lifecycle.superseded:
         raise UsageError(
-            f"unknown status {new!r} (expected one of: {', '.join(STATUSES)}){did_you_mean(new, STATUSES)}"
+            f"--by goes with the status {lifecycle.superseded!r} only"
+            if lifecycle.superseded
+            else "--by: this lifecycle has no status that names a successor"
         )
-    if new == "superseded" and not by:
-        raise UsageError("status 'superseded' needs --by DOC naming the successor")
-    if by and new != "superseded":
-        raise UsageError("--by goes with the status 'superseded' only")
     loaded = load(path, checker.template)
     doc = loaded.doc
     current = doc.field_text("status")
     if current == new:
         return Moved([])
-    if current not in STATUSES:
+    if current not in names:
         raise LifecycleError(f"{path}: the current status {current!r} is not a lifecycle status; fix it first")
-    if not allowed(current, new):
-        raise LifecycleError(f"{path}: cannot move from {current!r} to {new!r} (allowed: {legal_moves(current)})")
+    if not lifecycle.allowed(current, new):
+        raise LifecycleError(
+            f"{path}: cannot move from {current!r} to {new!r} (allowed: {lifecycle.legal_moves(current)})"
+        )
     successors = [_successor(p, checker) for p in by]
-    edits = set_scalar(doc, "status", new) + _stamp(doc, checker.today, keep_note=new == "draft")
+    edits = set_scalar(doc, "status", new) + _stamp(doc, checker.today, keep_note=new in lifecycle.draft_note)
     version = parse_version(doc.field_text("version"))
+    least = lifecycle.gate(new).min_version
     raised = None
-    if new in APPROVED_ON and version is not None and version.compare("1.0.0") < 0:
-        edits += set_scalar(doc, "version", "1.0.0")
-        raised = (str(version), "1.0.0")
+    if least is not None and version is not None and version.compare(least) < 0:
+        edits += set_scalar(doc, "version", least)
+        raised = (str(version), least)
     for successor in successors:
         edits += _reference_edits(doc, "superseded_by", successor.doc, path)
     text = apply_edits(doc.text, edits)
     future = document_module.parse(text, doc.path, checker.template, bom=doc.bom)
-    if gated(new):
+    if lifecycle.gate(new).no_errors:
         _gate(path, new, future, checker)
     changes = [(loaded.snapshot, loaded.encode(text))]
     for successor, successor_path in zip(successors, by, strict=True):
@@ -133,7 +139,7 @@ def _successor(path: Path, checker: Checker) -> Loaded:
         raise LifecycleError(
             f"{path}: the successor is not a design doc (doc_type is not {checker.template.doc_type!r})"
         )
-    if status in (None, "draft"):
+    if status is None or status == checker.config.lifecycle.initial:
         raise LifecycleError(f"{path}: the successor is still a draft; move it to review first")
     return loaded
 
@@ -173,6 +179,8 @@ def bump(path: Path, part: str, checker: Checker) -> str:
         raise LifecycleError(f"{path}: version {doc.field_text('version')!r} is not a semantic version; fix it first")
     bumped = str(getattr(version, f"bump_{part}")().replace(prerelease=None, build=None))
     status = doc.field_text("status")
-    edits = set_scalar(doc, "version", bumped) + _stamp(doc, checker.today, keep_note=status == "draft")
+    edits = set_scalar(doc, "version", bumped) + _stamp(
+        doc, checker.today, keep_note=status in checker.config.lifecycle.draft_note
+    )
     writer.write_atomic(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))
     return bumped

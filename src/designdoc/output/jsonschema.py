@@ -14,6 +14,7 @@ import dataclasses
 import re
 from typing import Any
 
+from designdoc.config.process import preset_names
 from designdoc.model.diagnostics import Severity
 from designdoc.model.fields import (
     DESIGN_DOC,
@@ -27,7 +28,7 @@ from designdoc.model.fields import (
     REFERENCE_FIELDS,
     SEMVER,
 )
-from designdoc.model.lifecycle import STATUSES
+from designdoc.model.metadata import ROLES, SOURCES
 from designdoc.model.settings import Config
 from designdoc.parse.template import SectionRules, Template, TemplateField
 from designdoc.rules import ALL_RULES, REQUIREMENTS, Rule
@@ -90,7 +91,7 @@ def _design_field(name: str, template: Template, config: Config) -> dict[str, An
     if name == "doc_type":
         return {"type": "string", "const": template.doc_type} if template.doc_type else {"type": "string"}
     if name == "status":
-        return {"type": "string", "enum": list(config.statuses or STATUSES)}
+        return {"type": "string", "enum": list(config.lifecycle.names)}
     if name == "version":
         return {
             "type": "string",
@@ -138,10 +139,17 @@ def config_schema() -> dict[str, Any]:
             properties["rules"] = _rules_schema()
         elif spec.name == "sections":
             properties["sections"] = _sections_schema()
+        elif spec.name == "metadata":
+            properties["metadata"] = _metadata_schema()
+        elif spec.name == "lifecycle":
+            properties["lifecycle"] = _lifecycle_schema()
+        elif spec.name == "preset":
+            properties["preset"] = {"type": "string", "enum": list(preset_names())}
         else:
             properties[spec.name] = _value_schema(getattr(defaults, spec.name))
             if spec.name in _ENUMS:
                 properties[spec.name]["enum"] = _ENUMS[spec.name]
+    properties["statuses"] = {**_STRINGS, "description": "A status vocabulary (the lifecycle's, restricted)"}
     return {
         "$schema": DIALECT,
         "title": "designdoc configuration",
@@ -162,6 +170,57 @@ def _value_schema(default: Any) -> dict[str, Any]:
     if isinstance(default, tuple):
         return {**_STRINGS, "default": list(default)}
     return {"type": "string"} if default is None else {"type": "string", "default": default}
+
+
+def _metadata_schema() -> dict[str, Any]:
+    names = {"anyOf": [{"type": "string"}, _STRINGS]}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "sources": {"type": "array", "items": {"enum": list(SOURCES)}},
+            "sidecar": {"type": "string"},
+            "sidecar_template": {"type": "string"},
+            "roles": {"type": "object", "additionalProperties": False, "properties": {r: names for r in ROLES}},
+            "extra": _STRINGS,
+            "required": {"type": "array", "items": {"enum": list(ROLES)}},
+            "status_section": {"type": "string"},
+            "default_status": {"type": "string"},
+        },
+    }
+
+
+def _lifecycle_schema() -> dict[str, Any]:
+    status = {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {k: {"type": "string"} for k in ("name", "label", "colour", "color")},
+            },
+        ]
+    }
+    gate = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"no_errors": {"type": "boolean"}, "fields": _STRINGS, "min_version": {"type": "string"}},
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "statuses": {"type": "array", "items": status},
+            "moves": {"type": "object", "additionalProperties": _STRINGS},
+            "initial": {"type": "string"},
+            **{key: _STRINGS for key in ("starts", "approved", "strict", "open", "draft_note")},
+            "gates": {"type": "object", "additionalProperties": gate},
+            "aliases": {"type": "object", "additionalProperties": {"type": "string"}},
+            "superseded": {"type": "string"},
+            "loose": {"type": "boolean"},
+        },
+    }
 
 
 def _rules_schema() -> dict[str, Any]:

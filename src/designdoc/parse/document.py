@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from designdoc.model import metadata as metadata_module
+from designdoc.model.lifecycle import Lifecycle
+from designdoc.model.metadata import Metadata, MetadataSpec, Sidecar, Value
 from designdoc.model.text import LineIndex, fingerprint, newline_of, split_bom, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter as fm_module
@@ -20,6 +23,7 @@ from designdoc.parse.blocks import Block, is_comment
 from designdoc.parse.frontmatter import FrontMatter
 from designdoc.parse.guidance import block_text, guidance_units, is_guidance
 from designdoc.parse.inline import Link, links_in, plain_text, reference_definition, unique_slugs
+from designdoc.parse.metadata import read as read_metadata
 from designdoc.parse.template import Template, TemplateSection, section_key
 
 
@@ -76,6 +80,38 @@ class Document:
     preamble_guidance: tuple[Block, ...]
     footer: DocFooter | None
     template: Template = field(repr=False)
+    spec: MetadataSpec = field(default=metadata_module.DESIGN_DOC, repr=False)  # where its metadata lives
+    sidecar: Sidecar | None = field(default=None, repr=False)  # its sidecar, read by the caller
+
+    @cached_property
+    def metadata(self) -> Metadata:
+        """Return the doc's metadata, read from the sources of its process (once)."""
+        status = next((s for s in self.sections if s.key == self.spec.status_section), None)
+        return read_metadata(
+            self.spec,
+            path=self.path,
+            lines=self.lines,
+            index=self.index,
+            front=self.frontmatter,
+            preamble=self.preamble,
+            title=self.title_heading,
+            status_section=status.blocks if status is not None else None,
+            sidecar=self.sidecar,
+        )
+
+    def role(self, role: str) -> Value | None:
+        """Return the value that fills `role` (`status`, `owners`, …) in this doc's metadata."""
+        return self.spec.role(self.metadata, role)
+
+    def status(self, lifecycle: Lifecycle) -> str | None:
+        """Return the lifecycle status the doc states (None when it states none the lifecycle knows).
+
+        A doc that states no status has its process's default status, if any (a merged RFC).
+        """
+        value = self.role("status")
+        if value is None or not value.text.strip():
+            return self.spec.default_status
+        return lifecycle.read(value.text).status
 
     @cached_property
     def newline(self) -> str:
@@ -168,8 +204,17 @@ def body_source(text: str) -> tuple[str, int]:
     return "\n".join(lines[first - 1 :]), first
 
 
-def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Document:
-    """Parse decoded text (without its BOM) into a Document."""
+def parse(
+    text: str,
+    path: str,
+    template: Template,
+    *,
+    bom: bool = False,
+    spec: MetadataSpec = metadata_module.DESIGN_DOC,
+    sidecar: Sidecar | None = None,
+) -> Document:
+    """Parse decoded text (without its BOM) into a Document; its metadata is read from the
+    sources `spec` names (`sidecar`: the doc's sidecar, read by the caller)."""
     lines = split_lines(text)
     index = LineIndex(text)
     front = fm_module.parse(text, lines, index)
@@ -199,6 +244,8 @@ def parse(text: str, path: str, template: Template, *, bom: bool = False) -> Doc
         preamble_guidance,
         footer,
         template,
+        spec,
+        sidecar,
     )
 
 

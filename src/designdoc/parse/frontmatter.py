@@ -145,7 +145,29 @@ def parse(text: str, lines: list[str], index: LineIndex) -> FrontMatter | None:
         problem = Problem(1, 1, "Front matter is not closed (expected a '---' line)", True)
         return FrontMatter(1, None, content_start, content_start, problems=(problem,))
     content_end = index.offset(closing + 1)
-    base = FrontMatter(1, closing + 1, content_start, content_end)
+    return _mapping(text, index, FrontMatter(1, closing + 1, content_start, content_end))
+
+
+def parse_file(text: str, index: LineIndex, name: str) -> FrontMatter:
+    """Parse a whole YAML file (a sidecar such as `kep.yaml`) with the front matter's limits.
+
+    It is read as a block whose delimiters are the file's edges; problems name `name`
+    where a front matter's would say "front matter".
+    """
+    found = _mapping(text, index, FrontMatter(0, 0, 0, len(text)))
+    if not found.problems:
+        return found
+    renamed = tuple(Problem(p.line, p.column, _renamed(p.message, name), p.fatal, p.duplicate) for p in found.problems)
+    return FrontMatter(found.start_line, found.end_line, found.content_start, found.content_end, found.fields, renamed)
+
+
+def _renamed(message: str, name: str) -> str:
+    return message.replace("Front matter", name).replace("front matter", name)
+
+
+def _mapping(text: str, index: LineIndex, base: FrontMatter) -> FrontMatter:
+    """Read the YAML between a block's delimiters into `base`'s fields, or its one fatal problem."""
+    content_start, content_end = base.content_start, base.content_end
     source = text[content_start:content_end]
     if len(source.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return _with(base, Problem(1, 1, f"Front matter is over {MAX_BYTES // 1024} KiB", True))
@@ -165,7 +187,7 @@ def parse(text: str, lines: list[str], index: LineIndex) -> FrontMatter | None:
         line, column = index.position(content_start + offset)
         reason = getattr(error, "reason", "unreadable character")
         return _with(base, Problem(line, column, f"Invalid front matter: {reason}", True))
-    return FrontMatter(1, closing + 1, content_start, content_end, fields, tuple(problems))
+    return FrontMatter(base.start_line, base.end_line, content_start, content_end, fields, tuple(problems))
 
 
 def _with(base: FrontMatter, problem: Problem) -> FrontMatter:

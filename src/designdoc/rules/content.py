@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.model.lifecycle import APPROVED_ON
 from designdoc.parse.blocks import Block
 from designdoc.parse.document import Section
 from designdoc.parse.inline import mask
@@ -361,7 +360,7 @@ def open_questions_unresolved(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    if ctx.doc.field_text("status") not in APPROVED_ON:
+    if ctx.status not in ctx.config.lifecycle.approved:
         return
     for section, _ in _sections_requiring(ctx, "resolved-questions"):
         for number in _question_lines(ctx, section):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.model.lifecycle import INITIAL, STATUSES, allowed
 from designdoc.rules.facts import (
     SUPERSEDED_BY,
     SUPERSEDES,
@@ -100,13 +99,16 @@ def superseded_status_mismatch(ctx: ProjectContext) -> Iterator[Diagnostic]:
     No fix: a status changes through the lifecycle (`designdoc status`), with its gates.
     Options: `allow_draft_successor` (default true).
     """
-    vocabulary = ctx.config.statuses or STATUSES
+    lifecycle = ctx.config.lifecycle
+    superseded = lifecycle.superseded
+    if superseded is None:
+        return
     for item, _, facts in ctx.related(SUPERSEDES):
-        if facts.status in vocabulary and facts.status != "superseded":
-            yield ctx.at(item, f"supersedes {item.text!r}, whose status is {facts.status!r}, not 'superseded'")
-    if ctx.facts.status == "superseded" and not ctx.options.allow_draft_successor:
+        if facts.status in lifecycle.names and facts.status != superseded:
+            yield ctx.at(item, f"supersedes {item.text!r}, whose status is {facts.status!r}, not {superseded!r}")
+    if ctx.facts.status == superseded and not ctx.options.allow_draft_successor:
         for item, _, facts in ctx.related(SUPERSEDED_BY):
-            if facts.status == "draft":
+            if facts.status == lifecycle.initial:
                 yield ctx.at(item, f"Superseded by {item.text!r}, which is still a draft")
 
 
@@ -232,24 +234,25 @@ def status_transition_illegal(ctx: ProjectContext) -> Iterator[Diagnostic]:
     if found is None:
         return
     committed, new = found
-    vocabulary = ctx.config.statuses or STATUSES
+    lifecycle = ctx.config.lifecycle
+    vocabulary = lifecycle.names
     steps = [
         (where, status)
         for where, status in (*committed, ("the working tree", ctx.facts.status))
         if status in vocabulary
     ]
     line, column, end = ctx.facts.status_at
-    if new and steps and steps[0][1] not in INITIAL:
+    if new and steps and steps[0][1] not in lifecycle.starts:
         where, status = steps[0]
         yield ctx.report(
-            f"New doc starts as {status!r} (in {where}), not draft or review",
+            f"New doc starts as {status!r} (in {where}), not {' or '.join(lifecycle.starts)}",
             line=line,
             column=column,
             end_column=end,
             subject="status",
         )
     for (_, before), (where, after) in itertools.pairwise(steps):
-        if before != after and not allowed(before, after):
+        if before != after and not lifecycle.allowed(before, after):
             yield ctx.report(
                 f"Illegal status move {before!r} → {after!r} (in {where})",
                 line=line,

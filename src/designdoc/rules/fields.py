@@ -20,7 +20,6 @@ from designdoc.model.fields import (
     parse_date,
     parse_version,
 )
-from designdoc.model.lifecycle import APPROVED_ON, STATUSES
 from designdoc.model.text import did_you_mean
 from designdoc.parse.frontmatter import Field, Node, Problem
 from designdoc.parse.template import _PLACEHOLDER
@@ -32,7 +31,7 @@ def _schema(ctx: Context) -> bool:
 
 
 def _statuses(ctx: Context) -> tuple[str, ...]:
-    return ctx.config.statuses or STATUSES
+    return ctx.config.lifecycle.names
 
 
 def _empty(node: Node) -> bool:
@@ -323,7 +322,7 @@ def _version_problems(ctx: Context, value: str | None, where: dict) -> Iterator[
         yield ctx.report(f"Invalid version {value!r} (expected a semantic version MAJOR.MINOR.PATCH)", **where)
         return
     status = ctx.doc.field_text("status")
-    if status in APPROVED_ON and version.compare("1.0.0") < 0:
+    if status in ctx.config.lifecycle.approved and version.compare("1.0.0") < 0:
         yield ctx.report(f"Version {value!r} is below 1.0.0 but the status is {status!r}", **where)
 
 
@@ -477,7 +476,7 @@ def stale(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    if ctx.doc.field_text("status") not in ("draft", "review"):
+    if ctx.status not in ctx.config.lifecycle.open:
         return
     item, date = _last_updated(ctx)
     if date is None:

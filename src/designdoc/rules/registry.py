@@ -111,6 +111,11 @@ class Context(Generic[Options]):
         """Return the document's template."""
         return self.doc.template
 
+    @property
+    def status(self) -> str | None:
+        """Return the lifecycle status the doc states, read through its process (None: none known)."""
+        return self.doc.status(self.config.lifecycle)
+
     def report(
         self,
         message: str,

@@ -8,7 +8,6 @@ from designdoc.edit.edits import footer_text, set_footer
 from designdoc.edit.fixes import insert_section_fix
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.model.fields import DATE_OR_PLACEHOLDER, parse_date
-from designdoc.model.lifecycle import STATUSES
 from designdoc.parse.document import Section
 from designdoc.parse.inline import plain_text
 from designdoc.parse.template import section_key
@@ -357,7 +356,7 @@ def footer_missing(ctx: Context) -> Iterator[Diagnostic]:
     fix = None
     date = parse_date(ctx.doc.field_text("last_updated"))
     if date is not None:
-        text = footer_text(ctx.doc, date.isoformat(), keep_note=ctx.doc.field_text("status") == "draft")
+        text = footer_text(ctx.doc, date.isoformat(), keep_note=ctx.status in ctx.config.lifecycle.draft_note)
         fix = _footer_fix(ctx, text)
     yield ctx.report(
         f"Missing footer (expected {ctx.template.footer.example!r} as the last line)", line=ctx.doc.last_line, fix=fix
@@ -432,7 +431,12 @@ def footer_draft_note(ctx: Context) -> Iterator[Diagnostic]:
     footer = ctx.doc.footer
     status = ctx.doc.field_text("status")
     # past draft only when the status is one the lifecycle knows: a misspelt one is field-value's finding
-    if footer is None or not footer.note or status not in (ctx.config.statuses or STATUSES) or status == "draft":
+    if (
+        footer is None
+        or not footer.note
+        or status not in ctx.config.lifecycle.names
+        or status in ctx.config.lifecycle.draft_note
+    ):
         return
     note = ctx.template.footer.note
     column = ctx.doc.lines[footer.line - 1].find(note)

@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from designdoc.catalog.entries import Catalog, Entry
 from designdoc.model.diagnostics import Diagnostic
+from designdoc.model.lifecycle import Lifecycle
 from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import SiteMap, relative, root_of
 from designdoc.site.source import Source
 
-STALE_STATUSES = ("draft", "review")  # as the `stale` rule: only open docs go stale
 BANNERS = {
     "draft": "Draft: this design is still being written and may change.",
     "deprecated": "Deprecated: this design is no longer recommended.",
@@ -68,9 +68,9 @@ def relations(catalog: Catalog) -> tuple[dict, dict, dict]:
     return tuple({k: tuple(sorted(v)) for k, v in d.items()} for d in (successors, predecessors, backlinks))
 
 
-def is_stale(entry: Entry, stale_days: int) -> bool:
+def is_stale(entry: Entry, stale_days: int, lifecycle: Lifecycle) -> bool:
     """Return True for an open doc (draft, review) last updated more than `stale_days` ago."""
-    return entry.status in STALE_STATUSES and entry.age_days is not None and entry.age_days > stale_days
+    return entry.status in lifecycle.open and entry.age_days is not None and entry.age_days > stale_days
 
 
 def title_of(entry: Entry) -> str:
@@ -99,7 +99,7 @@ def doc_context(site: Site, entry: Entry) -> dict:
         "approvers": list(source.approvers),
         "last_updated": entry.last_updated,
         "age_days": entry.age_days,
-        "stale": is_stale(entry, site.stale_days),
+        "stale": is_stale(entry, site.stale_days, site.catalog.lifecycle),
         "last_commit": entry.last_commit,
         "supersedes": [_ref(site, entries, page, p) for p in site.predecessors.get(entry.path, ())],
         "superseded_by": successors,
@@ -176,7 +176,7 @@ def _row(site: Site, entry: Entry) -> dict:
         "owners": list(entry.owners),
         "last_updated": entry.last_updated,
         "age_days": entry.age_days,
-        "stale": is_stale(entry, site.stale_days),
+        "stale": is_stale(entry, site.stale_days, site.catalog.lifecycle),
         "tags": list(entry.tags),
         "errors": entry.errors,
         "warnings": entry.warnings,
@@ -226,7 +226,10 @@ def dashboard_context(site: Site) -> dict:
         Bar(o["value"], o["count"], "dd-bar-owner", "index.html?owner=" + quote(o["value"]))
         for o in owners[:TOP_OWNERS]
     ]
-    stale = sorted((e for e in entries if is_stale(e, site.stale_days)), key=lambda e: (-(e.age_days or 0), e.path))
+    stale = sorted(
+        (e for e in entries if is_stale(e, site.stale_days, site.catalog.lifecycle)),
+        key=lambda e: (-(e.age_days or 0), e.path),
+    )
     failing = sorted((e for e in entries if e.errors), key=lambda e: (-e.errors, title_of(e).casefold(), e.path))
     return {
         "page": "dashboard.html",

@@ -41,6 +41,7 @@ from designdoc.files.discovery import (
     real_path,
     unique_files,
 )
+from designdoc.files.sidecar import read_sidecar
 from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
@@ -307,7 +308,8 @@ class Checker:
         hits: dict[int, tuple[FileResult, None] | None] = {}
         for i, candidate in enumerate(candidates):
             shown = display(candidate.path)
-            signature = _signature(candidate)
+            # a sidecar can change while its doc does not: then the doc's bytes are always hashed
+            signature = _signature(candidate) if self.config.metadata.sidecar is None else None
             key = store.known_digest(shown, signature)
             if key is None:
                 try:
@@ -317,7 +319,7 @@ class Checker:
                 if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
                     hits[i] = None
                     continue
-                key = cache_module.digest(data)
+                key = self._digest(candidate, data)
             found = store.get(shown, key, signature)
             usable = _from_cache(found, extract) if found is not None else None
             if usable is not None:
@@ -388,7 +390,7 @@ class Checker:
             data = self._read(candidate)
             text, bom = reading.decode(data)
             with reading.budget(self.config.time_budget):
-                return facts_of(document_module.parse(text, display(path), self.template, bom=bom))
+                return facts_of(self.parse(text, display(path), bom=bom, at=path))
         except (reading.Skip, reading.OverBudget):
             return None
 
@@ -406,14 +408,14 @@ class Checker:
             if not candidate.named and not looks_like_doc(data, self.template.doc_type, self.template):
                 return None, None
             if store is not None:
-                key = cache_module.digest(data)
+                key = self._digest(candidate, data)
                 hit = store.get(shown, key)
                 usable = _from_cache(hit, extract) if hit is not None else None
                 if usable is not None:
                     return (usable, None), key
             text, bom = reading.decode(data)
             with reading.budget(self.config.time_budget):
-                doc = document_module.parse(text, shown, self.template, bom=bom)
+                doc = self.parse(text, shown, bom=bom, at=candidate.path)
                 diagnostics = self.lint(doc)
                 facts = facts_of(doc, _suppressions(doc)) if self.project_rules else None
         except reading.Skip as skip:
@@ -428,6 +430,22 @@ class Checker:
         if store is not None and key is not None:
             store.put(shown, key, _for_cache(result, extract), _signature(candidate))
         return (result, doc), key
+
+    def parse(self, text: str, shown: str, *, bom: bool = False, at: Path | None = None) -> Document:
+        """Parse a doc's text with this run's template and process, its sidecar read from beside
+        `at` (the doc's path; default: `shown`)."""
+        spec = self.config.metadata
+        sidecar = None
+        if spec.sidecar is not None:
+            sidecar, _ = read_sidecar(at or Path(shown), spec.sidecar, self.config.root)
+        return document_module.parse(text, shown, self.template, bom=bom, spec=spec, sidecar=sidecar)
+
+    def _digest(self, candidate: Candidate, data: bytes) -> bytes:
+        """Return the cache key of a doc's bytes: with its sidecar's bytes, when its process has one."""
+        if self.config.metadata.sidecar is None:
+            return cache_module.digest(data)
+        sidecar, extra = read_sidecar(candidate.path, self.config.metadata.sidecar, self.config.root)
+        return cache_module.digest(b"%b\0%b\0%b" % (data, extra, (sidecar.problem or "").encode()))
 
     def _diagnostic(self, shown: str, skip: reading.Skip, severity: Severity) -> Diagnostic:
         """Return the one diagnostic of a file that was not read, made by its reading rule."""

@@ -52,10 +52,20 @@ def _problems(doc: Document) -> int:
 
 
 def fix_text(
-    text: str, path: str, *, lint_doc: Callable[[Document], list[Diagnostic]], template: Template, bom: bool = False
+    text: str,
+    path: str,
+    *,
+    lint_doc: Callable[[Document], list[Diagnostic]],
+    template: Template,
+    bom: bool = False,
+    parse: Callable[[str], Document] | None = None,
 ) -> FixOutcome:
-    """Fix one document's text; `lint_doc(doc)` returns its diagnostics (`Checker.lint`)."""
-    doc = document_module.parse(text, path, template, bom=bom)
+    """Fix one document's text; `lint_doc(doc)` returns its diagnostics (`Checker.lint`).
+
+    `parse` parses the text as the run does (its process, its sidecar); every later text is
+    parsed the same way (`Document.reparsed`).
+    """
+    doc = parse(text) if parse is not None else document_module.parse(text, path, template, bom=bom)
     diagnostics = lint_doc(doc)
     outcome = FixOutcome(text, diagnostics)
     duplicate = _duplicate_key(doc)
@@ -81,9 +91,9 @@ def fix_text(
         round_fixes = choose([d.fix for d in pending], [d.rule for d in pending])
         applied = [d for d in pending if any(d.fix is f for f in round_fixes)]
         candidate = apply_edits(outcome.text, [e for f in round_fixes for e in f.edits])
-        new_doc = document_module.parse(candidate, path, template, bom=bom)
+        new_doc = doc.reparsed(candidate)
         if _problems(new_doc) > _problems(doc):
-            candidate, new_doc, applied = _one_by_one(outcome, doc, pending, refused, path, template, bom)
+            candidate, new_doc, applied = _one_by_one(outcome, doc, pending, refused)
         if candidate == outcome.text:
             break
         new_diagnostics = lint_doc(new_doc)
@@ -92,7 +102,7 @@ def fix_text(
             # another fix has just repaired): apply the first alone, the rest come next round.
             applied = applied[:1]
             candidate = apply_edits(outcome.text, applied[0].fix.edits)
-            new_doc = document_module.parse(candidate, path, template, bom=bom)
+            new_doc = doc.reparsed(candidate)
             if _problems(new_doc) > _problems(doc):
                 refused.add((applied[0].rule, applied[0].line, applied[0].message))
                 outcome.dropped.append(applied[0])
@@ -134,13 +144,13 @@ def _unresolved(before: list[Diagnostic], applied: list[Diagnostic], after: list
 
 
 def _one_by_one(
-    outcome: FixOutcome, doc: Document, pending: list[Diagnostic], refused: set, path: str, template, bom: bool
+    outcome: FixOutcome, doc: Document, pending: list[Diagnostic], refused: set
 ) -> tuple[str, Document, list[Diagnostic]]:
     """Apply the round's fixes one at a time, dropping each that adds a parse problem."""
     text, current = outcome.text, doc
     for diagnostic in pending:
         trial = apply_edits(text, diagnostic.fix.edits)
-        trial_doc = document_module.parse(trial, path, template, bom=bom)
+        trial_doc = doc.reparsed(trial)
         if _problems(trial_doc) > _problems(current):
             refused.add((diagnostic.rule, diagnostic.line, diagnostic.message))
             outcome.dropped.append(diagnostic)

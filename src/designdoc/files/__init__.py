@@ -2,5 +2,6 @@
 
 discovery.py  which files a run checks, display paths, telling a doc from other Markdown
 reading.py    reading one file within its limits, or saying why not
+sidecar.py    reading a doc's sidecar (`kep.yaml` beside `README.md`) with the same care
 writer.py     atomic writes that keep line endings, encoding and mode, and refuse a file that changed
 """

@@ -13,7 +13,6 @@ from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.settings import Config
 from designdoc.model.text import split_bom
-from designdoc.parse.document import parse as parse_document
 from designdoc.parse.template import Template
 from designdoc.rules.registry import Rule
 
@@ -75,7 +74,7 @@ class Analyzer:
         text, bom = split_bom(text)
         if not self.is_doc(path, text, config, template):
             return None, []
-        doc = parse_document(text, display(path), template, bom=bom)
+        doc = checker.parse(text, display(path), bom=bom, at=path)
         failed = self.on_error
         diagnostics = checker.lint(
             doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None

@@ -125,6 +125,7 @@ class DesignDocServer(LanguageServer):
             template=doc.template,
             bom=doc.bom,
             lint_doc=lambda d: checker.lint(d, on_error=lambda rule, error: None),
+            parse=doc.reparsed,
         )
         if outcome.text == doc.text:
             return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designdoc.check.extracts import TextHashes
+from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
 from designdoc.edit.diff import unified_diff
 from designdoc.edit.rounds import FixOutcome, fix_text
@@ -18,7 +19,6 @@ from designdoc.files import writer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import WriteError
 from designdoc.model.text import decode, encode, text_hash
-from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 
 
@@ -63,7 +63,7 @@ def fix_files(
     run = FixRun(result.diagnostics, result.files, notes=result.notes)
     chunks = []
     for path in targets:
-        doc = _read(path, checker.template)
+        doc = _read(path, checker)
         if doc is None:
             continue
         if path in checked and text_hash(doc.text) != checked[path]:
@@ -75,6 +75,7 @@ def fix_files(
             template=checker.template,
             bom=doc.bom,
             lint_doc=checker.lint,
+            parse=doc.reparsed,
         )
         _note_refusals(path, outcome, run)
         if outcome.text == doc.text:
@@ -89,13 +90,13 @@ def fix_files(
     return run
 
 
-def _read(path: str, template) -> Document | None:
+def _read(path: str, checker: Checker) -> Document | None:
     """Parse a doc to fix (read again after the check); None when it can no longer be read."""
     try:
         text, bom = decode(Path(path).read_bytes())
     except (OSError, UnicodeDecodeError):
         return None
-    return document_module.parse(text, path, template, bom=bom)
+    return checker.parse(text, path, bom=bom)
 
 
 def _note_refusals(path: str, outcome: FixOutcome, run: FixRun) -> None:

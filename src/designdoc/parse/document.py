@@ -99,6 +99,10 @@ class Document:
             sidecar=self.sidecar,
         )
 
+    def reparsed(self, text: str) -> Document:
+        """Return another text of this doc parsed as this one was (path, template, BOM, process)."""
+        return parse(text, self.path, self.template, bom=self.bom, spec=self.spec, sidecar=self.sidecar)
+
     def role(self, role: str) -> Value | None:
         """Return the value that fills `role` (`status`, `owners`, …) in this doc's metadata."""
         return self.spec.role(self.metadata, role)

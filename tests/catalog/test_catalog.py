@@ -157,6 +157,9 @@ def test_list_json_has_exactly_the_documented_keys(tree: Path, capsys: pytest.Ca
             "errors",
             "warnings",
             "last_commit",
+            "created",
+            "status_raw",
+            "fields",
         ]
     first = rows[0]
     assert first == {
@@ -171,6 +174,9 @@ def test_list_json_has_exactly_the_documented_keys(tree: Path, capsys: pytest.Ca
         "errors": 0,
         "warnings": 0,
         "last_commit": None,
+        "created": None,
+        "status_raw": "approved",
+        "fields": {"version": "1.1.0"},
     }
     assert err.count("no commit dates") == 1  # said once, on stderr
 

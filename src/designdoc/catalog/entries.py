@@ -24,11 +24,12 @@ from designdoc.check.workspace import Project
 from designdoc.files.discovery import Candidate, discover, display
 from designdoc.model import lifecycle as lifecycle_module
 from designdoc.model.diagnostics import Diagnostic, Severity
-from designdoc.model.fields import parse_date, parse_version
+from designdoc.model.fields import parse_date, parse_version, read_date
 from designdoc.model.lifecycle import Lifecycle
+from designdoc.model.metadata import PROSE_SOURCES, Value
 from designdoc.model.settings import Config
 from designdoc.parse.document import Document
-from designdoc.parse.inline import plain_text
+from designdoc.parse.inline import links_in, plain_text
 from designdoc.parse.template import Template
 
 FIELDS = (
@@ -65,6 +66,9 @@ class Entry:
     supersedes: tuple[str, ...] = ()  # paths of the docs it names, as resolved
     superseded_by: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # paths of the docs of the catalog its body links to
+    created: str | None = None  # the created role's text, as written
+    status_raw: str | None = None  # the status as written (`Implemented (Swift 5.5)`)
+    fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # the process's extra fields, as written
 
     def row(self) -> dict[str, object]:
         """Return the entry as a JSON object with the keys of `FIELDS`."""
@@ -73,6 +77,12 @@ class Entry:
             for name in FIELDS
             for value in (getattr(self, name),)
         }
+
+    def record(self) -> dict[str, object]:
+        """Return the entry as `list --format json` shows it: `row()`, and `created`, `status_raw`
+        and the extra fields by name."""
+        extra = {name: list(value) if isinstance(value, tuple) else value for name, value in self.fields}
+        return {**self.row(), "created": self.created, "status_raw": self.status_raw, "fields": extra}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +171,9 @@ def load(targets: Sequence[str], *, config: Config, template: Template, today: d
     candidates, _ = discover(targets, config)
     checker = Checker(config, template, today_=today)
     project = Project.of(config, candidates)
-    result = checker.run(candidates, extract=lambda doc: entry_of(doc, checker.today, project, config.root))
+    result = checker.run(
+        candidates, extract=lambda doc: entry_of(doc, checker.today, project, config.root, config.lifecycle)
+    )
     return finish(list(result.extracted), result, candidates, config)
 
 
@@ -213,57 +225,90 @@ def _unread(path: str, counts: dict[str, tuple[int, int]]) -> Entry:
     return Entry(path, None, None, None, (), None, None, (), errors, warnings, None)
 
 
-def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None) -> Entry:
-    """Return a doc's entry from its front matter, read even when a problem was found in it.
+def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None, lifecycle: Lifecycle) -> Entry:
+    """Return a doc's entry from its metadata (wherever its process keeps it), read even when a
+    problem was found in it.
 
     Findings, the commit date and which links name docs of the catalog are filled in by `finish`.
     """
-    fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
-    updated = _scalar(fields, "last_updated")
-    date = parse_date(updated)
-    title = _scalar(fields, "title")
+    updated = _text(doc, "updated")
+    date = read_date(updated) if not doc.spec.builtin else parse_date(updated)
+    title = _text(doc, "title")
     if title is None and doc.title_heading is not None:
         title = plain_text(doc.title_heading.text) or None
+    raw = _text(doc, "status")
+    status = doc.status(lifecycle) if raw is not None or doc.spec.default_status else None
+    supersedes, superseded_by = written_references(doc, lifecycle)
+    version = doc.metadata.fields.get("version")
     return Entry(
         doc.path,
         title,
-        _scalar(fields, "status"),
-        _scalar(fields, "version"),
-        _list(fields, "owners"),
+        status or raw,
+        version.text.strip() or None if version is not None and version.items else None,
+        people(doc.role("owners"), split=not doc.spec.builtin),
         updated,
         (today - date).days if date else None,
-        _list(fields, "tags"),
+        people(doc.role("tags"), split=not doc.spec.builtin),
         0,
         0,
         None,
-        _references(doc, fields, "supersedes", project),
-        _references(doc, fields, "superseded_by", project),
+        resolve_references(doc.path, supersedes, project),
+        resolve_references(doc.path, superseded_by, project),
         _links(doc, root),
+        _text(doc, "created"),
+        raw,
+        _extra(doc),
     )
 
 
-def _scalar(fields: dict, key: str) -> str | None:
-    item = fields.get(key)
-    if item is None or item.node.kind != "scalar" or item.node.value is None:
-        return None
-    return str(item.node.value).strip() or None
+def _text(doc: Document, role: str) -> str | None:
+    value = doc.role(role)
+    if value is None or not value.items or value.source in ("frontmatter", "sidecar") and not value.text:
+        return None  # absent, empty, or a list where one value belongs
+    return value.text.strip() or None
 
 
-def _list(fields: dict, key: str) -> tuple[str, ...]:
-    item = fields.get(key)
-    if item is None:
+def people(value: Value | None, *, split: bool = True) -> tuple[str, ...]:
+    """Return the names a list role holds: a YAML list's items, or a single value split at
+    commas (`decision-makers: Ana, Bo`; not `split`: the built-in schema, where that is one value)."""
+    if value is None:
         return ()
-    return tuple(str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None)
+    if split and value.source in ("frontmatter", "sidecar") and len(value.items) == 1 and "," in value.items[0]:
+        return tuple(part.strip() for part in value.items[0].split(",") if part.strip())
+    return value.items
 
 
-def _references(doc: Document, fields: dict, key: str, project: Project) -> tuple[str, ...]:
-    return resolve_references(doc.path, _list(fields, key), project)
+def _extra(doc: Document) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
+    found = []
+    for name in doc.spec.extra:
+        value = doc.metadata.fields.get(name)
+        if value is not None and value.items:
+            found.append((name, value.text.strip() if value.text else value.items))
+    return tuple(found)
 
 
-def written_references(doc: Document) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return a doc's `supersedes` and `superseded_by` entries as written (before resolving)."""
-    fields = doc.frontmatter.fields if doc.frontmatter is not None else {}
-    return _list(fields, "supersedes"), _list(fields, "superseded_by")
+def written_references(doc: Document, lifecycle: Lifecycle) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a doc's `supersedes` and `superseded_by` references as written (before resolving).
+
+    A status written in prose that names its successor (`Superseded by [3. …](0003-….md)`)
+    names it for `superseded_by` when the doc has no field for it.
+    """
+    supersedes = _references_in(doc.role("supersedes"))
+    superseded_by = _references_in(doc.role("superseded_by"))
+    status = doc.role("status")
+    if not superseded_by and status is not None and status.source in PROSE_SOURCES:
+        if lifecycle.superseded is not None and doc.status(lifecycle) == lifecycle.superseded:
+            superseded_by = tuple(link.target for link in links_in(status.raw, status.line))
+    return supersedes, superseded_by
+
+
+def _references_in(value: Value | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if value.source in PROSE_SOURCES:  # `[SE-0001](0001-….md)`: the link's target is the reference
+        targets = tuple(link.target for link in links_in(value.raw, value.line))
+        return targets or value.items
+    return value.items
 
 
 def resolve_references(path: str, refs: Sequence[str], project: Project) -> tuple[str, ...]:

@@ -16,8 +16,9 @@ INDEX_START, INDEX_END = "<!-- designdoc:index:start -->", "<!-- designdoc:index
 
 
 def to_json(entries: Sequence[Entry]) -> str:
-    """Return the entries as a JSON array of objects (the keys of `FIELDS`)."""
-    return json.dumps([e.row() for e in entries], indent=2, ensure_ascii=False) + "\n"
+    """Return the entries as a JSON array of objects (the keys of `FIELDS`, then `created`,
+    `status_raw` and the process's extra `fields`)."""
+    return json.dumps([e.record() for e in entries], indent=2, ensure_ascii=False) + "\n"
 
 
 def to_csv(entries: Sequence[Entry]) -> str:

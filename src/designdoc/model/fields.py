@@ -51,6 +51,17 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+_DATE_TIME = re.compile(ISO_DATE.pattern + r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def read_date(text: str | None) -> dt.date | None:
+    """Return the date a team's date field names: `YYYY-MM-DD`, or an ISO date and time
+    (`2020-01-01T00:00:00.000Z`).  Anything else (`2020/05/18`, `13-Jun-2000`) is None: never a guess."""
+    if text is None or not _DATE_TIME.fullmatch(text.strip()):
+        return None
+    return parse_date(text.strip()[:10])
+
+
 def parse_version(text: str | None) -> semver.Version | None:
     """Return the semantic version `text` names, or None."""
     if text is None:

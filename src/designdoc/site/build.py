@@ -114,7 +114,13 @@ def gather(
     checker = Checker(config, template, today_=today)
     guessed = SiteMap(root, [display(c.path) for c in candidates], project_root=config.root, output=output)
     extract = Extractor(
-        guessed, template.section_levels, checker.today, Project.of(config, candidates), config.root, unchanged or {}
+        guessed,
+        template.section_levels,
+        checker.today,
+        Project.of(config, candidates),
+        config.root,
+        unchanged or {},
+        config.lifecycle,
     )
     result = checker.run(
         candidates,

@@ -24,11 +24,13 @@ from typing import Any
 from designdoc.catalog.entries import (
     Entry,
     entry_of,
+    people,
     resolve_references,
     written_references,
 )
 from designdoc.check.workspace import Project
 from designdoc.model.errors import UsageError
+from designdoc.model.lifecycle import Lifecycle
 from designdoc.model.text import decode, split_lines, text_hash
 from designdoc.parse.document import Document
 from designdoc.site import render as render_module
@@ -68,7 +70,7 @@ class Extractor:
     The cache's settings fingerprint covers the config, template and date they depend on.
     """
 
-    cache_tag = "site-source-1"
+    cache_tag = "site-source-2"
 
     sitemap: SiteMap  # every candidate taken for a doc
     section_levels: int
@@ -76,6 +78,7 @@ class Extractor:
     project: Project
     root: Path | None
     unchanged: dict[str, str]
+    lifecycle: Lifecycle
 
     def __call__(self, doc: Document) -> Source:
         digest = text_hash(doc.text)
@@ -86,14 +89,14 @@ class Extractor:
             rendered = render_body(doc.path, body, doc.body_line, title_line, self.section_levels, self.sitemap)
         kept = body if rendered is None else None  # a render redone (rare) reads the body again: `body_of`
         return Source(
-            entry_of(doc, self.today, self.project, self.root),
+            entry_of(doc, self.today, self.project, self.root, self.lifecycle),
             digest,
             kept,
             doc.body_line,
             title_line,
-            _list_field(doc, "reviewers"),
-            _list_field(doc, "approvers"),
-            written_references(doc),
+            people(doc.role("reviewers"), split=not doc.spec.builtin),
+            people(doc.role("approvers"), split=not doc.spec.builtin),
+            written_references(doc, self.lifecycle),
             rendered,
         )
 
@@ -163,10 +166,3 @@ def still_valid(path: str, rendered: Rendered, sitemap: SiteMap) -> bool:
         if target.asset is not None:
             assets.add((target.asset, target.source))
     return assets == set(rendered.assets)
-
-
-def _list_field(doc: Document, key: str) -> tuple[str, ...]:
-    item = doc.frontmatter.get(key) if doc.frontmatter is not None else None
-    if item is None:
-        return ()
-    return tuple(str(n.value).strip() for n in item.node.items() if n.kind == "scalar" and n.value is not None)

@@ -216,7 +216,11 @@ def load_template(config: Config, override: str | None = None) -> Template:
     if not path.is_file():
         raise TemplateError(f"{name}: template file not found")
     return template_module.load(
-        path, schema=config.schema, section_rules=rules, optional_sections=config.optional_sections
+        path,
+        schema=config.schema,
+        section_rules=rules,
+        optional_sections=config.optional_sections,
+        titled="title" in config.metadata.sources,
     )
 
 

@@ -40,9 +40,10 @@ _KEY_SEPARATORS = re.compile(r"[\s_\-]+")
 def field_key(name: str) -> str:
     """Return the key a field is known by: casefolded, runs of spaces, `_` and `-` as one `-`.
 
-    `Start Date`, `start_date` and `start-date` are one field; so are `last_updated` and `Last Updated`.
+    `Start Date`, `start_date` and `start-date` are one field; so are `last_updated` and `Last Updated`,
+    and `Author(s)` and `Authors`.
     """
-    return _KEY_SEPARATORS.sub("-", name.strip().casefold()).strip("-")
+    return _KEY_SEPARATORS.sub("-", name.strip().casefold().replace("(", "").replace(")", "")).strip("-")
 
 
 @dataclass(frozen=True, slots=True)

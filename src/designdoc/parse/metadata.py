@@ -28,10 +28,10 @@ from designdoc.parse.inline import plain_text
 # `- Key: value`, `* **Key**: value`, `- **Key:** value`; the key is short and starts with a letter
 _LIST_ITEM = re.compile(
     r"[ ]{0,3}[-*+][ \t]+(?P<open>\*\*|__)?(?P<key>[^\W\d_][^:*_\n]{0,40}?)"
-    r"(?:(?P<close>\*\*|__)[ \t]*:|:[ \t]*(?P<late>\*\*|__)?)[ \t]*(?P<value>.*?)[ \t]*"
+    r"(?:(?P<close>\*\*|__)[ \t]*:|:(?(open)(?P<late>\*\*|__)|))[ \t]*(?P<value>.*?)[ \t]*"
 )
 _KEY_LINE = re.compile(
-    r"(?P<open>\*\*|__)?(?P<key>[^\W\d_][^:*_\n]{0,40}?)(?:(?P<close>\*\*|__)[ \t]*:|:[ \t]*(?P<late>\*\*|__)?)"
+    r"(?P<open>\*\*|__)?(?P<key>[^\W\d_][^:*_\n]{0,40}?)(?:(?P<close>\*\*|__)[ \t]*:|:(?(open)(?P<late>\*\*|__)|))"
     r"[ \t]+(?P<value>\S.*?)[ \t]*"
 )
 _MARKUP_EDGE = re.compile(r"^(?:\*\*|__|\*|_|`)(?=\S)(?P<inner>.*?\S)(?:\*\*|__|\*|_|`)$")
@@ -145,9 +145,6 @@ def _prose_value(
     match: re.Match[str], number: int, source: str, file: str, lines: list[str], index: LineIndex
 ) -> Value:
     start, end = match.span("value")
-    if match.group("late") and match.group("value").startswith(match.group("late")):
-        start += len(match.group("late"))
-        start += len(lines[number - 1][start:end]) - len(lines[number - 1][start:end].lstrip())
     return _span_value(match.group("key").strip(), number, start, end, source, file, lines, index)
 
 

@@ -158,6 +158,7 @@ def load(
     schema: str | None = None,
     section_rules: dict[str, SectionRules] | None = None,
     optional_sections: tuple[str, ...] = (),
+    titled: bool = False,
 ) -> Template:
     """Read and derive a template file; TemplateError names the file on failure."""
     try:
@@ -171,6 +172,7 @@ def load(
         section_rules=section_rules or {},
         optional_sections=optional_sections,
         path=path,
+        titled=titled,
     )
     if not template.sections:
         raise TemplateError(f"{path}: the template has no sections (no level 1 or 2 headings)")
@@ -231,8 +233,9 @@ def derive(
     section_rules: dict[str, SectionRules] | None = None,
     optional_sections: tuple[str, ...] = (),
     path: Path | None = None,
+    titled: bool = False,
 ) -> Template:
-    """Derive a Template from the text of a template file."""
+    """Derive a Template from the text of a template file (`titled`: the docs' title is their heading)."""
     text, _ = split_bom(text)
     lines = split_lines(text)
     fm = frontmatter.parse(text, lines, LineIndex(text))
@@ -242,7 +245,7 @@ def derive(
     doc_type = next((f.value for f in fields if f.name == "doc_type" and not f.placeholder), None)
     title_value = next((f.value for f in fields if f.name == "title"), None)
     blocks = list(body.blocks)
-    title_block = _title_heading(blocks)
+    title_block = _title_heading(blocks, titled)
     if title_block is not None:
         blocks.remove(title_block)
     footer_block, footer = _footer(blocks, lines)
@@ -294,16 +297,18 @@ def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
     return value, ("date" if is_date else "scalar")
 
 
-def _title_heading(blocks: list[Block]) -> Block | None:
+def _title_heading(blocks: list[Block], titled: bool = False) -> Block | None:
     """Return the template's title heading: its first heading, an H1 that has no
-    body or whose text looks like a placeholder."""
+    body, whose text looks like a placeholder, or (`titled`: the team's process reads the
+    title from the heading) that is the one H1 above H2 sections (`# Feature name`)."""
     headings = [b for b in blocks if b.kind == "heading"]
     if not headings or headings[0].level != 1:
         return None
     first = headings[0]
     following = [b for b in blocks if b.line > first.line]
     empty = not following or following[0].kind == "heading"
-    return first if empty or _TITLE_WORDS.search(first.text) else None
+    alone = titled and len(headings) > 1 and all(h.level > 1 for h in headings[1:])
+    return first if empty or alone or _TITLE_WORDS.search(first.text) else None
 
 
 def _footer(blocks: list[Block], lines: list[str]) -> tuple[int | None, Footer | None]:

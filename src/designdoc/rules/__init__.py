@@ -3,6 +3,7 @@
     registry.py    the `Rule` record, the `@rule` decorator (slug, severity, phase, needs,
                    section requirement) and the contexts rules run in
     fields.py      frontmatter-*, field-*, date-in-future, stale, superseded-by-missing
+    metadata.py    metadata-missing, status-unknown, date-invalid: a team's metadata, wherever it lives
     structure.py   title-*, section-*, footer-*
     prose.py       todo-marker, hidden-character, mojibake
     content.py     the template's section requirements (lists, diagrams, non-goals, …)
@@ -17,7 +18,7 @@ and one fixture folder under tests/fixtures/rules/.
 
 from __future__ import annotations
 
-from designdoc.rules import content, crossdoc, fields, links, prose, structure, unreadable
+from designdoc.rules import content, crossdoc, fields, links, metadata, prose, structure, unreadable
 from designdoc.rules.registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -29,6 +30,9 @@ ALL_RULES: tuple[Rule, ...] = (
     fields.field_placeholder,
     fields.field_unknown,
     fields.date_in_future,
+    metadata.metadata_missing,
+    metadata.status_unknown,
+    metadata.date_invalid,
     structure.title_missing,
     structure.title_mismatch,
     structure.section_missing,

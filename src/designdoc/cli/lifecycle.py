@@ -60,7 +60,8 @@ def status(doc: str, new_status: str, by: tuple[str, ...], config_file: str | No
     if not written:
         click.echo(f"{doc}: already {new_status}, nothing to do")
         return 0
-    also = f" (also updated: {', '.join(written[1:])})" if len(written) > 1 else ""
+    others = [w for w in written if Path(w).resolve() != Path(doc).resolve()]  # a successor, a sidecar
+    also = f" (also updated: {', '.join(others)})" if others else ""
     click.echo(f"{doc}: status {new_status}{also}")
     if moved.version:
         before, after = moved.version

@@ -15,16 +15,20 @@ from pathlib import Path
 from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
 from designdoc.edit.edits import add_list_item, set_footer, set_scalar
+from designdoc.edit.scalars import yaml_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
-from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.files.sidecar import read_sidecar
+from designdoc.model.diagnostics import Diagnostic, Edit, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
-from designdoc.model.fields import parse_version
+from designdoc.model.fields import parse_version, read_date
+from designdoc.model.metadata import PROSE_SOURCES, Sidecar
 from designdoc.model.text import decode, did_you_mean, encode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
 from designdoc.rules.facts import reference_to
+from designdoc.rules.metadata import filled
 
 PARTS = ("major", "minor", "patch")
 
@@ -89,6 +93,8 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Mov
     names = lifecycle.names
     if new not in names:
         raise UsageError(f"unknown status {new!r} (expected one of: {', '.join(names)}){did_you_mean(new, names)}")
+    if not checker.config.metadata.builtin:
+        return _move_in_place(path, new, by, checker)
     if new == lifecycle.superseded and not by:
         raise UsageError(f"status {new!r} needs --by DOC naming the successor")
     if by and new != lifecycle.superseded:
@@ -128,6 +134,86 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Mov
         if extra:
             changes.append((successor.snapshot, successor.encode(apply_edits(successor.doc.text, extra))))
     return Moved([str(p) for p in writer.write_all(changes)], raised)
+
+
+def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Moved:
+    """Move a doc of a team's process: rewrite its status where the process keeps it (a sidecar
+    line, a front-matter line, a list item, the status section's line) and its updated date, if
+    it has one; every other byte of every file stays as it was."""
+    lifecycle = checker.config.lifecycle
+    if by:
+        raise UsageError("--by: this process keeps its references in its own fields; name the successor there")
+    doc, snapshots = _load_with_sidecar(path, checker)
+    value = doc.role("status")
+    if value is None or not value.text.strip():
+        fields = " or ".join(repr(n) for n in doc.spec.fields_of("status")) or "no field"
+        raise LifecycleError(f"{path}: states no status ({fields}); write one first")
+    current = doc.status(lifecycle)
+    if current == new:
+        return Moved([])
+    if current is None:
+        raise LifecycleError(
+            f"{value.file}:{value.line}: the status {value.text!r} is not a lifecycle status; fix it first"
+        )
+    if not lifecycle.allowed(current, new):
+        raise LifecycleError(
+            f"{path}: cannot move from {current!r} to {new!r} (allowed: {lifecycle.legal_moves(current)})"
+        )
+    if not value.editable:
+        raise LifecycleError(f"{value.file}:{value.line}: the status is not one value on one line; change it by hand")
+    status = lifecycle.status(new)
+    written = status.label if value.source in PROSE_SOURCES and status is not None else yaml_scalar(new)
+    edits: dict[str, list[Edit]] = {value.file: [Edit(value.start, value.end, written)]}
+    updated = doc.role("updated")
+    if updated is not None and updated.editable and read_date(updated.text) is not None:
+        edits.setdefault(updated.file, []).append(Edit(updated.start, updated.end, checker.today.isoformat()))
+    texts = {file: apply_edits(snapshots[file][1], changes) for file, changes in edits.items()}
+    sidecar = doc.sidecar
+    if sidecar is not None and sidecar.path in texts:
+        sidecar = Sidecar(sidecar.path, texts[sidecar.path])
+    future = document_module.parse(
+        texts.get(doc.path, doc.text), doc.path, doc.template, bom=doc.bom, spec=doc.spec, sidecar=sidecar
+    )
+    gate = lifecycle.gate(new)
+    for role in gate.fields:
+        if not filled(future.role(role)):
+            raise LifecycleError(f"{path}: cannot move to {new!r}: no {role} named (its gate asks for them)")
+    if gate.no_errors:
+        _gate(path, new, future, checker)
+    changes = [(snapshots[file][0], encode(text, snapshots[file][2])) for file, text in texts.items()]
+    return Moved([str(p) for p in writer.write_all(changes)])
+
+
+def _load_with_sidecar(path: Path, checker: Checker) -> tuple[Document, dict[str, tuple[writer.Snapshot, str, bool]]]:
+    """Read a doc and its sidecar for writing: the parsed doc, and each file's snapshot, text and BOM."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    files: dict[str, tuple[writer.Snapshot, str, bool]] = {}
+    spec = checker.config.metadata
+    sidecar = None
+    if spec.sidecar is not None:
+        sidecar, _ = read_sidecar(path, spec.sidecar, checker.config.root)
+        if sidecar.text is None:
+            raise LifecycleError(f"{sidecar.path}: {sidecar.problem}")
+        files[sidecar.path] = _snapshot(Path(sidecar.path))
+        sidecar = Sidecar(sidecar.path, files[sidecar.path][1])
+    shown = display(path)
+    files[shown] = _snapshot(path)
+    _, text, bom = files[shown]
+    doc = document_module.parse(text, shown, checker.template, bom=bom, spec=spec, sidecar=sidecar)
+    return doc, files
+
+
+def _snapshot(path: Path) -> tuple[writer.Snapshot, str, bool]:
+    try:
+        snap = writer.snapshot(path)
+    except WriteError as error:
+        raise UsageError(str(error)) from None
+    try:
+        text, bom = decode(snap.data)
+    except UnicodeDecodeError:
+        raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check'") from None
+    return snap, text, bom
 
 
 def _successor(path: Path, checker: Checker) -> Loaded:

@@ -69,3 +69,32 @@ def test_init_with_a_missing_template_is_a_usage_error(work: Path, capsys: pytes
     assert main(["init", "--template", "nowhere.md"]) == 2
     assert "nowhere.md" in capsys.readouterr().err
     assert not (work / "designdoc.toml").exists()
+
+
+def test_init_preset_names_the_process_finds_its_template_and_docs(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proposal-templates").mkdir()
+    (tmp_path / "proposal-templates/0000-swift-template.md").write_text(
+        "# Feature name\n\n* Proposal: [SE-NNNN](NNNN-filename.md)\n* Status: **Awaiting review**\n\n"
+        "## Introduction\n\nA short description.\n",
+        "utf-8",
+    )
+    (tmp_path / "proposals").mkdir()
+    assert main(["init", "--preset", "swift-evolution"]) == 0
+    assert "Found the swift-evolution template" in capsys.readouterr().out
+    table = tomllib.loads((tmp_path / "designdoc.toml").read_text("utf-8"))
+    assert table["preset"] == "swift-evolution"
+    assert table["template"] == "proposal-templates/0000-swift-template.md"
+    assert table["paths"] == ["proposals"]
+    assert table["metadata"]["sources"] == ["list", "title"]  # every setting visible, to edit
+    assert table["lifecycle"]["initial"] == "awaiting-review"
+    assert not (tmp_path / "docs").exists()
+    assert main(["check"]) in (0, 1)  # the written config loads
+
+
+def test_init_with_a_misspelt_preset_lists_them_and_writes_nothing(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--preset", "madr2"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown preset 'madr2'" in err and "nygard-adr" in err and "did you mean 'madr'?" in err
+    assert not (tmp_path / "designdoc.toml").exists()

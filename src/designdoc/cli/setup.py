@@ -28,8 +28,14 @@ def lsp_command() -> int:
 
 @click.command("init")
 @click.option("--template", metavar="T", help="Start from this team template file (sets `template =`).")
-def init_command(template: str | None) -> int:
-    """Write designdoc.toml with every default, create the docs folder, print hook and CI snippets."""
+@click.option("--preset", metavar="NAME", help="Follow this process (kep, swift-evolution, madr, …; see the README).")
+def init_command(template: str | None, preset: str | None) -> int:
+    """Write designdoc.toml with every default, create the docs folder, print hook and CI snippets.
+
+    With --preset, the config names the process and holds its metadata and lifecycle tables;
+    the team's template and docs folder are found where that process keeps them.
+    """
+    from designdoc.config import process as process_module
     from designdoc.config.starter import (
         CONFIG_NAME,
         ci_snippet,
@@ -42,10 +48,18 @@ def init_command(template: str | None) -> int:
 
     target = Path(CONFIG_NAME)
     _refuse_existing(target)
+    docs = Path(Config().new_dir)
+    if preset is not None:
+        chosen = process_module.preset(preset, "--preset")  # exit 2, naming the presets, when misspelt
+        if template is None and chosen.template_hint and Path(chosen.template_hint).is_file():
+            template = chosen.template_hint
+            click.echo(f"Found the {preset} template: {template}")
+        if chosen.paths_hint and Path(chosen.paths_hint).is_dir():
+            docs = Path(chosen.paths_hint)
     if template is not None:
         template_module.load(Path(template))  # TemplateError (exit 2) when it cannot be used
-    docs = Path(Config().new_dir)
-    writer.write_new(target, config_text(template=template).encode("utf-8"))  # never over an existing file
+    text = config_text(template=template, preset=preset, paths=(docs.as_posix(),))
+    writer.write_new(target, text.encode("utf-8"))  # never over an existing file
     try:
         docs.mkdir(parents=True, exist_ok=True)
     except OSError as error:

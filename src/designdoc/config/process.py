@@ -41,6 +41,7 @@ class Preset:
     metadata: dict[str, Any]
     lifecycle: dict[str, Any]
     template_hint: str  # where the team's template usually is, for `init --preset`
+    paths_hint: str  # where the team's docs usually are
 
 
 def preset_names() -> tuple[str, ...]:
@@ -66,6 +67,7 @@ def preset(name: str, where: str = "configuration") -> Preset:
         table.get("metadata", {}),
         table.get("lifecycle", {}),
         table.get("template_hint", ""),
+        table.get("paths_hint", ""),
     )
 
 

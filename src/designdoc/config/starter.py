@@ -71,7 +71,7 @@ def toml_value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def config_text(*, template: str | None = None, preset: str | None = None) -> str:
+def config_text(*, template: str | None = None, preset: str | None = None, paths: tuple[str, ...] = ()) -> str:
     """Return a designdoc.toml with every setting at its default, each with a comment.
 
     `paths` is set to the docs folder `new_dir` (the folder `init` creates), and
@@ -85,7 +85,7 @@ def config_text(*, template: str | None = None, preset: str | None = None) -> st
             continue
         value = getattr(defaults, spec.name)
         if spec.name == "paths":
-            value = (defaults.new_dir,)
+            value = paths or (defaults.new_dir,)
         elif spec.name == "template" and template is not None:
             value = template
         elif spec.name == "preset" and preset is not None:

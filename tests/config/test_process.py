@@ -45,7 +45,7 @@ def test_a_misspelt_preset_names_the_presets():
 
 
 def test_config_tables_override_the_preset_key_by_key():
-    config = from_table({"preset": "kep", "metadata": {"sources": ["frontmatter"], "sidecar": None}})
+    config = from_table({"preset": "kep", "metadata": {"sources": ["frontmatter"]}})
     assert config.metadata.sources == ("frontmatter",)
     assert config.metadata.fields_of("owners") == ("authors",)  # the preset's roles are kept
     assert config.lifecycle.initial == "provisional"

@@ -81,6 +81,9 @@ def process_of(
         raise ConfigError(f"{where}: lifecycle: expected a table")
     base = preset(preset_name, where) if preset_name is not None else preset(BUILTIN, where)
     meta_table = {**base.metadata, **(metadata or {})}
+    if metadata and "sidecar" not in meta_table.get("sources", ()) and "sidecar" not in metadata:
+        meta_table.pop("sidecar", None)  # the team reads no sidecar: the preset's name of it goes too
+        meta_table.pop("sidecar_template", None)
     # new statuses make a new lifecycle: the preset's moves and gates name statuses it no longer has
     inherited = {} if lifecycle and "statuses" in lifecycle else base.lifecycle
     life_table = {**inherited, **(lifecycle or {})}

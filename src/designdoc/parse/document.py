@@ -282,7 +282,15 @@ def _footer(blocks: list[Block], lines: list[str], template: Template) -> DocFoo
 
 
 def _title_heading(blocks: list[Block], template: Template) -> Block | None:
-    """Return the first H1 before the first template section that is not itself a section."""
+    """Return the first H1 before the first template section that is not itself a section.
+
+    When the template's own title is a heading of a lower level (gRFC's `Title` over `----`),
+    the doc's first heading is its title, at that level too, unless it is a section.
+    """
+    if template.title_heading and template.title_level > 1:
+        first = next((b for b in blocks if b.kind == "heading"), None)
+        if first is not None and first.level <= template.title_level:
+            return None if template.find_section(section_key(first.text)) is not None else first
     for block in blocks:
         if block.kind != "heading" or block.level > template.section_levels:
             continue

@@ -131,6 +131,7 @@ class Template:
     path: Path | None = None
     title_text: str | None = None  # the title heading as written (plain text)
     title_placeholder: str | None = None  # its fingerprint, when it looks like a placeholder
+    title_level: int = 1  # the title heading's level
 
     def field(self, name: str) -> TemplateField | None:
         """Return the template's field called `name`, if any."""
@@ -270,6 +271,7 @@ def derive(
         path,
         title_text,
         title_placeholder or None,
+        title_block.level if title_block is not None else 1,
     )
 
 
@@ -300,15 +302,18 @@ def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
 def _title_heading(blocks: list[Block], titled: bool = False) -> Block | None:
     """Return the template's title heading: its first heading, an H1 that has no
     body, whose text looks like a placeholder, or (`titled`: the team's process reads the
-    title from the heading) that is the one H1 above H2 sections (`# Feature name`)."""
+    title from the heading) its first heading at any level (`# Feature name`, gRFC's `Title` over `----`)."""
     headings = [b for b in blocks if b.kind == "heading"]
-    if not headings or headings[0].level != 1:
+    if not headings:
         return None
     first = headings[0]
+    if titled:
+        return first
+    if first.level != 1:
+        return None
     following = [b for b in blocks if b.line > first.line]
     empty = not following or following[0].kind == "heading"
-    alone = titled and len(headings) > 1 and all(h.level > 1 for h in headings[1:])
-    return first if empty or alone or _TITLE_WORDS.search(first.text) else None
+    return first if empty or _TITLE_WORDS.search(first.text) else None
 
 
 def _footer(blocks: list[Block], lines: list[str]) -> tuple[int | None, Footer | None]:

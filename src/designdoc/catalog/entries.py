@@ -245,10 +245,10 @@ def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None,
         title,
         status or raw,
         version.text.strip() or None if version is not None and version.items else None,
-        people(doc.role("owners"), split=not doc.spec.builtin),
+        _people(doc, "owners"),
         updated,
         (today - date).days if date else None,
-        people(doc.role("tags"), split=not doc.spec.builtin),
+        _people(doc, "tags"),
         0,
         0,
         None,
@@ -266,6 +266,13 @@ def _text(doc: Document, role: str) -> str | None:
     if value is None or not value.items or value.source in ("frontmatter", "sidecar") and not value.text:
         return None  # absent, empty, or a list where one value belongs
     return value.text.strip() or None
+
+
+def _people(doc: Document, role: str) -> tuple[str, ...]:
+    """Return the names every field of a list role holds, in order, each once."""
+    split = not doc.spec.builtin
+    found = [name for value in doc.spec.every(doc.metadata, role) for name in people(value, split=split)]
+    return tuple(dict.fromkeys(found))
 
 
 def people(value: Value | None, *, split: bool = True) -> tuple[str, ...]:

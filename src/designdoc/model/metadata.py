@@ -126,6 +126,10 @@ class MetadataSpec:
         """Return the value of `role` in a doc's metadata, from the first of its fields present."""
         return metadata.first(self.fields_of(role))
 
+    def every(self, metadata: Metadata, role: str) -> tuple[Value, ...]:
+        """Return the values of every field that feeds `role` (`author` and `co-authors` for owners)."""
+        return tuple(v for v in (metadata.fields.get(name) for name in self.fields_of(role)) if v is not None)
+
 
 DESIGN_DOC = MetadataSpec(
     roles=MappingProxyType(

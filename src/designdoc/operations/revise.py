@@ -176,7 +176,7 @@ def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Mo
     )
     gate = lifecycle.gate(new)
     for role in gate.fields:
-        if not filled(future.role(role)):
+        if not any(filled(v) for v in future.spec.every(future.metadata, role)):
             raise LifecycleError(f"{path}: cannot move to {new!r}: no {role} named (its gate asks for them)")
     if gate.no_errors:
         _gate(path, new, future, checker)

@@ -90,7 +90,7 @@ def metadata_missing(ctx: Context) -> Iterator[Diagnostic]:
         value = ctx.doc.role(role)
         if role == "status" and spec.default_status is not None:
             continue
-        if value is None or not value.items:
+        if not any(v.items for v in spec.every(ctx.doc.metadata, role)):
             where = _where(ctx, role)
             line = value.line if value is not None and value.file == ctx.doc.path else 1
             yield ctx.report(f"No {role} ({where})", line=line)
@@ -99,7 +99,7 @@ def metadata_missing(ctx: Context) -> Iterator[Diagnostic]:
         return
     for role in ctx.config.lifecycle.gate(status).fields:
         value = ctx.doc.role(role)
-        if not filled(value):
+        if not any(filled(v) for v in spec.every(ctx.doc.metadata, role)):
             message = f"Status {status!r} needs {role} named ({_where(ctx, role)})"
             yield at(ctx, value, message) if value is not None else ctx.report(message, line=1)
 

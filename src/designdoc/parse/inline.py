@@ -26,7 +26,9 @@ _LINK = re.compile(
     r"\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
 _REF_DEF = re.compile(r"^ {0,3}\[(?P<label>(?!\^)[^\]]+)\]:\s*(?P<target><[^<>]*>|\S+)")  # `[^1]:` is a footnote
-_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_{1,3}|~~)")
+# `_` inside a word is no emphasis (`snake_case`), as in CommonMark; `*` and `~~` are, anywhere
+_EMPHASIS = re.compile(r"(?<!\\)(?:\*{1,3}|~~|(?<![^\W_])_{1,3}+|_{1,3}+(?![^\W_]))")
+_CODE_MARK = re.compile("\ue000(\\d+)\ue001")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -101,7 +103,16 @@ def reference_definition(line: str, number: int) -> Link | None:
 
 def plain_text(source: str) -> str:
     """Return inline Markdown as plain text: links as their text, markup removed."""
-    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), source) if "`" in source else source
+    spans: list[str] = []
+    if "`" in source:  # code spans are literal: kept aside while the markup around them goes
+
+        def keep(match: re.Match[str]) -> str:
+            spans.append(match.group(2).strip())
+            return f"\ue000{len(spans) - 1}\ue001"
+
+        text = _CODE_SPAN.sub(keep, source)
+    else:
+        text = source
     if "](" in text:
         text = _LINK.sub(lambda m: m.group("text"), text)
     if "<" in text:
@@ -110,6 +121,8 @@ def plain_text(source: str) -> str:
         text = _EMPHASIS.sub("", text)
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
+    if spans:
+        text = _CODE_MARK.sub(lambda m: spans[int(m.group(1))], text)
     return squeeze(text)
 
 

@@ -295,6 +295,8 @@ def _field_shape(node: frontmatter.Node, text: str) -> tuple[str | None, str]:
             return raw, ("date" if "YYYY-MM-DD" in raw.upper() else "any")
         return raw, "map"
     value = node.value
+    if value is None:  # `key:` left empty: the template says nothing of its shape, and empty is fine
+        return None, "any"
     is_date = value is not None and (DATE_OR_PLACEHOLDER.fullmatch(str(value)) or "YYYY-MM-DD" in str(value).upper())
     return value, ("date" if is_date else "scalar")
 

@@ -276,7 +276,8 @@ def field_value(ctx: Context) -> Iterator[Diagnostic]:
     for key, item in ctx.doc.frontmatter.fields.items():
         node = item.node
         if _empty(node):
-            if ctx.template.field(key) or (_schema(ctx) and key in LIST_FIELDS):
+            spec = ctx.template.field(key)
+            if (spec is not None and spec.value is not None) or (_schema(ctx) and key in LIST_FIELDS):
                 severity = Severity.WARNING if key == "tags" else None
                 yield ctx.report(
                     f"Field {key!r} is empty", line=item.line, column=item.column, severity=severity, subject=key

@@ -186,4 +186,7 @@ def date_invalid(ctx: Context) -> Iterator[Diagnostic]:
         value = ctx.doc.role(role)
         if value is None or not value.text.strip() or read_date(value.text) is not None:
             continue
+        spec = ctx.template.field(value.key) if value.source == "frontmatter" else None
+        if spec is not None and spec.kind == "date":
+            continue  # the template's own date field: field-value reports it, once
         yield at(ctx, value, f"Unreadable date {value.text.strip()!r} for {role} (expected a real date as YYYY-MM-DD)")

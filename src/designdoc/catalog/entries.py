@@ -69,6 +69,7 @@ class Entry:
     created: str | None = None  # the created role's text, as written
     status_raw: str | None = None  # the status as written (`Implemented (Swift 5.5)`)
     fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # the process's extra fields, as written
+    sidecar: str | None = None  # the sidecar its metadata was read from: its findings count as the doc's
 
     def row(self) -> dict[str, object]:
         """Return the entry as a JSON object with the keys of `FIELDS`."""
@@ -189,6 +190,9 @@ def finish(entries: list[Entry], result: CheckResult, candidates: Sequence[Candi
     finished = []
     for entry in entries:
         errors, warnings = counts.get(entry.path, (0, 0))
+        if entry.sidecar is not None:
+            more = counts.get(entry.sidecar, (0, 0))
+            errors, warnings = errors + more[0], warnings + more[1]
         committed = git.last_commit(entry.path)
         finished.append(
             dataclasses.replace(
@@ -258,6 +262,7 @@ def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None,
         _text(doc, "created"),
         raw,
         _extra(doc),
+        doc.metadata.sidecar,
     )
 
 

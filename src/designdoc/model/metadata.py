@@ -145,6 +145,5 @@ DESIGN_DOC = MetadataSpec(
             "approvers": ("approvers",),
         }
     ),
-    extra=("version",),
     builtin=True,
 )

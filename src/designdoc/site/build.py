@@ -140,8 +140,9 @@ def gather(
             for path, s in sources.items()
         }
     findings: dict[str, list[Diagnostic]] = {}
+    owner_of = {e.sidecar: e.path for e in catalog.entries if e.sidecar is not None}  # a sidecar's findings
     for d in result.diagnostics:
-        findings.setdefault(d.path, []).append(d)
+        findings.setdefault(owner_of.get(d.path, d.path), []).append(d)
     successors, predecessors, backlinks = pages.relations(catalog)
     return pages.Site(catalog, sources, findings, sitemap, config.stale_days, successors, predecessors, backlinks)
 
@@ -506,6 +507,11 @@ class _Builder:
                 self.files.add(relative_path)
                 continue
             self._write(relative_path, source.read_bytes())
+        self._write(
+            f"{STATIC_DIR}/lifecycle.css",
+            pages.lifecycle_css(self.site.catalog.lifecycle).encode(),
+            only_if_changed=True,
+        )
         css = f"{STATIC_DIR}/pygments.css"
         if not (self.previous and (self.output / css).is_file()):
             self._write(css, pygments_css().encode("utf-8"))

@@ -8,6 +8,7 @@ catalog and the dashboard: a doc page carries no site-wide navigation.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from urllib.parse import quote
 
 from designdoc.catalog.entries import Catalog, Entry
 from designdoc.model.diagnostics import Diagnostic
-from designdoc.model.lifecycle import Lifecycle
+from designdoc.model.lifecycle import DESIGN_DOC, Lifecycle
 from designdoc.site.charts import Bar, bar_chart
 from designdoc.site.links import SiteMap, relative, root_of
 from designdoc.site.source import Source
@@ -92,7 +93,7 @@ def doc_context(site: Site, entry: Entry) -> dict:
         "page": page,
         "root": root_of(page),
         "path": entry.path,
-        "known_status": entry.status in site.catalog.statuses,
+        "badge": badge(site.catalog.lifecycle, entry.status),
         "version": entry.version,
         "owners": list(entry.owners),
         "reviewers": list(source.reviewers),
@@ -149,6 +150,10 @@ def catalog_context(site: Site) -> dict:
     """Return the catalog page's context: rows sorted by title, the filter choices with counts."""
     entries = site.catalog.sort(site.catalog.entries, "title")
     rows = [_row(site, e) for e in entries]
+    extra = list(dict.fromkeys(name for e in entries for name, _ in e.fields))  # the process's extra fields
+    cells = [[_values(dict(e.fields).get(name)) for name in extra] for e in entries]
+    for row, values in zip(rows, cells, strict=True):
+        row["extra"] = values
     return {
         "page": "index.html",
         "root": "",
@@ -159,9 +164,25 @@ def catalog_context(site: Site) -> dict:
         "owners": _counts(o for e in entries for o in dict.fromkeys(e.owners)),
         "stale": sum(1 for r in rows if r["stale"]),
         "stale_days": site.stale_days,
+        "extra": [
+            {
+                "name": name,
+                "label": name.replace("-", " ").capitalize(),
+                "values": _counts(v for c in cells for v in c[n]),
+            }
+            for n, name in enumerate(extra)
+        ],
         # what the filters read: one compact record per row, in row order
-        "filter_data": [[r["status"] or "", r["tags"], r["owners"], _haystack(r)] for r in rows],
+        "filter_data": [
+            [r["status"] or "", r["tags"], r["owners"], _haystack(r), c] for r, c in zip(rows, cells, strict=True)
+        ],
     }
+
+
+def _values(value: str | tuple[str, ...] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _row(site: Site, entry: Entry) -> dict:
@@ -171,7 +192,7 @@ def _row(site: Site, entry: Entry) -> dict:
         "href": page,
         "path": entry.path,
         "status": entry.status,
-        "known_status": entry.status in site.catalog.statuses,
+        "badge": badge(site.catalog.lifecycle, entry.status),
         "version": entry.version,
         "owners": list(entry.owners),
         "last_updated": entry.last_updated,
@@ -189,10 +210,60 @@ def _haystack(row: dict) -> str:
 
 def _status_counts(catalog: Catalog, entries: Sequence[Entry]) -> list[dict]:
     counts = Counter(e.status if e.status in catalog.statuses else "" for e in entries)
-    found = [{"status": s, "count": counts[s]} for s in catalog.statuses if counts[s]]
+    found = [
+        {"status": s, "count": counts[s], "badge": badge(catalog.lifecycle, s)} for s in catalog.statuses if counts[s]
+    ]
     if counts[""]:
-        found.append({"status": "", "count": counts[""]})
+        found.append({"status": "", "count": counts[""], "badge": badge(catalog.lifecycle, None)})
     return found
+
+
+def badge(lifecycle: Lifecycle, status: str | None) -> dict:
+    """Return a status badge: its CSS classes and its text (the status's label in a team's lifecycle).
+
+    The built-in lifecycle's statuses have their own styles in site.css; a team's statuses
+    get the colours of their lifecycle, from lifecycle.css (`lifecycle_css`).
+    """
+    known = lifecycle.status(status) if status is not None else None
+    if known is None:
+        return {"css": "dd-status-none", "label": status or "no valid status"}
+    if known == DESIGN_DOC.status(known.name):  # styled by site.css, shown by its name as ever
+        return {"css": f"dd-status-{status}", "label": status}
+    return {"css": f"dd-status-team dd-s-{lifecycle.rank(status)}", "label": known.label}
+
+
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]{3,20}|(?:rgb|hsl)a?\([0-9., %]+\)")
+
+
+def lifecycle_css(lifecycle: Lifecycle) -> str:
+    """Return the badge colours of a team's lifecycle (nothing for the built-in one: site.css has them)."""
+    if lifecycle is DESIGN_DOC:
+        return "/* the built-in lifecycle: its colours are in site.css */\n"
+    rules = [
+        f".dd-s-{n} {{ --s-c: {status.colour if _COLOUR.fullmatch(status.colour) else '#6e7781'}; }}"
+        for n, status in enumerate(lifecycle.statuses)
+    ]
+    return "/* the team's lifecycle: one colour per status */\n" + "\n".join(rules) + "\n"
+
+
+def lifecycle_diagram(lifecycle: Lifecycle) -> str:
+    """Return the lifecycle as a Mermaid state diagram: where a doc starts, the moves, the ends."""
+    ids = {s.name: f"s{n}" for n, s in enumerate(lifecycle.statuses)}
+    lines = ["stateDiagram-v2", "  direction LR"]
+    lines += [f'  state "{_label(s.label)}" as {ids[s.name]}' for s in lifecycle.statuses]
+    lines += [f"  [*] --> {ids[name]}" for name in dict.fromkeys((lifecycle.initial, *lifecycle.starts))]
+    for source in lifecycle.names:
+        lines += [
+            f"  {ids[source]} --> {ids[target]}"
+            for target in sorted(lifecycle.moves.get(source, ()), key=lifecycle.rank)
+        ]
+    reached = {t for targets in lifecycle.moves.values() for t in targets} | {lifecycle.initial, *lifecycle.starts}
+    lines += [f"  {ids[name]} --> [*]" for name in lifecycle.final if name in reached]
+    return "\n".join(lines) + "\n"
+
+
+def _label(text: str) -> str:
+    return re.sub(r'["<>#;]', "", text)
 
 
 def _counts(values: Iterable[str]) -> list[dict]:
@@ -215,9 +286,9 @@ def dashboard_context(site: Site) -> dict:
     )
     status_bars = [
         Bar(
-            s["status"] or "no valid status",
+            s["badge"]["label"],
             s["count"],
-            f"dd-status-{s['status'] or 'none'}",
+            s["badge"]["css"],
             "index.html?status=" + quote(s["status"] or "-"),
         )
         for s in statuses
@@ -247,6 +318,12 @@ def dashboard_context(site: Site) -> dict:
         "stale": [_row(site, e) for e in stale],
         "failing": [_row(site, e) for e in failing],
         "chains": [[_chain_link(site, p) for p in chain] for chain in supersede_chains(site.predecessors)],
+        "lifecycle": lifecycle_diagram(site.catalog.lifecycle),
+        "open_statuses": [
+            badge(site.catalog.lifecycle, s)["label"]
+            for s in site.catalog.lifecycle.names
+            if s in site.catalog.lifecycle.open
+        ],
     }
 
 

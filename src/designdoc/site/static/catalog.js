@@ -1,6 +1,7 @@
-/* The catalog's filters: status, tag, owner and text, all in the page (works from file://).
-   The rows' data comes from the JSON block the build wrote; the filters' state is kept in
-   the URL (?status=&tag=&owner=&q=) so a filtered view can be linked to. */
+/* The catalog's filters: status, tag, owner, the process's extra fields and text, all in the
+   page (works from file://).  The rows' data comes from the JSON block the build wrote; the
+   filters' state is kept in the URL (?status=&tag=&owner=&q=, and one key per extra field)
+   so a filtered view can be linked to. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("dd-catalog-data").textContent);
@@ -11,11 +12,16 @@
   var owner = document.getElementById("dd-f-owner");
   var text = document.getElementById("dd-f-text");
   var count = document.getElementById("dd-f-count");
+  var extras = Array.prototype.slice.call(document.querySelectorAll("select[data-dd-extra]"));
 
   function matches(record, wanted) {
     if (wanted.status && (wanted.status === "-" ? record[0] !== "" : record[0] !== wanted.status)) return false;
     if (wanted.tag && record[1].indexOf(wanted.tag) === -1) return false;
     if (wanted.owner && record[2].indexOf(wanted.owner) === -1) return false;
+    for (var e = 0; e < extras.length; e++) {
+      var value = extras[e].value;
+      if (value && record[4][Number(extras[e].dataset.ddExtra)].indexOf(value) === -1) return false;
+    }
     for (var i = 0; i < wanted.words.length; i++) {
       if (record[3].indexOf(wanted.words[i]) === -1) return false;
     }
@@ -40,6 +46,7 @@
     if (status.value) params.set("status", status.value);
     if (tag.value) params.set("tag", tag.value);
     if (owner.value) params.set("owner", owner.value);
+    extras.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
     if (text.value.trim()) params.set("q", text.value.trim());
     var search = params.toString();
     try {
@@ -63,6 +70,10 @@
   choose(tag, params.get("tag") || "");
   choose(owner, params.get("owner") || "");
   text.value = params.get("q") || "";
+  extras.forEach(function (select) {
+    choose(select, params.get(select.name) || "");
+    select.addEventListener("change", apply);
+  });
 
   status.addEventListener("change", apply);
   tag.addEventListener("change", apply);

@@ -170,7 +170,8 @@ def test_catalog_lists_every_doc_with_filters_and_counts(basic: tuple[Path, Path
     data = json.loads(
         re.search(r'<script type="application/json" id="dd-catalog-data">(.*?)</script>', page, re.DOTALL)[1]
     )
-    assert len(data) == 5 and all(len(row) == 5 and row[4] == [] for row in data)  # no extra fields in the built-in process
+    # no extra fields in the built-in process
+    assert len(data) == 5 and all(len(row) == 5 and row[4] == [] for row in data)
     assert "catalog.js" in page
 
 

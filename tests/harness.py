@@ -3,7 +3,8 @@
 A marker `<!-- expect: SLUG [SEVERITY] [@ N | @ +N | @ -N] ["substring"] -->`
 (or `# expect: …` in a YAML comment inside front matter) states one
 diagnostic; the markers are the complete set.  `<!-- designdoc-test: KEY =
-TOML -->` lines set configuration for that fixture.  Markers are blanked
+TOML -->` lines set configuration for that fixture (`with = ["_a.md"]` checks siblings in the
+same run).  Markers are blanked
 before checking, line breaks kept, so they never count as content.
 """
 
@@ -123,6 +124,7 @@ def check_fixture(path: Path, tmp: Path) -> tuple[list[Diagnostic], list[Expecta
     target.write_bytes(data)
     today = settings.pop("today", None)
     commit, base_status = settings.pop("commit", None), settings.pop("base_status", None)
+    company = [folder / name for name in settings.pop("with", [])]  # siblings checked in the same run
     if commit or base_status:
         _commit(folder, target, commit, base_status)
     config = config_module.from_table(settings)
@@ -135,5 +137,5 @@ def check_fixture(path: Path, tmp: Path) -> tuple[list[Diagnostic], list[Expecta
         base="HEAD" if base_status else None,
         today_=dt.date.fromisoformat(today) if today else TODAY,
     )
-    result = checker.run([Candidate(target, True, None)])
+    result = checker.run([Candidate(target, True, None), *(Candidate(p, True, None) for p in company)])
     return result.diagnostics, expectations, str(target)

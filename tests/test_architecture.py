@@ -96,6 +96,7 @@ def test_every_rule_declares_its_phase_and_needs_in_its_decorator() -> None:
         "supersede-cycle",
         "last-updated-behind-commit",
         "status-transition-illegal",
+        "sidecar-shared",
     }
     git = {r.slug for r in ALL_RULES if "git" in r.needs}
     assert git == {"last-updated-behind-commit", "status-transition-illegal"}

@@ -3,7 +3,7 @@
     registry.py    the `Rule` record, the `@rule` decorator (slug, severity, phase, needs,
                    section requirement) and the contexts rules run in
     fields.py      frontmatter-*, field-*, date-in-future, stale, superseded-by-missing
-    metadata.py    metadata-missing, status-unknown, date-invalid: a team's metadata, wherever it lives
+    metadata.py    metadata-missing, status-unknown, date-invalid, sidecar-shared: a team's metadata
     structure.py   title-*, section-*, footer-*
     prose.py       todo-marker, hidden-character, mojibake
     content.py     the template's section requirements (lists, diagrams, non-goals, …)
@@ -62,6 +62,7 @@ ALL_RULES: tuple[Rule, ...] = (
     links.reference_broken,
     fields.superseded_by_missing,
     fields.stale,
+    metadata.sidecar_shared,
     crossdoc.supersede_asymmetric,
     crossdoc.superseded_status_mismatch,
     crossdoc.supersede_cycle,

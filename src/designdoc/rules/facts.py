@@ -104,6 +104,7 @@ class DocFacts:
     suppressed: tuple[tuple[int, int, frozenset[str]], ...] = ()
     links: tuple[LinkFact, ...] = ()
     anchors: frozenset[str] = frozenset()
+    sidecar: str | None = None  # the sidecar its metadata came from (a team's process)
 
     __reduce__ = _rebuilt_by_init
 
@@ -134,6 +135,7 @@ def facts_of(doc: Document, suppressed: tuple[tuple[int, int, frozenset[str]], .
         suppressed,
         links,
         doc.anchors,
+        doc.metadata.sidecar if doc.spec.sidecar is not None else None,
     )
 
 
@@ -252,6 +254,15 @@ class ProjectFacts:
         if self.loaded_history is None:
             self.loaded_history = self._history_loader()
         return self.loaded_history
+
+    @functools.cached_property
+    def sidecar_claims(self) -> dict[str, tuple[str, ...]]:
+        """Return {sidecar: the docs of the run that read it, sorted} for every sidecar read."""
+        claims: dict[str, list[str]] = {}
+        for facts in self.docs.values():
+            if facts.sidecar is not None:
+                claims.setdefault(os.path.normpath(facts.sidecar), []).append(facts.path)
+        return {sidecar: tuple(sorted(paths)) for sidecar, paths in claims.items()}
 
     @functools.cached_property
     def cycles(self) -> dict[Path, tuple[Path, ...]]:

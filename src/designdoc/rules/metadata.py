@@ -1,4 +1,4 @@
-"""metadata-*, status-unknown, date-invalid: a team's metadata, wherever its process keeps it.
+"""metadata-missing, status-unknown, date-invalid, sidecar-shared: a team's metadata, wherever it lives.
 
 These rules read a doc's metadata through its process's roles (a `kep.yaml`, a
 `* Status:` list item, a `## Status` section …).  The built-in design-doc process is
@@ -9,12 +9,14 @@ A finding about a value in a sidecar points at the sidecar's own line.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.model.fields import read_date
 from designdoc.model.metadata import DATE_ROLES, Value
 from designdoc.model.text import did_you_mean
+from designdoc.rules.facts import ProjectContext
 from designdoc.rules.registry import Context, rule
 
 # what a list of people still holds when nobody filled it in (`- TBD` in a KEP's approvers)
@@ -190,3 +192,38 @@ def date_invalid(ctx: Context) -> Iterator[Diagnostic]:
         if spec is not None and spec.kind == "date":
             continue  # the template's own date field: field-value reports it, once
         yield at(ctx, value, f"Unreadable date {value.text.strip()!r} for {role} (expected a real date as YYYY-MM-DD)")
+
+
+@rule("sidecar-shared", severity=Severity.ERROR, phase="project")
+def sidecar_shared(ctx: ProjectContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports docs of one run that read their metadata from the same sidecar: with the pattern
+    `kep.yaml`, a `notes.md` beside a KEP's `README.md` would claim the KEP's status, authors
+    and dates as its own. The first doc (by path) keeps it; every other one is reported.
+
+    ## Why is this bad?
+    The catalog would list one proposal several times, each copy with the same status, and a
+    status move of one would silently move the others.
+
+    ## Example
+    ```text
+    keps/sig-node/4012-image-pull-limits/README.md
+    keps/sig-node/4012-image-pull-limits/kep.yaml
+    keps/sig-node/4012-image-pull-limits/benchmarks.md   # claims kep.yaml too
+    ```
+    Use instead: exclude the supporting docs (`exclude = ["keps/**/benchmarks.md"]`), or name
+    the sidecar after its doc (`sidecar = "{stem}.yaml"`).
+
+    ## Fix safety
+    No fix: which doc the metadata belongs to is the team's to say.
+    """
+    sidecar = ctx.facts.sidecar
+    if sidecar is None:
+        return
+    claims = ctx.project.sidecar_claims.get(os.path.normpath(sidecar), ())
+    if len(claims) > 1 and claims[0] != ctx.facts.path:
+        yield ctx.report(
+            f"{sidecar} holds the metadata of {claims[0]}: one sidecar is one doc's (exclude this one, "
+            "or name sidecars after their docs, `{stem}.yaml`)",
+            line=1,
+        )

@@ -38,7 +38,11 @@ def make(status: str, extra: str = "", *, title: str = "Some design") -> str:
 
 
 # the supersede relations' rules (links and references are project rules too, tested elsewhere)
-PROJECT_SCOPE = {r.slug for r in ALL_RULES if r.phase == "project"} - {"link-broken", "reference-broken", "sidecar-shared"}
+PROJECT_SCOPE = {r.slug for r in ALL_RULES if r.phase == "project"} - {
+    "link-broken",
+    "reference-broken",
+    "sidecar-shared",
+}
 
 
 def cross(found: list[Diagnostic]) -> list[tuple[str, int, str]]:

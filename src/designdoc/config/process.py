@@ -28,7 +28,7 @@ _GREY = "#6e7781"
 _LIFECYCLE_KEYS = ("statuses", "moves", "initial", "starts", "approved", "strict", "open", "gates", "aliases")
 _LIFECYCLE_KEYS += ("superseded", "draft_note", "loose")
 _METADATA_KEYS = ("sources", "sidecar", "sidecar_template", "roles", "extra", "required", "status_section")
-_METADATA_KEYS += ("default_status",)
+_METADATA_KEYS += ("default_status", "doc_file")
 _GATE_KEYS = ("no_errors", "fields", "min_version")
 
 
@@ -145,6 +145,7 @@ def spec_of(table: dict[str, Any], where: str) -> MetadataSpec:
         required=_strings(table.get("required", []), f"{where}.required"),
         status_section=" ".join(str(table.get("status_section", "status")).casefold().split()),
         default_status=_optional_string(table.get("default_status"), f"{where}.default_status"),
+        doc_file=_optional_string(table.get("doc_file"), f"{where}.doc_file"),
     )
 
 

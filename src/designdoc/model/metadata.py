@@ -111,6 +111,7 @@ class MetadataSpec:
     sources: tuple[str, ...] = ("frontmatter",)
     sidecar: str | None = None  # a path relative to the doc's folder: `kep.yaml`, `{stem}.yaml`
     sidecar_template: str | None = None  # the file `new` copies into a new doc's sidecar
+    doc_file: str | None = None  # a doc is a folder of its own, holding this file (`README.md`)
     roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # role → field keys, in order
     extra: tuple[str, ...] = ()  # more fields to show in the catalog and the site (`stage`, `area`)
     required: tuple[str, ...] = ()  # roles every doc must fill

@@ -13,14 +13,17 @@ from designdoc.edit.apply import apply_edits
 from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
+from designdoc.files.sidecar import sidecar_path
+from designdoc.model import metadata as metadata_module
 from designdoc.model.diagnostics import Diagnostic, Edit, Severity
 from designdoc.model.errors import LifecycleError, UsageError, WriteError
 from designdoc.model.fields import DATE_OR_PLACEHOLDER
+from designdoc.model.metadata import PROSE_SOURCES, field_key
 from designdoc.model.settings import Config
 from designdoc.model.text import decode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
-from designdoc.parse.template import Template
+from designdoc.parse.template import Template, derive
 
 
 def file_name(title: str) -> str:
@@ -53,15 +56,28 @@ def git_email() -> str | None:
 AUTHOR_FIELDS = frozenset(("owners", "owner", "authors", "author"))
 
 
-def scaffold(title: str, template: Template, *, owners: list[str], tags: list[str], today: dt.date) -> str:
+def scaffold(
+    title: str,
+    template: Template,
+    *,
+    owners: list[str],
+    tags: list[str],
+    today: dt.date,
+    config: Config | None = None,
+) -> str:
     """Return the text of a new doc from the template, in the template's own shape.
 
     Every field the template dates gets today, every author field the owners, and the status
-    the template's first one (`draft`, or the first of `a|b|c` alternatives).
+    the template's first one (`draft`, or the first of `a|b|c` alternatives).  A team's
+    process (`config`) fills its roles where it keeps them instead: the front matter's fields,
+    a `* Status:` list item, a `Date:` line, the status section (its lifecycle's first status).
     """
-    doc = document_module.parse(template.source, "new.md", template)
+    spec = config.metadata if config is not None else metadata_module.DESIGN_DOC
+    doc = document_module.parse(template.source, "new.md", template, spec=spec)
     edits = []
-    if doc.frontmatter is not None and not doc.frontmatter.fatal:
+    if not spec.builtin and config is not None:
+        edits += _roles(doc, config, title=title, owners=owners, tags=tags, today=today)
+    elif doc.frontmatter is not None and not doc.frontmatter.fatal:
         edits += _fields(doc, template, title=title, owners=owners, tags=tags, today=today)
     heading = doc.title_heading
     if heading is not None:
@@ -95,6 +111,80 @@ def _fields(
         elif spec.name == "tags" and tags:
             edits += replace_list(doc, "tags", tags)
     return edits
+
+
+def _role_values(config: Config, *, title: str, owners: list[str], tags: list[str], today: dt.date) -> dict:
+    """Return what a new doc's roles hold: its title, owners, tags, the first status, today."""
+    lifecycle = config.lifecycle
+    first = lifecycle.status(lifecycle.initial)
+    return {
+        "title": title,
+        "owners": owners,
+        "tags": tags,
+        "status": (lifecycle.initial, first.label if first is not None else lifecycle.initial),
+        "created": today.isoformat(),
+        "updated": today.isoformat(),
+    }
+
+
+def _roles(doc: Document, config: Config, *, title: str, owners: list[str], tags: list[str], today: dt.date) -> list:
+    """Return the edits filling a team's roles in a new doc, wherever its process keeps them."""
+    values = _role_values(config, title=title, owners=owners, tags=tags, today=today)
+    edits: list[Edit] = []
+    for role, value in values.items():
+        if role in ("tags",) and not value:
+            continue
+        for found in doc.spec.every(doc.metadata, role):
+            if found.source == "frontmatter":
+                edits += _yaml_role(doc, found.key, role, value)
+            elif found.source in PROSE_SOURCES and found.source != "title" and found.editable:
+                text = value[1] if role == "status" else ", ".join(value) if isinstance(value, list) else value
+                edits.append(Edit(found.start, found.end, text))
+            break  # the first field of a role is the one a new doc fills
+    return edits
+
+
+def _yaml_role(doc: Document, key: str, role: str, value: object) -> list[Edit]:
+    if role == "status":
+        return set_scalar(doc, key, value[0])
+    if isinstance(value, list):
+        item = doc.frontmatter.fields[key]
+        return replace_list(doc, key, value) if item.node.kind == "seq" else set_scalar(doc, key, ", ".join(value))
+    return set_scalar(doc, key, str(value))
+
+
+def sidecar_text(template_text: str, config: Config, *, title: str, owners: list[str], today: dt.date) -> str:
+    """Return a new doc's sidecar: the team's sidecar template (or nothing) with its roles filled.
+
+    The sidecar is edited as front matter is, exact spans in its own style: read as the front
+    matter of a stand-in document, edited, and taken out again.
+    """
+    values = _role_values(config, title=title, owners=owners, tags=[], today=today)
+    body = template_text if template_text.endswith("\n") or not template_text else template_text + "\n"
+    wrapped = f"---\n{body}---\n"
+    stand_in = document_module.parse(wrapped, "sidecar.yaml", derive("", name="sidecar"))
+    edits: list[Edit] = []
+    for role, value in values.items():
+        if role == "tags":
+            continue
+        names = config.metadata.fields_of(role)
+        present = [n for n in names if n in {field_key(k) for k in stand_in.frontmatter.fields}]
+        if not names:
+            continue
+        key = next((k for k in stand_in.frontmatter.fields if field_key(k) == (present or names)[0]), names[0])
+        edits += (
+            _yaml_role(stand_in, key, role, value)
+            if key in stand_in.frontmatter.fields
+            else _new_key(stand_in, key, role, value)
+        )
+    text = apply_edits(wrapped, edits)
+    return text[len("---\n") : -len("---\n")]
+
+
+def _new_key(doc: Document, key: str, role: str, value: object) -> list[Edit]:
+    if isinstance(value, list):
+        return replace_list(doc, key, value)
+    return set_scalar(doc, key, value[0] if role == "status" else str(value))
 
 
 def _footer(doc: Document, date: str) -> list[Edit]:
@@ -134,23 +224,46 @@ def new_doc(
     if config.new_numbering:
         name = f"{next_number(folder):04d}-{name}"
     path = folder / name
-    if path.exists() or path.is_symlink():
-        raise LifecycleError(f"{display(path)}: already exists, not overwritten")
-    text = scaffold(title, template, owners=owners, tags=tags, today=today)
+    spec = config.metadata
+    if spec.doc_file is not None:  # a doc is a folder of its own: `keps/…/4012-image-pulls/README.md`
+        path = folder / name.removesuffix(".md") / spec.doc_file
+    sidecar = sidecar_path(path, spec.sidecar) if spec.sidecar is not None and "sidecar" in spec.sources else None
+    for target in (path, sidecar):
+        if target is not None and (target.exists() or target.is_symlink()):
+            raise LifecycleError(f"{display(target)}: already exists, not overwritten")
+    text = scaffold(title, template, owners=owners, tags=tags, today=today, config=config)
+    side = None
+    if sidecar is not None:
+        side = sidecar_text(_sidecar_template(config), config, title=title, owners=owners, today=today)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise WriteError(f"{display(folder)}: cannot create the folder ({error.strerror})") from None
+        raise WriteError(f"{display(path.parent)}: cannot create the folder ({error.strerror})") from None
     writer.write_new(path, text.encode("utf-8"))
+    if sidecar is not None and side is not None:
+        writer.write_new(sidecar, side.encode("utf-8"))
     return path
+
+
+def _sidecar_template(config: Config) -> str:
+    """Return the team's sidecar template (`metadata.sidecar_template`), or "" when it has none."""
+    name = config.metadata.sidecar_template
+    if name is None:
+        return ""
+    path = Path(name) if Path(name).is_absolute() or config.root is None else config.root / name
+    try:
+        return decode(path.read_bytes())[0]
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def errors_of(path: Path, checker: Checker) -> list[Diagnostic]:
     """Return the errors a freshly written doc already has (an owner that is no email, say), for a warning.
 
-    Fields the template leaves for the author to fill (`field-placeholder`) are a new doc's
-    expected state, not news.
+    Fields and sections the template leaves for the author to fill (`field-placeholder`,
+    `section-placeholder`) are a new doc's expected state, not news.
     """
     text, bom = decode(path.read_bytes())
-    doc = document_module.parse(text, display(path), checker.template, bom=bom)
-    return [d for d in checker.lint(doc) if d.severity >= Severity.ERROR and d.rule != "field-placeholder"]
+    doc = checker.parse(text, display(path), bom=bom, at=path)
+    expected = ("field-placeholder", "section-placeholder")
+    return [d for d in checker.lint(doc) if d.severity >= Severity.ERROR and d.rule not in expected]

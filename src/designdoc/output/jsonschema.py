@@ -186,6 +186,7 @@ def _metadata_schema() -> dict[str, Any]:
             "required": {"type": "array", "items": {"enum": list(ROLES)}},
             "status_section": {"type": "string"},
             "default_status": {"type": "string"},
+            "doc_file": {"type": "string"},
         },
     }
 

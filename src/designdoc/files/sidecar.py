@@ -53,6 +53,8 @@ def read_sidecar(doc: Path, pattern: str, root: Path | None = None) -> tuple[Sid
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
         return Sidecar(shown, None, f"{name} cannot be read: {error.strerror or error}"), b""
+    except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
+        return Sidecar(shown, None, f"{name} cannot be read: a symlink loop"), b""
     try:
         text, _ = decode(data)
     except UnicodeDecodeError as error:

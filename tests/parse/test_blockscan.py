@@ -157,6 +157,13 @@ def test_trim_set_is_markdown_its() -> None:
         "1) a\n2) b\n\n2. c",
         "para\n2. not a list\n1. a list",
         "para\n+\n* x",  # an empty item does not interrupt a paragraph
+        "[a]: /url 'title'\n[b]: /b \"t\"\n[c]: /c (t)\ntext",  # titles on the definition's line
+        "[1]: The scripts cover these cases:\n- a\n- b",  # words after the destination: a paragraph
+        "[1]: /url words\n\n[2]: /two",
+        "[q]: https://x.io/?a=b&c=d\n[p]:(https://x.io/a_b)\n[l]: <https://x.io/a b>\ntext",
+        "[See the long\nlink](https://x) here\n\nnext",  # a label over lines that is a link
+        "[An open bracket\nnever closed\n\n[a]: /a",
+        "- [a]: /url 'title'\n- [See\n  this](#x)",
     ],
 )
 def test_cases(source: str) -> None:
@@ -168,8 +175,12 @@ def test_cases(source: str) -> None:
     [
         "Title\n=====",
         "Title\n---",
-        "[a]: /url 'title'",
         "[a]:\n/url",
+        "[a]: /url 'title' more",  # words after a title: markdown-it decides
+        "[a]: /url 'ti\ntle'",
+        "[e]: /a&amp;b",  # an entity in the destination
+        "[p]:(https://x.io/a_(b))",  # parentheses two deep
+        "[a\nb]: /url",
         "[a\nb]: /url",
         "[a\\]b\nc]: /url\n\ntext",  # an escaped `]` does not close the label, which spans lines
         "<script>\nx\n</script>",
@@ -310,6 +321,16 @@ _LEAVES = st.one_of(
             ["<details>"],
             ["<span>"],
             ["[ref]: /target"],
+            ["[ref]: https://x.io/a 'A title'"],
+            ['[ref]: /a "[Amazon CloudWatch]"'],
+            ["[1]: The scripts cover these cases:"],
+            ["[See the long", "link](#x) here"],
+            ["[An open bracket", "never closed"],
+            ["[a", "b]: /url"],
+            ["[q]: https://x.io/?a=b&c=d"],
+            ["[p]:(https://x.io/a)"],
+            ["[l]: <https://x.io/a b>"],
+            ["[e]: &#106;avascript:alert(1)"],
             ["    code"],
         ]
     ),

@@ -65,9 +65,17 @@ _THEMATIC_BREAK = {marker: re.compile(f"(?:{re.escape(marker)}[ \t]*){{3,}}") fo
 _INTERRUPTING = frozenset("`~>*-_+0123456789<#")
 _STARTING = _INTERRUPTING | {"["}
 _LIST_FIRST = frozenset("*-+0123456789")
-# a one-line link reference definition with a plain destination and no title
+# a one-line link reference definition with a plain destination and, maybe, a title on its line
 _LABEL_STOP = re.compile(r"[\[\]\\]")
-_REFERENCE = re.compile(r"\[([^\[\]\\]*)\]:[ \t]*([^\s()<>\\&\x00-\x1f\x7f]+)[ \t]*")
+# the destination: plain (an `&` that starts no entity is fine, parentheses balanced one deep),
+# or `<…>` without escapes
+_DESTINATION = (
+    r"\[([^\[\]\\]*)\]:[ \t]*"
+    r"((?:[^\s()<>\\&\x00-\x1f\x7f]|&(?![#A-Za-z0-9]+;)|\([^\s()<>\\&\x00-\x1f\x7f]*\))+|<[^<>\n\\&]*>)"
+)
+_REFERENCE = re.compile(_DESTINATION + r"""(?:[ \t]+("[^"\\]*"|'[^'\\]*'|\([^()\\]*\)))?[ \t]*""")
+# a destination followed by words: no definition (markdown-it finds no title, then text), a paragraph
+_WORDS_AFTER = re.compile(_DESTINATION + r"""[ \t]+[^"'(\s]""")
 _UNSAFE_SCHEME = re.compile(r"(?i)(?:vbscript|javascript|file|data):")  # markdown-it's validateLink
 
 # CommonMark 4.6: how the seven kinds of HTML block start, numbered as in the spec
@@ -610,19 +618,49 @@ class _Scanner:
         text = self.lines[line]
         end = _label_end(text, self.pos[line])
         if end == -2 and line != self.tail:
-            raise _Fallback  # the label may go on on the next line
+            if self.label_closes_as_text(line):
+                return False
+            raise _Fallback  # the label may go on on the next line, and end with `]:`
         if end < 0 or text[end + 1 : end + 2] != ":":
             return False
         match = _REFERENCE.fullmatch(text, self.pos[line])
-        if match is None or _UNSAFE_SCHEME.match(match.group(2)):
-            raise _Fallback  # a title, an escape, an entity, a `<destination>`, a rejected URL...
+        if match is None:
+            words = _WORDS_AFTER.match(text, self.pos[line])
+            if words is not None and not _UNSAFE_SCHEME.match(words.group(2).lstrip("<")):
+                return False  # `[1]: The scripts do …`: a footnote-like paragraph
+            raise _Fallback  # an escape, an entity, a `<destination>`, a title going on …
+        if _UNSAFE_SCHEME.match(match.group(2).lstrip("<")):
+            raise _Fallback  # a rejected URL
         if not match.group(1).strip(_TRIM):
             return False  # an empty label
         nxt = line + 1
-        if nxt < self.line_max and self.pos[nxt] < self.lengths[nxt] and self.lines[nxt][self.pos[nxt]] in "\"'(":
+        if (
+            match.group(3) is None
+            and nxt < self.line_max
+            and self.pos[nxt] < self.lengths[nxt]
+            and self.lines[nxt][self.pos[nxt]] in "\"'("
+        ):
             raise _Fallback  # the title may be on the next line
         self.line = nxt
         return True
+
+    def label_closes_as_text(self, line: int) -> bool:
+        """Return True when a label open at the end of `line` surely opens no definition.
+
+        It is searched for in the lines up to the next blank one: closed there by a `]` not
+        followed by `:`, or not closed at all, it is no definition whatever lines markdown-it
+        takes (it takes no more than these). Closed by `]:`, only markdown-it can tell.
+        """
+        parts, total, nxt = [self.lines[line][self.pos[line] :]], 0, line + 1
+        while nxt < self.line_max and self.pos[nxt] < self.lengths[nxt] and total < 2000:
+            parts.append(self.lines[nxt][self.pos[nxt] :])
+            total += len(parts[-1])
+            nxt += 1
+        joined = "\n".join(parts)
+        end = _label_end(joined, 0)
+        if end == -2 and total >= 2000:
+            return False  # cut short: unknown
+        return not (end >= 0 and joined[end + 1 : end + 2] == ":")
 
     def html(self, line: int, end: int) -> bool:
         """Parse an HTML block: a comment runs to `-->`, a tag block to a blank line (CommonMark 4.6)."""

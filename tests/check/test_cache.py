@@ -170,3 +170,23 @@ def test_the_code_fingerprint_reads_the_package_once_a_process(monkeypatch: pyte
     monkeypatch.setattr(Path, "stat", refuse)
     monkeypatch.setattr(Path, "rglob", refuse)
     assert cache.fingerprint("settings") == first
+
+
+def test_the_cache_key_of_every_process_is_the_same_in_every_process() -> None:
+    """The key holds the config's repr: a set printed in hash order would make every run cold."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from designdoc.config.load import from_table\n"
+        "from designdoc.config.process import preset_names\n"
+        "print([repr(from_table({'preset': name})) for name in preset_names()])\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1 and "kep" in next(iter(seen))

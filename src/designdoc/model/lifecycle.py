@@ -55,9 +55,12 @@ def _plain(text: str) -> str:
     return _SPACE.sub(" ", _MARKUP.sub("", _LINK.sub(r"\1", text))).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Lifecycle:
-    """A team's lifecycle.  Build it with `Lifecycle.of`; every table is read-only."""
+    """A team's lifecycle.  Build it with `Lifecycle.of`; every table is read-only.
+
+    Its repr is the same in every process (sets sorted): the check cache's key holds it.
+    """
 
     statuses: tuple[Status, ...]
     moves: Mapping[str, frozenset[str]]
@@ -86,6 +89,17 @@ class Lifecycle:
             key: MappingProxyType(dict(value)) if isinstance(value, Mapping) else value for key, value in tables.items()
         }
         return cls(statuses, MappingProxyType(frozen), initial, **read_only)
+
+    def __repr__(self) -> str:
+        def plain(value: object) -> object:
+            if isinstance(value, (set, frozenset)):
+                return sorted(value)
+            if isinstance(value, Mapping):
+                return sorted((k, plain(v)) for k, v in value.items())
+            return value
+
+        fields = ", ".join(f"{name}={plain(getattr(self, name))!r}" for name in self.__dataclass_fields__)
+        return f"Lifecycle({fields})"
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -81,3 +81,15 @@ def test_the_statuses_key_restricts_the_built_in_lifecycle():
     assert lifecycle.names == ("draft", "review", "approved", "archived")
     assert lifecycle.allowed("draft", "review") and not lifecycle.allowed("draft", "withdrawn")
     assert lifecycle.final == ("approved", "archived")
+
+
+def test_a_folder_implies_the_status_of_a_doc_that_states_none() -> None:
+    config = from_table(
+        {"preset": "rust-rfc", "metadata": {"folder_statuses": {"postponed/*": "postponed", "text/0000-*": "proposed"}}}
+    )
+    spec = config.metadata
+    assert spec.implied_status("rfcs/postponed/1234-x.md") == "postponed"
+    assert spec.implied_status("text/0000-draft.md") == "proposed"
+    assert spec.implied_status("text/3101-let-chains.md") == "accepted"  # the default
+    with pytest.raises(ConfigError, match="folder_statuses.old/\\*: 'archived' is not a lifecycle status"):
+        from_table({"preset": "rust-rfc", "metadata": {"folder_statuses": {"old/*": "archived"}}})

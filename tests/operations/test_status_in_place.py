@@ -136,7 +136,7 @@ def test_a_madr_record_moves_in_its_front_matter(tmp_path, monkeypatch):
     root = project(tmp_path, monkeypatch, "madr", {"docs/decisions/0003-postgres.md": b"\xef\xbb\xbf" + MADR.encode()})
     doc = root / "docs/decisions/0003-postgres.md"
     assert moved("docs/decisions/0003-postgres.md", "accepted") == 0
-    expected = MADR.replace('status: "proposed"', "status: accepted").replace("date: 2025-09-30", "date: 2025-06-01")
+    expected = MADR.replace('status: "proposed"', 'status: "accepted"').replace("date: 2025-09-30", "date: 2025-06-01")
     assert doc.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")  # the BOM kept
 
 
@@ -152,3 +152,54 @@ def test_an_unknown_status_names_the_lifecycle_and_the_nearest(tmp_path, monkeyp
     assert moved("doc/adr/0007-audit-table.md", "acepted") == 2
     err = capsys.readouterr().err
     assert "expected one of: proposed, accepted, deprecated, superseded" in err and "did you mean 'accepted'?" in err
+
+
+KEP_NEW_YAML = KEP_YAML.replace("status: provisional", "status: implementable").replace(
+    "approvers:\n  - TBD", 'approvers:\n  - "@mrunal"\nreplaces:\n  - keps/4012'
+)
+
+
+def test_a_replaced_kep_names_its_successor_in_both_sidecars(tmp_path, monkeypatch, capsys):
+    old_yaml = KEP_YAML.replace("status: provisional ", "status: implementable ").replace("  - TBD\n", '  - "@m"\n')
+    old_yaml += "superseded-by: []\n"
+    files = {
+        "keps/4012/README.md": KEP_README,
+        "keps/4012/kep.yaml": old_yaml,
+        "keps/5100/README.md": KEP_README.replace("4012", "5100"),
+        "keps/5100/kep.yaml": KEP_YAML.replace("status: provisional ", "status: implementable ").replace(
+            "  - TBD\n", '  - "@m"\n'
+        ),
+    }
+    root = project(tmp_path, monkeypatch, "kep", files)
+    assert main(["status", "keps/4012/README.md", "replaced", "--by", "keps/5100/README.md"]) == 0, capsys.readouterr()
+    old = (root / "keps/4012/kep.yaml").read_text("utf-8")
+    assert "\nstatus: replaced   # moved by the SIG chairs\n" in old
+    assert old.endswith('  - "@m"\nsuperseded-by: [../5100/README.md]\n')  # the list in its own (flow) style
+    successor = (root / "keps/5100/kep.yaml").read_text("utf-8")
+    assert successor.endswith('  - "@m"\nreplaces:\n  - ../4012/README.md\n')  # a new key, as a block list
+
+
+def test_a_superseded_adr_names_its_successor_in_its_status_line(tmp_path, monkeypatch):
+    newer = NYGARD.replace("7. Keep audit events in their own table", "9. Keep audit events in an event store")
+    newer = newer.replace("\nProposed\n", "\nAccepted\n")
+    older = NYGARD.replace("\nProposed\n", "\nAccepted\n")
+    root = project(
+        tmp_path,
+        monkeypatch,
+        "nygard-adr",
+        {"doc/adr/0007-audit-table.md": older, "doc/adr/0009-event-store.md": newer},
+    )
+    assert main(["status", "doc/adr/0007-audit-table.md", "superseded", "--by", "doc/adr/0009-event-store.md"]) == 0
+    text = (root / "doc/adr/0007-audit-table.md").read_text("utf-8")
+    assert "\nSuperseded by [9. Keep audit events in an event store](0009-event-store.md)\n" in text
+    assert main(["graph"]) == 0
+
+
+def test_a_team_doc_bumps_its_version_where_it_is_written(tmp_path, monkeypatch, capsys):
+    yaml = KEP_YAML.replace("kep-number: 4012\n", 'kep-number: 4012\nversion: "1.2.0"  # the API\'s\n')
+    root = project(tmp_path, monkeypatch, "kep", {"keps/4012/README.md": KEP_README, "keps/4012/kep.yaml": yaml})
+    assert main(["bump", "keps/4012/README.md", "minor"]) == 0
+    written = (root / "keps/4012/kep.yaml").read_text("utf-8")
+    assert written == yaml.replace('"1.2.0"', '"1.3.0"').replace("last-updated: 2025-11-01", "last-updated: 2025-06-01")
+    assert main(["bump", "keps/4012/README.md", "minor"]) == 0  # a second bump: 1.4.0, nothing else moves
+    assert '"1.4.0"' in (root / "keps/4012/kep.yaml").read_text("utf-8")

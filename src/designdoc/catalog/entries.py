@@ -241,7 +241,7 @@ def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None,
     if title is None and doc.title_heading is not None:
         title = plain_text(doc.title_heading.text) or None
     raw = _text(doc, "status")
-    status = doc.status(lifecycle) if raw is not None or doc.spec.default_status else None
+    status = doc.status(lifecycle)
     supersedes, superseded_by = written_references(doc, lifecycle)
     version = doc.metadata.fields.get("version")
     return Entry(

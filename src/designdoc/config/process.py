@@ -28,7 +28,7 @@ _GREY = "#6e7781"
 _LIFECYCLE_KEYS = ("statuses", "moves", "initial", "starts", "approved", "strict", "open", "gates", "aliases")
 _LIFECYCLE_KEYS += ("superseded", "draft_note", "loose")
 _METADATA_KEYS = ("sources", "sidecar", "sidecar_template", "roles", "extra", "required", "status_section")
-_METADATA_KEYS += ("default_status", "doc_file")
+_METADATA_KEYS += ("default_status", "doc_file", "folder_statuses")
 _GATE_KEYS = ("no_errors", "fields", "min_version")
 
 
@@ -96,6 +96,9 @@ def process_of(
         cycle = _restricted(cycle, statuses)
     if spec.default_status is not None and cycle.status(spec.default_status) is None:
         raise ConfigError(f"{where}: metadata.default_status: {spec.default_status!r} is not a lifecycle status")
+    for pattern, status in spec.folder_statuses:
+        if cycle.status(status) is None:
+            raise ConfigError(f"{where}: metadata.folder_statuses.{pattern}: {status!r} is not a lifecycle status")
     for role in spec.required:
         if role not in ROLES:
             raise ConfigError(
@@ -146,7 +149,14 @@ def spec_of(table: dict[str, Any], where: str) -> MetadataSpec:
         status_section=" ".join(str(table.get("status_section", "status")).casefold().split()),
         default_status=_optional_string(table.get("default_status"), f"{where}.default_status"),
         doc_file=_optional_string(table.get("doc_file"), f"{where}.doc_file"),
+        folder_statuses=_folder_statuses(table.get("folder_statuses", {}), f"{where}.folder_statuses"),
     )
+
+
+def _folder_statuses(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f'{where}: expected a table of globs and statuses, e.g. "archive/*" = "withdrawn"')
+    return tuple(value.items())
 
 
 def lifecycle_of(table: dict[str, Any], where: str) -> Lifecycle:

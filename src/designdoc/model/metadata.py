@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from types import MappingProxyType
 
 SOURCES = ("frontmatter", "sidecar", "list", "lines", "section", "title")
@@ -62,6 +63,7 @@ class Value:
     end: int
     editable: bool = True  # a single scalar on one line, safe to rewrite in place
     raw: str = ""  # the source text of the span (links kept), for prose values
+    style: str = ""  # a YAML scalar's quoting (`'`, `"`, or plain): a rewrite keeps it
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,16 @@ class MetadataSpec:
     required: tuple[str, ...] = ()  # roles every doc must fill
     status_section: str = "status"  # the section whose first line is the status (source `section`)
     default_status: str | None = None  # the status of a doc that states none (a merged RFC: accepted)
+    # the status a doc that states none has by its folder, first match wins: (("archive/*", "withdrawn"),)
+    folder_statuses: tuple[tuple[str, str], ...] = ()
     builtin: bool = False  # the built-in design-doc mapping: the front-matter rules check it
+
+    def implied_status(self, path: str) -> str | None:
+        """Return the status a doc at `path` has when it states none: its folder's, else the default."""
+        for pattern, status in self.folder_statuses:
+            if PurePosixPath(path).match(pattern):
+                return status
+        return self.default_status
 
     def fields_of(self, role: str) -> tuple[str, ...]:
         """Return the field keys that feed `role`, in order."""

@@ -9,6 +9,7 @@ underneath).  A refusal raises before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from designdoc.model.metadata import PROSE_SOURCES, Sidecar
 from designdoc.model.text import decode, did_you_mean, encode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
-from designdoc.parse.template import Template
+from designdoc.parse.template import Template, derive
 from designdoc.rules.facts import reference_to
 from designdoc.rules.metadata import filled
 
@@ -141,8 +142,12 @@ def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Mo
     line, a front-matter line, a list item, the status section's line) and its updated date, if
     it has one; every other byte of every file stays as it was."""
     lifecycle = checker.config.lifecycle
-    if by:
-        raise UsageError("--by: this process keeps its references in its own fields; name the successor there")
+    if by and new != lifecycle.superseded:
+        raise UsageError(
+            f"--by goes with the status {lifecycle.superseded!r} only"
+            if lifecycle.superseded
+            else "--by: this lifecycle has no status that names a successor"
+        )
     doc, snapshots = _load_with_sidecar(path, checker)
     value = doc.role("status")
     if value is None or not value.text.strip():
@@ -162,12 +167,35 @@ def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Mo
     if not value.editable:
         raise LifecycleError(f"{value.file}:{value.line}: the status is not one value on one line; change it by hand")
     status = lifecycle.status(new)
-    written = status.label if value.source in PROSE_SOURCES and status is not None else yaml_scalar(new)
-    edits: dict[str, list[Edit]] = {value.file: [Edit(value.start, value.end, written)]}
-    updated = doc.role("updated")
-    if updated is not None and updated.editable and read_date(updated.text) is not None:
-        edits.setdefault(updated.file, []).append(Edit(updated.start, updated.end, checker.today.isoformat()))
+    written = status.label if value.source in PROSE_SOURCES and status is not None else new
+    successors = [_load_with_sidecar(p, checker) for p in by]
+    for successor, successor_path in zip(successors, by, strict=True):
+        if successor[0].status(lifecycle) in (None, lifecycle.initial):
+            raise LifecycleError(f"{successor_path}: the successor is still {lifecycle.initial!r}; move it on first")
+    edits: dict[str, list[Edit]] = {}
+    named = [_name_in(doc, "superseded_by", reference_to(p, path), snapshots) for p in by]
+    if by and not all(named):  # no field for it: the status names the successor, as ADRs write it
+        successor_doc, successor_path = successors[0][0], by[0]
+        ref = reference_to(successor_path, path)
+        if value.source in PROSE_SOURCES:
+            title = successor_doc.role("title")
+            link = Path(os.path.relpath(successor_path, path.parent)).as_posix()
+            written = f"{written} by [{title.text if title else ref}]({link})"
+        else:
+            written = f"{new} by {ref}"
+        named = []
+    for found in named:
+        for file, more in found.items():
+            edits.setdefault(file, []).extend(more)
+    scalar = written if value.source in PROSE_SOURCES else yaml_scalar(written, value.style)
+    edits.setdefault(value.file, []).append(Edit(value.start, value.end, scalar))
+    _stamp_updated(doc, checker.today, edits)
     texts = {file: apply_edits(snapshots[file][1], changes) for file, changes in edits.items()}
+    for (successor_doc, successor_files), successor_path in zip(successors, by, strict=True):
+        back = _name_in(successor_doc, "supersedes", reference_to(path, successor_path), successor_files)
+        for file, more in (back or {}).items():
+            snapshots.setdefault(file, successor_files[file])
+            texts[file] = apply_edits(successor_files[file][1], more)
     sidecar = doc.sidecar
     if sidecar is not None and sidecar.path in texts:
         sidecar = Sidecar(sidecar.path, texts[sidecar.path])
@@ -182,6 +210,38 @@ def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Mo
         _gate(path, new, future, checker)
     changes = [(snapshots[file][0], encode(text, snapshots[file][2])) for file, text in texts.items()]
     return Moved([str(p) for p in writer.write_all(changes)])
+
+
+def _stamp_updated(doc: Document, today: dt.date, edits: dict[str, list[Edit]]) -> None:
+    """Add the edit setting the doc's `updated` date to today, when it has a dated one."""
+    updated = doc.role("updated")
+    if updated is not None and updated.editable and read_date(updated.text) is not None:
+        edits.setdefault(updated.file, []).append(Edit(updated.start, updated.end, today.isoformat()))
+
+
+def _name_in(
+    doc: Document, role: str, ref: str, files: dict[str, tuple[writer.Snapshot, str, bool]]
+) -> dict[str, list[Edit]] | None:
+    """Return the edits adding `ref` to the YAML list that holds `role` (front matter or sidecar;
+    the role's first field is added when the doc has none yet), none when it is named already,
+    None when the doc keeps no YAML to write it in."""
+    spec = doc.spec
+    value = next((v for v in spec.every(doc.metadata, role) if v.source in ("frontmatter", "sidecar")), None)
+    if value is not None:
+        if ref in value.items or ref.removesuffix(".md") in (i.removesuffix(".md") for i in value.items):
+            return {}
+        source, file, key = value.source, value.file, value.key
+    elif spec.fields_of(role) and "sidecar" in spec.sources and doc.metadata.sidecar in files:
+        source, file, key = "sidecar", doc.metadata.sidecar, spec.fields_of(role)[0]
+    elif spec.fields_of(role) and "frontmatter" in spec.sources and doc.frontmatter and not doc.frontmatter.fatal:
+        source, file, key = "frontmatter", doc.path, spec.fields_of(role)[0]
+    else:
+        return None
+    if source == "frontmatter":
+        return {file: add_list_item(doc, key, ref)}
+    stand_in = document_module.parse(f"---\n{files[file][1]}---\n", file, derive("", name="sidecar"))
+    shift = len("---\n")
+    return {file: [Edit(e.start - shift, e.end - shift, e.text) for e in add_list_item(stand_in, key, ref)]}
 
 
 def _load_with_sidecar(path: Path, checker: Checker) -> tuple[Document, dict[str, tuple[writer.Snapshot, str, bool]]]:
@@ -258,6 +318,8 @@ def bump(path: Path, part: str, checker: Checker) -> str:
     """Bump the doc's semantic version (`part`: major, minor, patch); return the new version."""
     if part not in PARTS:
         raise UsageError(f"unknown version part {part!r} (expected major, minor or patch)")
+    if not checker.config.metadata.builtin:
+        return _bump_in_place(path, part, checker)
     loaded = load(path, checker.template)
     doc = loaded.doc
     version = parse_version(doc.field_text("version"))
@@ -269,4 +331,30 @@ def bump(path: Path, part: str, checker: Checker) -> str:
         doc, checker.today, keep_note=status in checker.config.lifecycle.draft_note
     )
     writer.write_atomic(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))
+    return bumped
+
+
+def _bump_in_place(path: Path, part: str, checker: Checker) -> str:
+    """Bump the `version` field of a doc of a team's process where it is written (and its updated date)."""
+    doc, snapshots = _load_with_sidecar(path, checker)
+    value = doc.metadata.fields.get("version")
+    if value is None:
+        raise LifecycleError(f"{path}: has no version field to bump")
+    version = parse_version(value.text)
+    if version is None or not value.editable:
+        raise LifecycleError(
+            f"{value.file}:{value.line}: version {value.text!r} is not a semantic version; fix it first"
+        )
+    bumped = str(getattr(version, f"bump_{part}")().replace(prerelease=None, build=None))
+    edits = {
+        value.file: [
+            Edit(value.start, value.end, bumped if value.source in PROSE_SOURCES else yaml_scalar(bumped, value.style))
+        ]
+    }
+    _stamp_updated(doc, checker.today, edits)
+    changes = [
+        (snapshots[file][0], encode(apply_edits(snapshots[file][1], more), snapshots[file][2]))
+        for file, more in edits.items()
+    ]
+    writer.write_all(changes)
     return bumped

@@ -187,6 +187,7 @@ def _metadata_schema() -> dict[str, Any]:
             "status_section": {"type": "string"},
             "default_status": {"type": "string"},
             "doc_file": {"type": "string"},
+            "folder_statuses": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     }
 

@@ -110,11 +110,12 @@ class Document:
     def status(self, lifecycle: Lifecycle) -> str | None:
         """Return the lifecycle status the doc states (None when it states none the lifecycle knows).
 
-        A doc that states no status has its process's default status, if any (a merged RFC).
+        A doc that states no status has the status its process implies, if any: its folder's
+        (`archive/*` is withdrawn), or the default (a merged RFC is accepted).
         """
         value = self.role("status")
         if value is None or not value.text.strip():
-            return self.spec.default_status
+            return self.spec.implied_status(self.path)
         return lifecycle.read(value.text).status
 
     @cached_property

@@ -109,7 +109,7 @@ def _yaml_value(key: str, node: Node, file: str, index: LineIndex, source: str) 
         text, items, editable = "", (), False
     return Value(
         key, text, items, source, file, line, column, end_column if end_line == line else column,
-        node.start, node.end, editable, text,
+        node.start, node.end, editable, text, node.style if node.kind == "scalar" else "",
     )  # fmt: skip
 
 

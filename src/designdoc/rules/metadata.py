@@ -90,7 +90,7 @@ def metadata_missing(ctx: Context) -> Iterator[Diagnostic]:
     spec = ctx.doc.spec
     for role in spec.required:
         value = ctx.doc.role(role)
-        if role == "status" and spec.default_status is not None:
+        if role == "status" and spec.implied_status(ctx.doc.path) is not None:
             continue
         if not any(v.items for v in spec.every(ctx.doc.metadata, role)):
             where = _where(ctx, role)

@@ -113,10 +113,14 @@ class Document:
         A doc that states no status has the status its process implies, if any: its folder's
         (`archive/*` is withdrawn), or the default (a merged RFC is accepted).
         """
-        value = self.role("status")
-        if value is None or not value.text.strip():
+        if self.spec.builtin:  # the front matter's `status`, without building the metadata (every doc asks)
+            text = self.field_text("status")
+        else:
+            value = self.role("status")
+            text = value.text if value is not None else None
+        if text is None or not text.strip():
             return self.spec.implied_status(self.path)
-        return lifecycle.read(value.text).status
+        return lifecycle.read(text).status
 
     @cached_property
     def newline(self) -> str:

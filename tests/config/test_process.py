@@ -93,3 +93,12 @@ def test_a_folder_implies_the_status_of_a_doc_that_states_none() -> None:
     assert spec.implied_status("text/3101-let-chains.md") == "accepted"  # the default
     with pytest.raises(ConfigError, match="folder_statuses.old/\\*: 'archived' is not a lifecycle status"):
         from_table({"preset": "rust-rfc", "metadata": {"folder_statuses": {"old/*": "archived"}}})
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_a_config_with_any_process_pickles_back_equal(name) -> None:
+    import pickle
+
+    config = from_table({"preset": name})
+    again = pickle.loads(pickle.dumps(config))
+    assert again == config and repr(again) == repr(config)  # a spawned worker, a cache key: the same config

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -90,6 +91,12 @@ class Lifecycle:
         }
         return cls(statuses, MappingProxyType(frozen), initial, **read_only)
 
+    def __reduce__(self) -> tuple:
+        """Pickle as the call of `of` that makes it (read-only tables do not pickle)."""
+        tables = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        tables = {k: dict(v) if isinstance(v, Mapping) else v for k, v in tables.items()}
+        return (_rebuilt, (tables,))
+
     def __repr__(self) -> str:
         def plain(value: object) -> object:
             if isinstance(value, (set, frozenset)):
@@ -101,9 +108,9 @@ class Lifecycle:
         fields = ", ".join(f"{name}={plain(getattr(self, name))!r}" for name in self.__dataclass_fields__)
         return f"Lifecycle({fields})"
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
-        """Return the statuses' names, in lifecycle order."""
+        """Return the statuses' names, in lifecycle order (made once: every doc's status is looked up)."""
         return tuple(s.name for s in self.statuses)
 
     @property
@@ -165,6 +172,11 @@ class Lifecycle:
         found += [(s.label.casefold(), s.name) for s in self.statuses]
         found += [(_plain(alias).casefold(), status) for alias, status in self.aliases.items()]
         return [(spelling, status) for spelling, status in found if spelling]
+
+
+def _rebuilt(tables: dict) -> Lifecycle:
+    statuses, moves, initial = tables.pop("statuses"), tables.pop("moves"), tables.pop("initial")
+    return Lifecycle.of(statuses, moves, initial, **tables)
 
 
 _NO_GATE = Gate()

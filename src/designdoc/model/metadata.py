@@ -123,6 +123,11 @@ class MetadataSpec:
     folder_statuses: tuple[tuple[str, str], ...] = ()
     builtin: bool = False  # the built-in design-doc mapping: the front-matter rules check it
 
+    def __reduce__(self) -> tuple:
+        """Pickle with its roles as a plain dict (a read-only mapping does not pickle)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return (_spec_rebuilt, (values | {"roles": dict(self.roles)},))
+
     def implied_status(self, path: str) -> str | None:
         """Return the status a doc at `path` has when it states none: its folder's, else the default."""
         for pattern, status in self.folder_statuses:
@@ -141,6 +146,10 @@ class MetadataSpec:
     def every(self, metadata: Metadata, role: str) -> tuple[Value, ...]:
         """Return the values of every field that feeds `role` (`author` and `co-authors` for owners)."""
         return tuple(v for v in (metadata.fields.get(name) for name in self.fields_of(role)) if v is not None)
+
+
+def _spec_rebuilt(values: dict) -> MetadataSpec:
+    return MetadataSpec(**(values | {"roles": MappingProxyType(values["roles"])}))
 
 
 DESIGN_DOC = MetadataSpec(

@@ -83,7 +83,26 @@ def is_guidance(text: str, guidance: tuple[str, ...], *, exact: bool = False) ->
     """
     if not guidance:
         return False
-    return note_index(guidance).matches(fingerprint(text), exact=exact)
+    entry = _ANSWERS.get(id(guidance))
+    if entry is None or entry[0] is not guidance:  # the notes' tuple lives in the template: its id is stable
+        if len(_ANSWERS) >= 1024:  # a long-lived process that reloaded templates many times
+            _ANSWERS.clear()
+        entry = _ANSWERS[id(guidance)] = (guidance, {}, {})
+    known = entry[2] if exact else entry[1]
+    found = known.get(text)
+    if found is None:
+        found = note_index(guidance).matches(fingerprint(text), exact=exact)
+        if len(known) >= _ANSWERS_KEPT:
+            known.clear()
+        known[text] = found
+    return found
+
+
+# The answers of `is_guidance` by notes and text: a text left from the template recurs across a
+# tree's docs (a third of the calls on a public corpus, two thirds on the generated one), and
+# the answer depends on nothing else. Bounded, so memory stays flat however large the tree.
+_ANSWERS: dict[int, tuple[tuple[str, ...], dict[str, bool], dict[str, bool]]] = {}  # notes, answers, exact ones
+_ANSWERS_KEPT = 20_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,3 +368,24 @@ def test_links_and_references_of_the_unsaved_buffer_are_checked(tmp_path: Path) 
     text = text.replace("\ntags:", "\nsupersedes:\n  - ghost-doc\ntags:", 1)
     _, found = Analyzer().analyze(tmp_path / "doc.md", text, version=1)
     assert sorted(d.rule for d in found) == ["link-broken", "link-broken", "reference-broken"]
+
+
+def test_a_file_that_is_not_utf8_gets_encoding_invalid_and_no_fix(tmp_path: Path) -> None:
+    """An editor opens a latin-1 file as latin-1: its CJK and emoji look like mojibake there, and a
+    "fix" saved back would destroy them. The server says what `check` says of the bytes instead."""
+    good = UNICODE_DOC.replace("🚀 设计 — the teamâ€™s plan", "🚀 设计 — the team’s plan")
+    data = good.encode("utf-8").replace(b"Rate", b"R\xe9te", 1)  # one stray latin-1 byte
+    path = tmp_path / "doc.md"
+    path.write_bytes(data)
+    as_the_editor_reads_it = data.decode("latin-1")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            published = await lsp.open(path.as_uri(), as_the_editor_reads_it)
+            assert [d.code for d in published.diagnostics] == ["encoding-invalid"]
+            assert "Not valid UTF-8: byte 0xE9" in published.diagnostics[0].message
+            actions = await lsp.actions(path.as_uri(), published.diagnostics, only=[types.CodeActionKind.QuickFix])
+            assert all(not edits_of(a) for a in actions)  # nothing that would rewrite the text
+
+    run(scenario())
+    assert path.read_bytes() == data

@@ -75,6 +75,11 @@ class Analyzer:
         if not self.is_doc(path, text, config, template):
             return None, []
         doc = checker.parse(text, display(path), bom=bom, at=path)
+        on_disk = _unreadable_on_disk(path, checker)
+        if on_disk is not None:
+            # the editor decoded bytes that are not UTF-8 (as latin-1, say): its text is not the
+            # file's, and a "fix" of what looks like mojibake would destroy the file on save
+            return Buffer(doc, version, encoding, bom), on_disk
         failed = self.on_error
         diagnostics = checker.lint(
             doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None
@@ -92,6 +97,26 @@ class Analyzer:
         base = config.root or Path.cwd()
         resolved = path.resolve()
         return any(resolved.is_relative_to((base / p).resolve()) for p in config.paths)
+
+
+def _unreadable_on_disk(path: Path, checker: Checker) -> list[Diagnostic] | None:
+    """Return what `check` says of the file on disk when its bytes are not UTF-8 (`encoding-invalid`,
+    no fix), else None: the buffer is then checked as the editor holds it."""
+    from designdoc.files import reading
+    from designdoc.files.discovery import Candidate
+
+    try:
+        data = path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+    if data is None:
+        return None
+    try:
+        reading.decode(data)
+    except reading.Skip:
+        found = checker.run([Candidate(path, True, None)]).diagnostics
+        return [d for d in found if d.rule == "encoding-invalid"] or None
+    return None
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:

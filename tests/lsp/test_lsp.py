@@ -389,3 +389,27 @@ def test_a_file_that_is_not_utf8_gets_encoding_invalid_and_no_fix(tmp_path: Path
 
     run(scenario())
     assert path.read_bytes() == data
+
+
+def test_a_broken_config_is_a_diagnostic_on_every_open_doc_until_repaired(tmp_path: Path) -> None:
+    config = tmp_path / "designdoc.toml"
+    config.write_text('paths = ["."]\nstale_days = "ninety"\n', "utf-8")
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    first, second = (tmp_path / "a.md").as_uri(), (tmp_path / "b.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            for uri in (first, second):
+                published = await lsp.open(uri, text)
+                assert [d.code for d in published.diagnostics] == ["config-invalid"]
+                assert "stale_days" in published.diagnostics[0].message
+            config.write_text('paths = ["."]\nstale_days = 90\n', "utf-8")
+            lsp.client.text_document_did_save(
+                types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri()))
+            )
+            repaired = {p.uri: p for p in [await lsp.diagnostics(first), await lsp.diagnostics(second)]}
+            for published in repaired.values():
+                codes = {d.code for d in published.diagnostics}
+                assert "config-invalid" not in codes and "section-missing" in codes
+
+    run(scenario())

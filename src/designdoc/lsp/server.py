@@ -84,9 +84,10 @@ class DesignDocServer(LanguageServer):
             buffer, found = self.analyzer.analyze(
                 path, document.source, version=document.version, encoding=self.encoding
             )
-        except DesignDocError as error:  # a bad config or template: say so once, show nothing
+        except DesignDocError as error:  # a bad config or template: on every open doc, until repaired
             self._show_once(str(error))
-            buffer, found = None, []
+            self._publish_setup_error(uri, document.version, str(error))
+            return
         except Exception:  # never let one buffer take the server down
             LOG.exception("checking %s failed", uri)
             return
@@ -102,6 +103,28 @@ class DesignDocServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=lsp_diagnostics)
         )
+
+    def _publish_setup_error(self, uri: str, version: int | None, message: str) -> None:
+        """Publish a config or template that cannot be used as the doc's one diagnostic: a broken
+        config must not make a project look clean."""
+        self.states.pop(uri, None)
+        start = types.Position(line=0, character=0)
+        diagnostic = types.Diagnostic(
+            range=types.Range(start=start, end=start),
+            message=f"{message} (no check runs until it is fixed)",
+            severity=types.DiagnosticSeverity.Error,
+            code="config-invalid",
+            source="designdoc",
+        )
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[diagnostic])
+        )
+
+    def recheck_open_docs(self) -> None:
+        """Check every open doc again with freshly read configs and templates (one was changed)."""
+        self.analyzer.forget()
+        for uri in list(self.workspace.text_documents):
+            self.validate(uri)
 
     def _show_once(self, message: str) -> None:
         if message not in self._shown:
@@ -156,11 +179,16 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: DesignDocServer, params: types.DidSaveTextDocumentParams) -> None:
         if not params.text_document.uri.endswith((".md", ".markdown")):
-            ls.analyzer.forget()  # a config or template was saved: check every open doc again
-            for uri in list(ls.states):
-                ls.validate(uri)
+            ls.recheck_open_docs()  # a config or template was saved
+            return
+        if params.text_document.uri not in ls.states:  # a template written as Markdown, maybe
+            ls.recheck_open_docs()
             return
         ls.validate(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: DesignDocServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.recheck_open_docs()  # a config, a template or a doc changed on disk
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DesignDocServer, params: types.DidCloseTextDocumentParams) -> None:

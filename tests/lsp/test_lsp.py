@@ -413,3 +413,22 @@ def test_a_broken_config_is_a_diagnostic_on_every_open_doc_until_repaired(tmp_pa
                 assert "config-invalid" not in codes and "section-missing" in codes
 
     run(scenario())
+
+
+def test_code_actions_answer_while_typing_from_the_text_as_it_is_now(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            first = await lsp.open(uri, text)
+            footer = [d for d in first.diagnostics if d.code == "footer-date-mismatch"]
+            body = text.index("\n---\n", 4) + 5  # after the front matter: every later line moves down by two
+            typed = text[:body] + "Typed a line before the rest.\n\n" + text[body:]
+            lsp.change(uri, typed, 2)
+            (fix, *_) = await lsp.actions(uri, footer, only=[types.CodeActionKind.QuickFix])  # within the debounce
+            fixed = apply(typed, edits_of(fix))
+            assert "\nTyped a line before the rest.\n\n" in fixed
+            assert "_Last updated: 2026-11-27" in fixed and "_Last updated: 2026-11-01" not in fixed
+
+    run(scenario())

@@ -77,6 +77,9 @@ class DesignDocServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         if version is not None and document.version != version:
             return  # stale: the newer change schedules its own check
+        state = self.states.get(uri)
+        if version is not None and state is not None and state.buffer.version == version:
+            return  # checked already (a code action asked for it before the debounce ended)
         path = Path(to_fs_path(uri) or document.path or "untitled.md")
         if path.suffix.lower() not in (".md", ".markdown") and document.language_id != "markdown":
             return
@@ -216,18 +219,36 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
     uri = params.text_document.uri
     state = ls.states.get(uri)
     current = ls.workspace.get_text_document(uri).version
+    asked = list(params.context.diagnostics)
     if state is None or state.buffer.version != current:
-        return []  # not checked yet, or checked before the latest change
+        # typed since the last check (the debounce has not run yet): check the text as it is now,
+        # and answer for the client's diagnostics as they stand in it
+        ls.validate(uri)
+        state = ls.states.get(uri)
+        if state is None or state.buffer.version != current:
+            return []
+        asked = _as_of_now(asked, [to_lsp(d, state.buffer) for d in state.diagnostics])
     only = params.context.only
     actions: list[types.CodeAction] = []
     if not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
-        for diagnostic in params.context.diagnostics:
+        for diagnostic in asked:
             actions += quick_fixes(uri, diagnostic, state.buffer)
     if not only or any(types.CodeActionKind.SourceFixAll.startswith(k) for k in only):
         fix_all = ls.fix_all(uri)
         if fix_all is not None:
             actions.append(fix_all)
     return actions
+
+
+def _as_of_now(asked: list[types.Diagnostic], fresh: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    """Return, for each diagnostic a client sent from an older check, the current one it stands
+    for: the same rule and message, on the nearest line (none when it is gone)."""
+    found = []
+    for old in asked:
+        same = [d for d in fresh if d.code == old.code and d.message == old.message]
+        if same:
+            found.append(min(same, key=lambda d: abs(d.range.start.line - old.range.start.line)))
+    return found
 
 
 def hover_at(ls: DesignDocServer, uri: str, position: types.Position) -> types.Hover | None:

@@ -66,6 +66,10 @@ def apply(text: str, edits: list[types.TextEdit]) -> str:
 
 
 def edits_of(action: types.CodeAction) -> list[types.TextEdit]:
+    """Return an action's edits, sent as `changes` (a minimal client) or `documentChanges`."""
+    if action.edit.document_changes is None:
+        ((_, edits),) = action.edit.changes.items()
+        return list(edits)
     (change,) = action.edit.document_changes
     return list(change.edits)
 
@@ -84,9 +88,9 @@ class Session:
         self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: self.logs.append(params.message))
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: self.logs.append(params.message))
 
-    async def initialize(self) -> types.InitializeResult:
+    async def initialize(self, capabilities: types.ClientCapabilities | None = None) -> types.InitializeResult:
         result = await self.client.initialize_async(
-            types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri())
+            types.InitializeParams(capabilities=capabilities or types.ClientCapabilities(), root_uri=ROOT.as_uri())
         )
         self.client.initialized(types.InitializedParams())
         return result
@@ -151,8 +155,9 @@ async def over_stdio() -> AsyncIterator[Session]:
 
 
 @contextlib.asynccontextmanager
-async def in_process(**options: object) -> AsyncIterator[Session]:
-    """Run the server in a thread of this process, connected by two pipes."""
+async def in_process(capabilities: types.ClientCapabilities | None = None, **options: object) -> AsyncIterator[Session]:
+    """Run the server in a thread of this process, connected by two pipes (a minimal client
+    unless `capabilities` says more)."""
     to_server, from_client = os.pipe()
     to_client, from_server = os.pipe()
     server = create_server(**options)
@@ -172,7 +177,7 @@ async def in_process(**options: object) -> AsyncIterator[Session]:
             )
         )
     )
-    await session.initialize()
+    await session.initialize(capabilities)
     try:
         yield session
     finally:
@@ -430,5 +435,33 @@ def test_code_actions_answer_while_typing_from_the_text_as_it_is_now(tmp_path: P
             fixed = apply(typed, edits_of(fix))
             assert "\nTyped a line before the rest.\n\n" in fixed
             assert "_Last updated: 2026-11-27" in fixed and "_Last updated: 2026-11-01" not in fixed
+
+    run(scenario())
+
+
+FULL_CLIENT = types.ClientCapabilities(
+    workspace=types.WorkspaceClientCapabilities(
+        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)
+    )
+)
+
+
+@pytest.mark.parametrize("capabilities", [None, FULL_CLIENT], ids=["minimal-client", "full-client"])
+def test_edits_come_in_the_form_the_client_announced(tmp_path: Path, capabilities) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process(capabilities=capabilities) as lsp:
+            published = await lsp.open(uri, text)
+            footer = [d for d in published.diagnostics if d.code == "footer-date-mismatch"]
+            actions = await lsp.actions(uri, footer)
+            assert actions and all(a.edit is not None for a in actions)
+            for action in actions:
+                if capabilities is None:  # no documentChanges announced: plain changes
+                    assert action.edit.document_changes is None and list(action.edit.changes) == [uri]
+                else:  # versioned: the client refuses it once the buffer changed
+                    assert action.edit.changes is None
+                    assert action.edit.document_changes[0].text_document.version == 1
 
     run(scenario())

@@ -69,13 +69,20 @@ def _edit_from_json(data: dict[str, Any]) -> types.TextEdit:
     )
 
 
-def _document_edit(uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
-    # versioned: a client refuses the edit if the buffer changed since these positions were computed
+def document_edit(
+    uri: str, version: int | None, edits: list[types.TextEdit], *, versioned: bool = True
+) -> types.WorkspaceEdit:
+    """Return edits to one document: versioned (`documentChanges`, which a client refuses once the
+    buffer changed) when the client says it takes them, else as plain `changes`."""
+    if not versioned:
+        return types.WorkspaceEdit(changes={uri: edits})
     identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
     return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
 
 
-def quick_fixes(uri: str, diagnostic: types.Diagnostic, buffer: Buffer) -> list[types.CodeAction]:
+def quick_fixes(
+    uri: str, diagnostic: types.Diagnostic, buffer: Buffer, *, versioned: bool = True
+) -> list[types.CodeAction]:
     """Return the code actions of one client diagnostic: its fix, and disabling its rule on the line."""
     data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
     if diagnostic.source != SOURCE or data.get("version") != buffer.version:
@@ -89,7 +96,7 @@ def quick_fixes(uri: str, diagnostic: types.Diagnostic, buffer: Buffer) -> list[
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 is_preferred=True,
-                edit=_document_edit(uri, buffer.version, edits),
+                edit=document_edit(uri, buffer.version, edits, versioned=versioned),
             )
         )
     if "disable" in data:
@@ -102,7 +109,7 @@ def quick_fixes(uri: str, diagnostic: types.Diagnostic, buffer: Buffer) -> list[
                 title=f"Disable {diagnostic.code} on the next line",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=_document_edit(uri, buffer.version, [insert]),
+                edit=document_edit(uri, buffer.version, [insert], versioned=versioned),
             )
         )
     return actions

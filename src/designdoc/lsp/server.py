@@ -29,7 +29,7 @@ from pygls.uris import to_fs_path
 
 from designdoc import __version__
 from designdoc.lsp.analyzer import Analyzer
-from designdoc.lsp.convert import _document_edit, hover_text, quick_fixes, to_lsp
+from designdoc.lsp.convert import document_edit, hover_text, quick_fixes, to_lsp
 from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import DesignDocError
@@ -61,6 +61,13 @@ class DesignDocServer(LanguageServer):
     def encoding(self) -> str:
         """Return the negotiated position encoding (UTF-16 unless the client chose another)."""
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    @property
+    def versioned_edits(self) -> bool:
+        """Return True when the client takes `documentChanges` (versioned edits), as it announced."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace is not None else None
+        return bool(edit is not None and edit.document_changes)
 
     def rule_failed(self, rule: Rule, error: Exception, path: str) -> None:
         """Log a rule that raised; the other rules' diagnostics are still published."""
@@ -162,7 +169,7 @@ class DesignDocServer(LanguageServer):
         return types.CodeAction(
             title="designdoc: fix all",
             kind=types.CodeActionKind.SourceFixAll,
-            edit=_document_edit(uri, state.buffer.version, [whole]),
+            edit=document_edit(uri, state.buffer.version, [whole], versioned=self.versioned_edits),
         )
 
 
@@ -232,7 +239,7 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
     actions: list[types.CodeAction] = []
     if not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
         for diagnostic in asked:
-            actions += quick_fixes(uri, diagnostic, state.buffer)
+            actions += quick_fixes(uri, diagnostic, state.buffer, versioned=ls.versioned_edits)
     if not only or any(types.CodeActionKind.SourceFixAll.startswith(k) for k in only):
         fix_all = ls.fix_all(uri)
         if fix_all is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -463,5 +464,36 @@ def test_edits_come_in_the_form_the_client_announced(tmp_path: Path, capabilitie
                 else:  # versioned: the client refuses it once the buffer changed
                     assert action.edit.changes is None
                     assert action.edit.document_changes[0].text_document.version == 1
+
+    run(scenario())
+
+
+def test_the_editor_checks_what_check_checks_and_nothing_more(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Markdown file under `paths` without the template's doc_type is no doc to `check`, nor to the editor."""
+    from designdoc.cli.main import main
+
+    (tmp_path / "designdoc.toml").write_text('paths = ["docs"]\nexclude = ["docs/archive/*"]\n', "utf-8")
+    docs = tmp_path / "docs"
+    (docs / "archive").mkdir(parents=True)
+    doc = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    files = {"notes.md": "# Meeting notes\n\nTODO: book a room.\n", "design.md": doc, "archive/old.md": doc}
+    for name, text in files.items():
+        (docs / name).write_text(text, "utf-8")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        main(["check", "--format", "json"])
+    finally:
+        os.chdir(cwd)
+    checked = {Path(d["path"]).name for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    assert checked == {"design.md"}
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            for name, text in files.items():
+                published = await lsp.open((docs / name).as_uri(), text)
+                assert bool(published.diagnostics) == (name == "design.md"), name
 
     run(scenario())

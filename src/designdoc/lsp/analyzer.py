@@ -89,14 +89,25 @@ class Analyzer:
 
     @staticmethod
     def is_doc(path: Path, text: str, config: Config, template: Template) -> bool:
-        """Return True for a design doc: as in a folder walk (its doc_type), or a file under `paths`."""
-        from designdoc.files.discovery import looks_like_doc
+        """Return True for a file `check` would take for a doc in a walk of its folder: not
+        excluded, not in a hidden or skipped folder, and its front matter naming the template's
+        doc_type (any Markdown file, the template itself aside, when the template has none)."""
+        import fnmatch
 
-        if looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template):
-            return True
+        from designdoc.files.discovery import SKIP_DIRS, looks_like_doc
+
         base = config.root or Path.cwd()
-        resolved = path.resolve()
-        return any(resolved.is_relative_to((base / p).resolve()) for p in config.paths)
+        try:
+            relative = path.resolve().relative_to(base.resolve())
+        except ValueError:  # outside the project: as a file named on the command line
+            relative = None
+        if relative is not None:
+            shown = relative.as_posix()  # the exclude globs are relative to the project, as in a run there
+            if any(fnmatch.fnmatch(shown, p) or fnmatch.fnmatch(path.name, p) for p in config.exclude):
+                return False
+            if any(part.startswith(".") or part in SKIP_DIRS for part in relative.parts[:-1]):
+                return False
+        return looks_like_doc(text.encode("utf-8", "surrogatepass"), template.doc_type, template)
 
 
 def _unreadable_on_disk(path: Path, checker: Checker) -> list[Diagnostic] | None:

@@ -497,3 +497,24 @@ def test_the_editor_checks_what_check_checks_and_nothing_more(
                 assert bool(published.diagnostics) == (name == "design.md"), name
 
     run(scenario())
+
+
+def test_the_outline_lists_the_sections_with_what_the_check_says_of_them(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    lines = text.split("\n")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            await lsp.open(uri, text)
+            symbols = await lsp.client.text_document_document_symbol_async(
+                types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+            names = [s.name for s in symbols]
+            assert names[0] == "Purpose" and "Data Model" in names
+            data_model = next(s for s in symbols if s.name == "Data Model")
+            assert data_model.detail == "placeholder"  # the example leaves its guidance there
+            assert lines[data_model.selection_range.start.line].lstrip("# ") == "Data Model"
+            assert all(s.range.start.line <= s.selection_range.start.line < s.range.end.line + 1 for s in symbols)
+
+    run(scenario())

@@ -9,6 +9,7 @@ from lsprotocol import types
 from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic, Severity
 from designdoc.parse.document import Document
+from designdoc.parse.inline import plain_text
 from designdoc.rules import by_slug
 
 SOURCE = "designdoc"
@@ -120,3 +121,50 @@ def hover_text(d: Diagnostic) -> str:
     rule = by_slug(d.rule)
     doc = rule.doc if rule is not None else ""
     return f"**designdoc [{d.rule}]** {d.message}\n\n{doc}".rstrip() + "\n"
+
+
+def outline(buffer: Buffer, findings: list[Diagnostic]) -> list[types.DocumentSymbol]:
+    """Return the doc's sections as symbols, each with its sub-sections and what the check says of
+    it (`placeholder`, `empty`, `out of order`, `not in the template`) in its detail."""
+    doc = buffer.doc
+    words = {"section-placeholder": "placeholder", "section-empty": "empty", "section-order": "out of order"}
+    said = [(d.line, words[d.rule]) for d in findings if d.rule in words]
+    symbols = []
+    for section in doc.sections:
+        detail = [word for line, word in said if section.line <= line <= max(section.end_line, section.line)]
+        if section.index is None:
+            detail.append("not in the template")
+        last = max(section.end_line, section.line)
+        whole = types.Range(
+            start=buffer.position(section.line, 1), end=buffer.position(last, len(doc.lines[last - 1]) + 1)
+        )
+        heading = types.Range(
+            start=buffer.position(section.line, 1),
+            end=buffer.position(section.line, len(doc.lines[section.line - 1]) + 1),
+        )
+        children = [
+            types.DocumentSymbol(
+                name=plain_text(block.text) or "(untitled)",
+                kind=types.SymbolKind.String,
+                range=types.Range(
+                    start=buffer.position(block.line, 1),
+                    end=buffer.position(block.line, len(doc.lines[block.line - 1]) + 1),
+                ),
+                selection_range=types.Range(
+                    start=buffer.position(block.line, 1),
+                    end=buffer.position(block.line, len(doc.lines[block.line - 1]) + 1),
+                ),
+            )
+            for block in section.subheadings
+        ]
+        symbols.append(
+            types.DocumentSymbol(
+                name=section.name or "(untitled)",
+                kind=types.SymbolKind.Namespace,
+                detail=", ".join(dict.fromkeys(detail)) or None,
+                range=whole,
+                selection_range=heading,
+                children=children,
+            )
+        )
+    return symbols

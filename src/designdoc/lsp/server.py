@@ -29,7 +29,7 @@ from pygls.uris import to_fs_path
 
 from designdoc import __version__
 from designdoc.lsp.analyzer import Analyzer
-from designdoc.lsp.convert import document_edit, hover_text, quick_fixes, to_lsp
+from designdoc.lsp.convert import document_edit, hover_text, outline, quick_fixes, to_lsp
 from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import DesignDocError
@@ -213,6 +213,11 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     )
     def code_action(ls: DesignDocServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return code_actions(ls, params)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(ls: DesignDocServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        state = ls.states.get(params.text_document.uri)
+        return outline(state.buffer, state.diagnostics) if state is not None else []
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: DesignDocServer, params: types.HoverParams) -> types.Hover | None:

@@ -26,8 +26,10 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.client import LanguageClient
 
 from designdoc.check.linter import select
+from designdoc.config import load as config_load
 from designdoc.lsp.positions import code_point_column, lsp_character
 from designdoc.lsp.server import create_server
+from designdoc.model.lifecycle import DESIGN_DOC
 from helpers import EXAMPLES, ROOT
 
 TODAY = "2026-12-01"  # the examples are dated 2026-11
@@ -516,5 +518,68 @@ def test_the_outline_lists_the_sections_with_what_the_check_says_of_them(tmp_pat
             assert data_model.detail == "placeholder"  # the example leaves its guidance there
             assert lines[data_model.selection_range.start.line].lstrip("# ") == "Data Model"
             assert all(s.range.start.line <= s.selection_range.start.line < s.range.end.line + 1 for s in symbols)
+
+    run(scenario())
+
+
+async def _complete(lsp: Session, uri: str, line: int, character: int) -> list[types.CompletionItem]:
+    found = await lsp.client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character)
+        )
+    )
+    items = found.items if isinstance(found, types.CompletionList) else list(found or [])
+    return sorted(items, key=lambda i: i.sort_text or "")
+
+
+def test_completion_offers_the_lifecycle_dates_keys_sections_and_slugs(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    lines = text.split("\n")
+    status_line = next(i for i, text_line in enumerate(lines) if text_line.startswith("status:"))
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            await lsp.open(uri, text)
+            statuses = await _complete(lsp, uri, status_line, len("status: "))
+            current = lines[status_line].split(":", 1)[1].strip()
+            moves = sorted(DESIGN_DOC.moves[current], key=DESIGN_DOC.rank)
+            assert [i.label for i in statuses][: len(moves)] == moves  # the legal moves first
+            assert {i.label for i in statuses} == set(DESIGN_DOC.names)
+            dated = next(i for i, text_line in enumerate(lines) if text_line.startswith("last_updated:"))
+            today = config_load.today().isoformat()
+            assert [i.label for i in await _complete(lsp, uri, dated, len("last_updated: "))] == [today]
+            typed = text.replace("## Alternatives", "## Alt", 1) if "## Alternatives" in text else text + "\n## Alt"
+            lsp.change(uri, typed, 2)
+            await lsp.diagnostics(uri)
+            heading = next(i for i, text_line in enumerate(typed.split("\n")) if text_line == "## Alt")
+            assert [i.label for i in await _complete(lsp, uri, heading, len("## Alt"))] == ["Alternatives"]
+            comment = typed + "\n<!-- designdoc-disable todo-m"
+            lsp.change(uri, comment, 3)
+            await lsp.diagnostics(uri)
+            last = len(comment.split("\n")) - 1
+            assert [i.label for i in await _complete(lsp, uri, last, len("<!-- designdoc-disable todo-m"))] == [
+                "todo-marker"
+            ]
+
+    run(scenario())
+
+
+def test_completion_of_a_team_status_follows_its_lifecycle(tmp_path: Path) -> None:
+    (tmp_path / "designdoc.toml").write_text('preset = "swift-evolution"\n', "utf-8")
+    text = "# Count where\n\n* Proposal: [SE-0413](x.md)\n* Status: **Active review**\n\n## Introduction\n\nA method.\n"
+    uri = (tmp_path / "0413-count-where.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            await lsp.open(uri, text)
+            items = await _complete(lsp, uri, 3, len("* Status: "))
+            first = [i.label for i in items][:4]
+            assert first == [
+                "Returned for revision",
+                "Accepted",
+                "Rejected",
+                "Withdrawn",
+            ]  # the moves from active review
 
     run(scenario())

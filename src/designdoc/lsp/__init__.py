@@ -2,8 +2,9 @@
 
     positions.py  LSP positions (UTF-16, UTF-8, UTF-32) against code-point columns; the `Buffer`
     analyzer.py   check a buffer with its project's config and template (one Checker per project)
-    convert.py    diagnostics, quick fixes and hover text as LSP values
-    server.py     the pygls server: documents, debounced checks, code actions, hover
+    convert.py    diagnostics, quick fixes, hover text and the outline as LSP values
+    completion.py statuses (the lifecycle's moves first), dates, keys, sections, rule slugs
+    server.py     the pygls server: documents, debounced checks, code actions, hover, outline, completion
 
 Nothing here is imported by `designdoc check`: pygls loads only for `designdoc lsp`.
 """

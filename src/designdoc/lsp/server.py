@@ -214,6 +214,10 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def code_action(ls: DesignDocServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return code_actions(ls, params)
 
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " ", "#", "-"]))
+    def completion(ls: DesignDocServer, params: types.CompletionParams) -> list[types.CompletionItem]:
+        return completions(ls, params)
+
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: DesignDocServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
         state = ls.states.get(params.text_document.uri)
@@ -250,6 +254,51 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
         if fix_all is not None:
             actions.append(fix_all)
     return actions
+
+
+def completions(ls: DesignDocServer, params: types.CompletionParams) -> list[types.CompletionItem]:
+    """Return the completions at a position, from the buffer as it is now."""
+    from designdoc.config.load import today
+    from designdoc.files.discovery import display
+    from designdoc.lsp.completion import complete
+    from designdoc.model.text import split_bom
+
+    uri = params.text_document.uri
+    document = ls.workspace.get_text_document(uri)
+    path = Path(to_fs_path(uri) or document.path or "untitled.md")
+    try:
+        checker = ls.analyzer.checker(path.parent)
+    except DesignDocError:
+        return []
+    text, bom = split_bom(document.source)
+    doc = checker.parse(text, display(path), bom=bom, at=path)
+    lines = document.lines
+    line = lines[params.position.line] if params.position.line < len(lines) else ""
+    if params.position.line == 0 and bom:
+        line = line[1:]
+    return complete(
+        doc,
+        checker.config.lifecycle,
+        params.position.line,
+        _before(line, params.position.character, ls.encoding),
+        today(),
+    )
+
+
+def _before(line: str, character: int, encoding: str) -> str:
+    """Return the text of `line` before an LSP character offset (UTF-16 units unless negotiated otherwise)."""
+    if encoding == types.PositionEncodingKind.Utf32:
+        return line[:character]
+    units, index = 0, 0
+    width = (
+        (lambda c: len(c.encode("utf-8")))
+        if encoding == types.PositionEncodingKind.Utf8
+        else (lambda c: 2 if ord(c) > 0xFFFF else 1)
+    )
+    while index < len(line) and units < character:
+        units += width(line[index])
+        index += 1
+    return line[:index].rstrip("\r\n")
 
 
 def _as_of_now(asked: list[types.Diagnostic], fresh: list[types.Diagnostic]) -> list[types.Diagnostic]:

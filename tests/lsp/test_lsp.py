@@ -583,3 +583,40 @@ def test_completion_of_a_team_status_follows_its_lifecycle(tmp_path: Path) -> No
             ]  # the moves from active review
 
     run(scenario())
+
+
+def test_links_lead_to_their_file_and_the_heading_their_anchor_names(tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\n## Data Model\n\nTables.\n\n## Data Model\n\nAgain.\n", "utf-8")
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    body = text.index("\n---\n", 4) + 5
+    text = (
+        text[:body] + "See [the model](other.md#data-model-1), [top](other.md) and [here](#purpose).\n\n" + text[body:]
+    )
+    uri = (tmp_path / "doc.md").as_uri()
+    line = text[:body].count("\n")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            await lsp.open(uri, text)
+            links = await lsp.client.text_document_document_link_async(
+                types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+            assert {link.target for link in links} >= {other.as_uri(), (tmp_path / "doc.md").as_uri()}
+
+            async def go(character: int) -> types.Location:
+                return await lsp.client.text_document_definition_async(
+                    types.DefinitionParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=line, character=character),
+                    )
+                )
+
+            model = await go(text.split("\n")[line].index("other.md#") + 2)
+            assert (model.uri, model.range.start.line) == (other.as_uri(), 6)  # the second "Data Model"
+            top = await go(text.split("\n")[line].index("other.md)") + 2)
+            assert (top.uri, top.range.start.line) == (other.as_uri(), 0)
+            here = await go(text.split("\n")[line].index("#purpose") + 2)
+            assert here.uri == uri and text.split("\n")[here.range.start.line] == "# Purpose"
+
+    run(scenario())

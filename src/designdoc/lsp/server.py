@@ -218,6 +218,18 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def completion(ls: DesignDocServer, params: types.CompletionParams) -> list[types.CompletionItem]:
         return completions(ls, params)
 
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+    def document_link(ls: DesignDocServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+        from designdoc.lsp.navigation import document_links
+
+        uri = params.text_document.uri
+        state = ls.states.get(uri)
+        return document_links(state.buffer, Path(to_fs_path(uri) or "")) if state is not None else []
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def go_to_definition(ls: DesignDocServer, params: types.DefinitionParams) -> types.Location | None:
+        return definition_of(ls, params.text_document.uri, params.position)
+
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: DesignDocServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
         state = ls.states.get(params.text_document.uri)
@@ -254,6 +266,29 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
         if fix_all is not None:
             actions.append(fix_all)
     return actions
+
+
+def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> types.Location | None:
+    """Return where the link at `position` leads (another doc is read from disk, or its open buffer)."""
+    from designdoc.files.discovery import display
+    from designdoc.lsp.navigation import definition
+    from designdoc.model.text import decode, split_bom
+
+    state = ls.states.get(uri)
+    if state is None:
+        return None
+    path = Path(to_fs_path(uri) or state.buffer.doc.path)
+    checker = ls.analyzer.checker(path.parent)
+
+    def parse(other: Path):  # the editor's buffer when it is open, else the file
+        document = ls.workspace.text_documents.get(other.as_uri())
+        try:
+            text, bom = split_bom(document.source) if document is not None else decode(other.read_bytes())
+        except (OSError, UnicodeDecodeError):
+            return None
+        return checker.parse(text, display(other), bom=bom, at=other)
+
+    return definition(state.buffer, path, position, parse)
 
 
 def completions(ls: DesignDocServer, params: types.CompletionParams) -> list[types.CompletionItem]:

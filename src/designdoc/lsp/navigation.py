@@ -1,0 +1,83 @@
+"""Following links from the editor: document links and go to definition.
+
+Every relative link of a doc (`other.md`, `other.md#section`, `#section`) is a document
+link to the file it names, and "go to definition" on it lands on the heading its anchor
+names (GitHub's slugs, repeats numbered), in this doc or the other one.  Links with a
+scheme (`https:`) are the editor's own business and are left out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+from lsprotocol import types
+
+from designdoc.lsp.positions import Buffer
+from designdoc.parse.document import Document
+from designdoc.parse.inline import Link, unique_slugs
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+def _target(doc_path: Path, link: Link) -> tuple[Path, str] | None:
+    """Return the file a relative link names and its anchor ("" for none), None for other links."""
+    if not link.target or _SCHEME.match(link.target):
+        return None
+    file, _, anchor = link.target.partition("#")
+    file = unquote(file.split("?", 1)[0])
+    path = doc_path if not file else Path(os.path.normpath(doc_path.parent / file))
+    return path, unquote(anchor)
+
+
+def document_links(buffer: Buffer, doc_path: Path) -> list[types.DocumentLink]:
+    """Return a document link for every relative link of the doc to itself or to a file that exists."""
+    found = []
+    for link in buffer.doc.links:
+        target = _target(doc_path, link)
+        if target is None or (target[0] != doc_path and not target[0].is_file()):
+            continue
+        found.append(
+            types.DocumentLink(
+                range=types.Range(
+                    start=buffer.position(link.line, link.column), end=buffer.position(link.line, link.end_column)
+                ),
+                target=target[0].as_uri(),
+                tooltip=f"{target[0].name}#{target[1]}" if target[1] else target[0].name,
+            )
+        )
+    return found
+
+
+def definition(
+    buffer: Buffer, doc_path: Path, position: types.Position, parse: Callable[[Path], Document | None]
+) -> types.Location | None:
+    """Return where the link under `position` leads: the heading its anchor names, else the file's start."""
+    for link in buffer.doc.links:
+        start = buffer.position(link.line, link.column)
+        end = buffer.position(link.line, link.end_column)
+        if not (start.line == position.line and start.character <= position.character <= end.character):
+            continue
+        target = _target(doc_path, link)
+        if target is None:
+            return None
+        path, anchor = target
+        doc = buffer.doc if path == doc_path else parse(path)
+        if doc is None:
+            return None
+        line = _heading_line(doc, anchor) if anchor else 1
+        at = types.Position(line=max((line or 1) - 1, 0), character=0)
+        return types.Location(uri=path.as_uri(), range=types.Range(start=at, end=at))
+    return None
+
+
+def _heading_line(doc: Document, anchor: str) -> int | None:
+    """Return the line of the heading whose GitHub slug is `anchor`."""
+    headings = doc.headings
+    for (line, _, _), slug in zip(headings, unique_slugs([text for _, _, text in headings]), strict=True):
+        if slug == anchor.casefold():
+            return line
+    return None

@@ -620,3 +620,45 @@ def test_links_lead_to_their_file_and_the_heading_their_anchor_names(tmp_path: P
             assert here.uri == uri and text.split("\n")[here.range.start.line] == "# Purpose"
 
     run(scenario())
+
+
+def test_a_change_during_a_slow_check_supersedes_it(tmp_path: Path) -> None:
+    """A large doc takes a while to check; the edit typed meanwhile wins, and the old version is never published."""
+    import time
+
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    server_holder: dict = {}
+
+    def slow(original):
+        def analyze(path, source, *, version=None, encoding=types.PositionEncodingKind.Utf16):
+            if version == 2:
+                time.sleep(0.6)  # as a 1.5 MB doc would take
+            return original(path, source, version=version, encoding=encoding)
+
+        return analyze
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            server = server_holder["server"]
+            server.analyzer.analyze = slow(server.analyzer.analyze)
+            await lsp.open(uri, text)
+            lsp.change(uri, text + "\nTBD\n", 2)
+            await asyncio.sleep(0.3)  # the check of version 2 is running
+            lsp.change(uri, text, 3)
+            latest = await lsp.diagnostics(uri)
+            assert latest.version == 3
+            await asyncio.sleep(0.6)
+            assert lsp.published.empty()  # version 2 was dropped when it finished
+
+    original_create = create_server
+
+    def capture(**options):
+        server_holder["server"] = original_create(**options)
+        return server_holder["server"]
+
+    globals()["create_server"] = capture
+    try:
+        run(scenario())
+    finally:
+        globals()["create_server"] = original_create

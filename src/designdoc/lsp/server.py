@@ -81,27 +81,48 @@ class DesignDocServer(LanguageServer):
 
     def validate(self, uri: str, version: int | None = None) -> None:
         """Check an open buffer and publish its diagnostics, unless a newer version exists."""
+        job = self._job(uri, version)
+        if job is not None:
+            self._finish(uri, *job, self._analyze(uri, *job))
+
+    async def validate_in_background(self, uri: str, version: int) -> None:
+        """Check a changed buffer off the event loop, so that a change arriving meanwhile is
+        taken in; the result is published only if no newer version came while it ran."""
+        job = self._job(uri, version)
+        if job is not None:
+            outcome = await asyncio.to_thread(self._analyze, uri, *job)
+            if self.workspace.get_text_document(uri).version == version:
+                self._finish(uri, *job, outcome)
+
+    def _job(self, uri: str, version: int | None) -> tuple[Path, str, int | None] | None:
+        """Return what to check of a buffer (path, text, version), None when there is nothing to do."""
         document = self.workspace.get_text_document(uri)
         if version is not None and document.version != version:
-            return  # stale: the newer change schedules its own check
+            return None  # stale: the newer change schedules its own check
         state = self.states.get(uri)
         if version is not None and state is not None and state.buffer.version == version:
-            return  # checked already (a code action asked for it before the debounce ended)
+            return None  # checked already (a code action asked for it before the debounce ended)
         path = Path(to_fs_path(uri) or document.path or "untitled.md")
         if path.suffix.lower() not in (".md", ".markdown") and document.language_id != "markdown":
-            return
+            return None
+        return path, document.source, document.version
+
+    def _analyze(self, uri: str, path: Path, text: str, version: int | None) -> object:
         try:
-            buffer, found = self.analyzer.analyze(
-                path, document.source, version=document.version, encoding=self.encoding
-            )
+            return self.analyzer.analyze(path, text, version=version, encoding=self.encoding)
         except DesignDocError as error:  # a bad config or template: on every open doc, until repaired
-            self._show_once(str(error))
-            self._publish_setup_error(uri, document.version, str(error))
-            return
+            return error
         except Exception:  # never let one buffer take the server down
             LOG.exception("checking %s failed", uri)
-            return
-        self._publish(uri, document.version, buffer, found)
+            return None
+
+    def _finish(self, uri: str, path: Path, text: str, version: int | None, outcome: object) -> None:
+        if isinstance(outcome, DesignDocError):
+            self._show_once(str(outcome))
+            self._publish_setup_error(uri, version, str(outcome))
+        elif outcome is not None:
+            buffer, found = outcome
+            self._publish(uri, version, buffer, found)
 
     def _publish(self, uri: str, version: int | None, buffer: Buffer | None, found: list[Diagnostic]) -> None:
         if buffer is None:
@@ -184,7 +205,7 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: DesignDocServer, params: types.DidChangeTextDocumentParams) -> None:
         await asyncio.sleep(DEBOUNCE)
-        ls.validate(params.text_document.uri, version=params.text_document.version)
+        await ls.validate_in_background(params.text_document.uri, params.text_document.version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: DesignDocServer, params: types.DidSaveTextDocumentParams) -> None:

@@ -288,7 +288,7 @@ def test_positions_and_fixes_count_utf16_units_with_emoji_cjk_and_crlf(tmp_path:
             assert mojibake.range.start == types.Position(line=line, character=utf16(prefix))
             assert mojibake.range.end.character == utf16(prefix) + 3
             assert todo.range.start.character == utf16("🚀 设计 — the teamâ€™s plan, ")
-            (fix, disable) = await lsp.actions(uri, [mojibake], only=[types.CodeActionKind.QuickFix])
+            (fix, disable, *_) = await lsp.actions(uri, [mojibake], only=[types.CodeActionKind.QuickFix])
             fixed = apply(text, edits_of(fix))
             assert "🚀 设计 — the team’s plan, TODO later. 🚀 done" + newline in fixed
             suppressed = apply(text, edits_of(disable))
@@ -662,3 +662,22 @@ def test_a_change_during_a_slow_check_supersedes_it(tmp_path: Path) -> None:
         run(scenario())
     finally:
         globals()["create_server"] = original_create
+
+
+def test_a_rule_can_be_disabled_for_the_rest_of_a_section(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            published = await lsp.open(uri, text)
+            guidance = [d for d in published.diagnostics if d.code == "section-placeholder"]
+            actions = await lsp.actions(uri, guidance, only=[types.CodeActionKind.QuickFix])
+            section = next(a for a in actions if a.title == "Disable section-placeholder for this section")
+            silenced = apply(text, edits_of(section))
+            assert "## Data Model\n<!-- designdoc-disable section-placeholder -->\n" in silenced
+            lsp.change(uri, silenced, 2)
+            after = await lsp.diagnostics(uri)
+            assert "section-placeholder" not in {d.code for d in after.diagnostics}
+
+    run(scenario())

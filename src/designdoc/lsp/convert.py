@@ -16,6 +16,8 @@ SOURCE = "designdoc"
 
 
 DISABLE_COMMENT = "<!-- designdoc-disable-next-line {slug} -->"
+DISABLE_SECTION = "<!-- designdoc-disable {slug} -->"
+_READING_RULES = frozenset(("encoding-invalid", "file-skipped"))
 
 
 _SEVERITIES = {
@@ -31,8 +33,14 @@ def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
     if d.fix is not None and d.fix.edits:
         edits = [buffer.text_edit(e) for e in sorted(d.fix.edits, key=lambda e: (e.start, e.end))]
         data["fix"] = {"title": d.fix.title, "edits": [_edit_json(e) for e in edits]}
-    if _starts_block(buffer.doc, d.line):
-        data["disable"] = d.line - 1
+    if d.rule in _READING_RULES:  # the file was not read as the editor shows it: no edit of it helps
+        pass
+    else:
+        if _starts_block(buffer.doc, d.line):
+            data["disable"] = d.line - 1
+        section = next((s for s in buffer.doc.sections if s.line < d.line <= s.end_line), None)
+        if section is not None:  # a comment under the heading disables the rule to the section's end
+            data["section"] = section.line
     return types.Diagnostic(
         range=types.Range(start=buffer.position(d.line, d.column), end=buffer.position(d.end_line, d.end_column)),
         message=d.message,
@@ -111,6 +119,23 @@ def quick_fixes(
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 edit=document_edit(uri, buffer.version, [insert], versioned=versioned),
+            )
+        )
+    if "section" in data:
+        below = int(data["section"])  # the line under the heading, 0-based
+        at = types.Position(line=below, character=0)
+        comment = DISABLE_SECTION.format(slug=diagnostic.code) + buffer.doc.newline
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {diagnostic.code} for this section",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=document_edit(
+                    uri,
+                    buffer.version,
+                    [types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)],
+                    versioned=versioned,
+                ),
             )
         )
     return actions

@@ -91,9 +91,11 @@ class Session:
         self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: self.logs.append(params.message))
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: self.logs.append(params.message))
 
-    async def initialize(self, capabilities: types.ClientCapabilities | None = None) -> types.InitializeResult:
+    async def initialize(
+        self, capabilities: types.ClientCapabilities | None = None, root: Path = ROOT
+    ) -> types.InitializeResult:
         result = await self.client.initialize_async(
-            types.InitializeParams(capabilities=capabilities or types.ClientCapabilities(), root_uri=ROOT.as_uri())
+            types.InitializeParams(capabilities=capabilities or types.ClientCapabilities(), root_uri=root.as_uri())
         )
         self.client.initialized(types.InitializedParams())
         return result
@@ -158,7 +160,9 @@ async def over_stdio() -> AsyncIterator[Session]:
 
 
 @contextlib.asynccontextmanager
-async def in_process(capabilities: types.ClientCapabilities | None = None, **options: object) -> AsyncIterator[Session]:
+async def in_process(
+    capabilities: types.ClientCapabilities | None = None, root: Path = ROOT, **options: object
+) -> AsyncIterator[Session]:
     """Run the server in a thread of this process, connected by two pipes (a minimal client
     unless `capabilities` says more)."""
     to_server, from_client = os.pipe()
@@ -180,7 +184,7 @@ async def in_process(capabilities: types.ClientCapabilities | None = None, **opt
             )
         )
     )
-    await session.initialize(capabilities)
+    await session.initialize(capabilities, root)
     try:
         yield session
     finally:
@@ -679,5 +683,21 @@ def test_a_rule_can_be_disabled_for_the_rest_of_a_section(tmp_path: Path) -> Non
             lsp.change(uri, silenced, 2)
             after = await lsp.diagnostics(uri)
             assert "section-placeholder" not in {d.code for d in after.diagnostics}
+
+    run(scenario())
+
+
+def test_workspace_symbols_find_docs_by_title_status_and_owner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("rate-limiter.md", "event-bus-migration.md"):
+        (tmp_path / name).write_text((EXAMPLES / name).read_text("utf-8"), "utf-8")
+    (tmp_path / "designdoc.toml").write_text('paths = ["."]\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            found = await lsp.client.workspace_symbol_async(types.WorkspaceSymbolParams(query="rate"))
+            assert [s.location.uri for s in found] == [(tmp_path / "rate-limiter.md").as_uri()]
+            everything = await lsp.client.workspace_symbol_async(types.WorkspaceSymbolParams(query=""))
+            assert len(everything) == 2 and all(s.container_name for s in everything)
 
     run(scenario())

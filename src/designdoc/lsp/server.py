@@ -251,6 +251,10 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def go_to_definition(ls: DesignDocServer, params: types.DefinitionParams) -> types.Location | None:
         return definition_of(ls, params.text_document.uri, params.position)
 
+    @server.feature(types.WORKSPACE_SYMBOL)
+    def workspace_symbol(ls: DesignDocServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
+        return docs_matching(ls, params.query)
+
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: DesignDocServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
         state = ls.states.get(params.text_document.uri)
@@ -287,6 +291,37 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
         if fix_all is not None:
             actions.append(fix_all)
     return actions
+
+
+def docs_matching(ls: DesignDocServer, query: str) -> list[types.SymbolInformation]:
+    """Return the project's docs whose title, path, status or owner holds every word of `query`."""
+    from designdoc.catalog import entries as catalog
+
+    root = Path(ls.workspace.root_path or os.getcwd())
+    try:
+        checker = ls.analyzer.checker(root)
+        found = catalog.load(
+            checker.config.targets(), config=checker.config, template=checker.template, today=checker.today
+        )
+    except DesignDocError:
+        return []
+    words = query.casefold().split()
+    symbols = []
+    for entry in found.entries:
+        haystack = " ".join([entry.title or "", entry.path, entry.status or "", *entry.owners]).casefold()
+        if all(word in haystack for word in words):
+            at = types.Position(line=0, character=0)
+            symbols.append(
+                types.SymbolInformation(
+                    name=entry.title or Path(entry.path).name,
+                    kind=types.SymbolKind.File,
+                    location=types.Location(
+                        uri=Path(entry.path).resolve().as_uri(), range=types.Range(start=at, end=at)
+                    ),
+                    container_name=" · ".join(x for x in (entry.status, ", ".join(entry.owners)) if x),
+                )
+            )
+    return symbols
 
 
 def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> types.Location | None:

@@ -92,10 +92,14 @@ class Session:
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: self.logs.append(params.message))
 
     async def initialize(
-        self, capabilities: types.ClientCapabilities | None = None, root: Path = ROOT
+        self, capabilities: types.ClientCapabilities | None = None, root: Path = ROOT, options: object = None
     ) -> types.InitializeResult:
         result = await self.client.initialize_async(
-            types.InitializeParams(capabilities=capabilities or types.ClientCapabilities(), root_uri=root.as_uri())
+            types.InitializeParams(
+                capabilities=capabilities or types.ClientCapabilities(),
+                root_uri=root.as_uri(),
+                initialization_options=options,
+            )
         )
         self.client.initialized(types.InitializedParams())
         return result
@@ -161,7 +165,10 @@ async def over_stdio() -> AsyncIterator[Session]:
 
 @contextlib.asynccontextmanager
 async def in_process(
-    capabilities: types.ClientCapabilities | None = None, root: Path = ROOT, **options: object
+    capabilities: types.ClientCapabilities | None = None,
+    root: Path = ROOT,
+    settings: object = None,
+    **options: object,
 ) -> AsyncIterator[Session]:
     """Run the server in a thread of this process, connected by two pipes (a minimal client
     unless `capabilities` says more)."""
@@ -184,7 +191,7 @@ async def in_process(
             )
         )
     )
-    await session.initialize(capabilities, root)
+    await session.initialize(capabilities, root, settings)
     try:
         yield session
     finally:
@@ -699,5 +706,22 @@ def test_workspace_symbols_find_docs_by_title_status_and_owner(tmp_path: Path, m
             assert [s.location.uri for s in found] == [(tmp_path / "rate-limiter.md").as_uri()]
             everything = await lsp.client.workspace_symbol_async(types.WorkspaceSymbolParams(query=""))
             assert len(everything) == 2 and all(s.container_name for s in everything)
+
+    run(scenario())
+
+
+def test_the_client_settings_choose_the_config_and_the_rules(tmp_path: Path) -> None:
+    uri = (tmp_path / "doc.md").as_uri()
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    config = tmp_path / "team.toml"
+    config.write_text('[rules.footer-date-mismatch]\nseverity = "off"\n', "utf-8")
+
+    async def scenario() -> None:
+        settings = {"config": str(config), "ignore": ["todo-marker"], "select": ["no-such-rule"]}
+        async with in_process(settings=settings) as lsp:
+            codes = {d.code for d in (await lsp.open(uri, text)).diagnostics}
+            assert "todo-marker" not in codes and "footer-date-mismatch" not in codes
+            assert "section-missing" in codes
+            assert any("unknown rule 'no-such-rule'" in m for m in lsp.logs)
 
     run(scenario())

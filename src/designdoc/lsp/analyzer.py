@@ -21,10 +21,15 @@ class Analyzer:
     """Check buffers with the config and template of each file's project (cached by file stamps)."""
 
     def __init__(
-        self, *, rules: Sequence[Rule] | None = None, on_error: Callable[[Rule, Exception, str], None] | None = None
+        self,
+        *,
+        rules: Sequence[Rule] | None = None,
+        on_error: Callable[[Rule, Exception, str], None] | None = None,
+        config_file: Path | None = None,
     ) -> None:
         self.rules = tuple(rules) if rules is not None else None
         self.on_error = on_error
+        self.config_file = config_file  # the client's setting: one config for every file
         self._setups: dict[tuple, tuple[Config, Template]] = {}
         self._checkers: dict[tuple, Checker] = {}
 
@@ -48,7 +53,7 @@ class Analyzer:
     def _setup(self, folder: Path) -> tuple[tuple, tuple[Config, Template]]:
         from designdoc.config.load import load_template
 
-        config = config_module.load(start=folder)
+        config = config_module.load(start=folder, explicit=self.config_file)
         template_path = Path(config.template) if config.template else None
         if template_path is not None and not template_path.is_absolute() and config.root is not None:
             template_path = config.root / template_path

@@ -69,6 +69,29 @@ class DesignDocServer(LanguageServer):
         edit = workspace.workspace_edit if workspace is not None else None
         return bool(edit is not None and edit.document_changes)
 
+    def apply_settings(self, options: object) -> None:
+        """Take the client's settings: `config` (a designdoc.toml for every file), `select` and
+        `ignore` (rule slugs, as `check --select/--ignore`). A bad one is said, and left out."""
+        from designdoc.check.linter import select
+        from designdoc.rules import by_slug
+
+        if not isinstance(options, dict):
+            return
+        chosen = [s for s in options.get("select", []) if isinstance(s, str)]
+        dropped = [s for s in options.get("ignore", []) if isinstance(s, str)]
+        unknown = [s for s in chosen + dropped if by_slug(s) is None]
+        if unknown:
+            self._show_once(f"settings: unknown rule {unknown[0]!r} (see 'designdoc rules')")
+        config = options.get("config")
+        if config is not None and not (isinstance(config, str) and Path(config).is_file()):
+            self._show_once(f"settings: config {config!r} is not a file; the nearest designdoc.toml is used")
+            config = None
+        if chosen or dropped or config:
+            rules = select(select=[s for s in chosen if by_slug(s)], ignore=dropped)
+            self.analyzer = Analyzer(
+                rules=rules, on_error=self.rule_failed, config_file=Path(config) if config else None
+            )
+
     def rule_failed(self, rule: Rule, error: Exception, path: str) -> None:
         """Log a rule that raised; the other rules' diagnostics are still published."""
         LOG.error("rule %s failed on %s", rule.slug, path, exc_info=error)
@@ -197,6 +220,10 @@ class DesignDocServer(LanguageServer):
 def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     """Return a language server with every feature registered (`rules`: override, for tests)."""
     server = DesignDocServer(rules=rules)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: DesignDocServer, params: types.InitializeParams) -> None:
+        ls.apply_settings(params.initialization_options)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DesignDocServer, params: types.DidOpenTextDocumentParams) -> None:

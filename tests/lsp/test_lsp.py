@@ -725,3 +725,34 @@ def test_the_client_settings_choose_the_config_and_the_rules(tmp_path: Path) -> 
             assert any("unknown rule 'no-such-rule'" in m for m in lsp.logs)
 
     run(scenario())
+
+
+def test_references_find_the_links_to_a_heading_and_the_backlinks_of_a_doc(tmp_path: Path) -> None:
+    (tmp_path / "designdoc.toml").write_text('paths = ["."]\n', "utf-8")
+    target = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+    (tmp_path / "rate-limiter.md").write_text(target, "utf-8")
+    (tmp_path / "notes.md").write_text(
+        "See [the purpose](rate-limiter.md#purpose) and [the doc](rate-limiter.md).\n", "utf-8"
+    )
+    uri = (tmp_path / "rate-limiter.md").as_uri()
+    purpose = target.split("\n").index("# Purpose")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            await lsp.open(uri, target)
+
+            async def find(line: int) -> list[types.Location]:
+                return await lsp.client.text_document_references_async(
+                    types.ReferenceParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=line, character=2),
+                        context=types.ReferenceContext(include_declaration=False),
+                    )
+                )
+
+            at_heading = await find(purpose)
+            assert [(loc.uri.rsplit("/", 1)[-1], loc.range.start.character) for loc in at_heading] == [("notes.md", 4)]
+            backlinks = await find(purpose + 2)  # not a heading: every link to the doc
+            assert len(backlinks) == 2
+
+    run(scenario())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from designdoc.lsp.positions import Buffer
 from designdoc.parse.document import Document
-from designdoc.parse.inline import Link, unique_slugs
+from designdoc.parse.inline import Link, links_in, unique_slugs
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
@@ -80,4 +80,29 @@ def _heading_line(doc: Document, anchor: str) -> int | None:
     for (line, _, _), slug in zip(headings, unique_slugs([text for _, _, text in headings]), strict=True):
         if slug == anchor.casefold():
             return line
+    return None
+
+
+def references(target: Path, anchor: str | None, sources: Iterable[tuple[Path, str]]) -> list[types.Location]:
+    """Return every link of `sources` (path, text) to `target` (to its `#anchor`, when given):
+    the backlinks of a doc, or the links to one of its headings.  Columns are code points."""
+    found = []
+    for path, text in sources:
+        for number, line in enumerate(text.splitlines(), 1):
+            for link in links_in(line, number):
+                named = _target(path, link)
+                if named is None or named[0] != target or (anchor is not None and named[1].casefold() != anchor):
+                    continue
+                start = types.Position(line=number - 1, character=link.column - 1)
+                end = types.Position(line=number - 1, character=link.end_column - 1)
+                found.append(types.Location(uri=path.as_uri(), range=types.Range(start=start, end=end)))
+    return found
+
+
+def heading_anchor(doc: Document, line: int) -> str | None:
+    """Return the GitHub slug of the heading on 1-based `line`, None when no heading is there."""
+    headings = doc.headings
+    for (at, _, _), slug in zip(headings, unique_slugs([text for _, _, text in headings]), strict=True):
+        if at == line:
+            return slug
     return None

@@ -274,6 +274,10 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
         state = ls.states.get(uri)
         return document_links(state.buffer, Path(to_fs_path(uri) or "")) if state is not None else []
 
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def find_references(ls: DesignDocServer, params: types.ReferenceParams) -> list[types.Location]:
+        return references_to(ls, params.text_document.uri, params.position)
+
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def go_to_definition(ls: DesignDocServer, params: types.DefinitionParams) -> types.Location | None:
         return definition_of(ls, params.text_document.uri, params.position)
@@ -349,6 +353,36 @@ def docs_matching(ls: DesignDocServer, query: str) -> list[types.SymbolInformati
                 )
             )
     return symbols
+
+
+def references_to(ls: DesignDocServer, uri: str, position: types.Position) -> list[types.Location]:
+    """Return the links to the heading at `position` from the project's docs, else every link to the
+    doc (its backlinks); open buffers are read as the editor holds them."""
+    from designdoc.files.discovery import discover
+    from designdoc.lsp.navigation import heading_anchor, references
+    from designdoc.model.text import decode
+
+    state = ls.states.get(uri)
+    if state is None:
+        return []
+    path = Path(to_fs_path(uri) or state.buffer.doc.path).resolve()
+    checker = ls.analyzer.checker(path.parent)
+    anchor = heading_anchor(state.buffer.doc, position.line + 1)
+    try:
+        candidates, _ = discover(checker.config.targets(), checker.config)
+    except DesignDocError:
+        candidates = []
+    paths = dict.fromkeys([c.path.resolve() for c in candidates] + [path])
+
+    def sources():
+        for other in paths:
+            document = ls.workspace.text_documents.get(other.as_uri())
+            try:
+                yield other, document.source if document is not None else decode(other.read_bytes())[0]
+            except (OSError, UnicodeDecodeError):
+                continue
+
+    return references(path, anchor, sources())
 
 
 def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> types.Location | None:

@@ -756,3 +756,31 @@ def test_references_find_the_links_to_a_heading_and_the_backlinks_of_a_doc(tmp_p
             assert len(backlinks) == 2
 
     run(scenario())
+
+
+def test_renaming_a_heading_renames_the_links_to_it_across_docs(tmp_path: Path) -> None:
+    (tmp_path / "designdoc.toml").write_text('paths = ["."]\n', "utf-8")
+    target = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+    target = target.replace("# Purpose\n", "# Purpose\n\nSee [below](#purpose).\n", 1)
+    (tmp_path / "rate-limiter.md").write_text(target, "utf-8")
+    notes = "See [the purpose](rate-limiter.md#purpose) and [the doc](rate-limiter.md).\n"
+    (tmp_path / "notes.md").write_text(notes, "utf-8")
+    uri = (tmp_path / "rate-limiter.md").as_uri()
+    purpose = target.split("\n").index("# Purpose")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            await lsp.open(uri, target)
+            edit = await lsp.client.text_document_rename_async(
+                types.RenameParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    position=types.Position(line=purpose, character=3),
+                    new_name="Why we build it",
+                )
+            )
+            renamed = apply(target, edit.changes[uri])
+            assert "# Why we build it\n\nSee [below](#why-we-build-it).\n" in renamed
+            other = apply(notes, edit.changes[(tmp_path / "notes.md").as_uri()])
+            assert other == "See [the purpose](rate-limiter.md#why-we-build-it) and [the doc](rate-limiter.md).\n"
+
+    run(scenario())

@@ -106,3 +106,27 @@ def heading_anchor(doc: Document, line: int) -> str | None:
         if at == line:
             return slug
     return None
+
+
+def anchor_edits(
+    target: Path, anchor: str, new_anchor: str, sources: Iterable[tuple[Path, str]]
+) -> dict[str, list[types.TextEdit]]:
+    """Return, per file, the edits that turn every link to `target#anchor` into `target#new_anchor`
+    (columns in code points: the caller's files are plain text here)."""
+    edits: dict[str, list[types.TextEdit]] = {}
+    for path, text in sources:
+        for number, line in enumerate(text.splitlines(), 1):
+            for link in links_in(line, number):
+                named = _target(path, link)
+                if named is None or named[0] != target or named[1].casefold() != anchor:
+                    continue
+                at = line.find("#", link.column - 1)
+                if at < 0:
+                    continue
+                end = at + 1 + len(link.target.partition("#")[2])
+                span = types.Range(
+                    start=types.Position(line=number - 1, character=at + 1),
+                    end=types.Position(line=number - 1, character=end),
+                )
+                edits.setdefault(path.as_uri(), []).append(types.TextEdit(range=span, new_text=new_anchor))
+    return edits

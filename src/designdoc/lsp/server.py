@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,6 +279,10 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def find_references(ls: DesignDocServer, params: types.ReferenceParams) -> list[types.Location]:
         return references_to(ls, params.text_document.uri, params.position)
 
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: DesignDocServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        return rename_heading(ls, params.text_document.uri, params.position, params.new_name)
+
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def go_to_definition(ls: DesignDocServer, params: types.DefinitionParams) -> types.Location | None:
         return definition_of(ls, params.text_document.uri, params.position)
@@ -355,34 +360,69 @@ def docs_matching(ls: DesignDocServer, query: str) -> list[types.SymbolInformati
     return symbols
 
 
+def rename_heading(
+    ls: DesignDocServer, uri: str, position: types.Position, new_name: str
+) -> types.WorkspaceEdit | None:
+    """Rename the heading at `position` and every link to its anchor, in this doc and the project's others."""
+    from designdoc.lsp.navigation import anchor_edits, heading_anchor
+    from designdoc.parse.inline import github_slug
+
+    state = ls.states.get(uri)
+    if state is None or not new_name.strip():
+        return None
+    doc = state.buffer.doc
+    anchor = heading_anchor(doc, position.line + 1)
+    if anchor is None:
+        return None
+    line = doc.lines[position.line]
+    marks = re.match(r"[ ]{0,3}#{1,6}[ \t]*", line)
+    if marks is None:  # a setext heading: its text is the whole line
+        start, end = 0, len(line.rstrip())
+    else:
+        closing = re.search(r"[ \t]+#+[ \t]*$", line)
+        start, end = marks.end(), closing.start() if closing else len(line.rstrip())
+    path = Path(to_fs_path(uri) or doc.path).resolve()
+    edits = anchor_edits(path, anchor, github_slug(new_name.strip()), _project_sources(ls, path))
+    heading = types.TextEdit(
+        range=types.Range(
+            start=state.buffer.position(position.line + 1, start + 1),
+            end=state.buffer.position(position.line + 1, end + 1),
+        ),
+        new_text=new_name.strip(),
+    )
+    edits.setdefault(uri, []).insert(0, heading)
+    return types.WorkspaceEdit(changes=edits)
+
+
+def _project_sources(ls: DesignDocServer, path: Path):
+    """Yield (path, text) of the project's docs and this one; open buffers as the editor holds them."""
+    from designdoc.files.discovery import discover
+    from designdoc.model.text import decode
+
+    checker = ls.analyzer.checker(path.parent)
+    try:
+        candidates, _ = discover(checker.config.targets(), checker.config)
+    except DesignDocError:
+        candidates = []
+    for other in dict.fromkeys([c.path.resolve() for c in candidates] + [path]):
+        document = ls.workspace.text_documents.get(other.as_uri())
+        try:
+            yield other, document.source if document is not None else decode(other.read_bytes())[0]
+        except (OSError, UnicodeDecodeError):
+            continue
+
+
 def references_to(ls: DesignDocServer, uri: str, position: types.Position) -> list[types.Location]:
     """Return the links to the heading at `position` from the project's docs, else every link to the
     doc (its backlinks); open buffers are read as the editor holds them."""
-    from designdoc.files.discovery import discover
     from designdoc.lsp.navigation import heading_anchor, references
-    from designdoc.model.text import decode
 
     state = ls.states.get(uri)
     if state is None:
         return []
     path = Path(to_fs_path(uri) or state.buffer.doc.path).resolve()
-    checker = ls.analyzer.checker(path.parent)
     anchor = heading_anchor(state.buffer.doc, position.line + 1)
-    try:
-        candidates, _ = discover(checker.config.targets(), checker.config)
-    except DesignDocError:
-        candidates = []
-    paths = dict.fromkeys([c.path.resolve() for c in candidates] + [path])
-
-    def sources():
-        for other in paths:
-            document = ls.workspace.text_documents.get(other.as_uri())
-            try:
-                yield other, document.source if document is not None else decode(other.read_bytes())[0]
-            except (OSError, UnicodeDecodeError):
-                continue
-
-    return references(path, anchor, sources())
+    return references(path, anchor, _project_sources(ls, path))
 
 
 def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> types.Location | None:

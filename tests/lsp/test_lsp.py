@@ -784,3 +784,28 @@ def test_renaming_a_heading_renames_the_links_to_it_across_docs(tmp_path: Path) 
             assert other == "See [the purpose](rate-limiter.md#why-we-build-it) and [the doc](rate-limiter.md).\n"
 
     run(scenario())
+
+
+def test_completion_offers_the_projects_docs_owners_and_tags(tmp_path: Path) -> None:
+    (tmp_path / "designdoc.toml").write_text('paths = ["."]\n', "utf-8")
+    for name in ("rate-limiter.md", "audit-log.md"):
+        (tmp_path / name).write_text((EXAMPLES / name).read_text("utf-8"), "utf-8")
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    lines = text.split("\n")
+    owners_item = next(i for i, line in enumerate(lines) if line.startswith("owners:")) + 1
+    uri = (tmp_path / "event-bus-migration.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            await lsp.open(uri, text)
+            people = [i.label for i in await _complete(lsp, uri, owners_item, len("  - "))]
+            assert "oliver.brandt@acme.io" in people and "priya.raman@acme.io" in people
+            body = text.index("\n---\n", 4) + 5
+            typed = text[:body] + "See [the limiter](" + "\n" + text[body:]
+            lsp.change(uri, typed, 2)
+            await lsp.diagnostics(uri)
+            line = typed[:body].count("\n")
+            targets = [i.label for i in await _complete(lsp, uri, line, len("See [the limiter]("))]
+            assert targets == ["audit-log.md", "rate-limiter.md"]
+
+    run(scenario())

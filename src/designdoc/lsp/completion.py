@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from lsprotocol import types
 
@@ -28,10 +29,28 @@ _PROSE_KEY = re.compile(
 )
 _KEY_START = re.compile(r"[A-Za-z_][\w-]*")
 _HEADING = re.compile(r"(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*))?")
+_LINK_TARGET = re.compile(r"\]\((?P<typed>[^()\s#]*)$")
+_LIST_ITEM = re.compile(r"[ \t]*-[ \t]*[\w@.<>'\"-]*$|.*\[[^\]]*$")
 _DISABLE = re.compile(r"<!--\s*designdoc-disable(?:-next-line)?\s+(?:[\w-]+[\s,]+)*(?P<word>[\w-]*)$")
 
 
-def complete(doc: Document, lifecycle: Lifecycle, line: int, prefix: str, today: dt.date) -> list[types.CompletionItem]:
+@dataclass(frozen=True)
+class ProjectWords:
+    """What the project's other docs offer: their paths (from the doc's folder), owners and tags."""
+
+    paths: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def complete(
+    doc: Document,
+    lifecycle: Lifecycle,
+    line: int,
+    prefix: str,
+    today: dt.date,
+    project: ProjectWords = ProjectWords(),
+) -> list[types.CompletionItem]:
     """Return the completions at 0-based `line`, whose text before the cursor is `prefix`."""
     disable = _DISABLE.search(prefix)
     if disable is not None:
@@ -40,6 +59,10 @@ def complete(doc: Document, lifecycle: Lifecycle, line: int, prefix: str, today:
     number = line + 1
     in_front = doc.frontmatter is not None and doc.frontmatter.start_line <= number < doc.body_line
     if in_front:
+        people = _list_under(doc, number, prefix)
+        if people is not None:
+            words = project.owners if people in ("owners", "reviewers", "approvers") else project.tags
+            return [_item(w, f"in the project's {people}", i) for i, w in enumerate(words)]
         pair = _KEY_VALUE.fullmatch(prefix)
         if pair is not None:
             return _values(doc, lifecycle, pair.group("key"), today)
@@ -51,6 +74,10 @@ def complete(doc: Document, lifecycle: Lifecycle, line: int, prefix: str, today:
                 if f.name not in present and f.name.startswith(prefix)
             ]
         return []
+    target = _LINK_TARGET.search(prefix)
+    if target is not None:
+        typed = target.group("typed")
+        return [_item(p, "a doc of the project", i) for i, p in enumerate(project.paths) if p.startswith(typed)]
     heading = _HEADING.fullmatch(prefix)
     if heading is not None:
         return _sections(doc, heading.group("marks"), heading.group("text") or "")
@@ -58,6 +85,22 @@ def complete(doc: Document, lifecycle: Lifecycle, line: int, prefix: str, today:
     if pair is not None and field_key(pair.group("key")) in doc.spec.fields_of("status"):
         return _statuses(doc, lifecycle, prose=True)
     return []
+
+
+def _list_under(doc: Document, number: int, prefix: str) -> str | None:
+    """Return the role (`owners`, `tags`, …) of the front-matter list the line is an item of, if any."""
+    if not _LIST_ITEM.match(prefix):
+        return None
+    spec = doc.spec
+    roles = {name: role for role in ("owners", "reviewers", "approvers", "tags") for name in spec.fields_of(role)}
+    for item in doc.frontmatter.fields.values():
+        role = roles.get(field_key(item.key))
+        if role is None:
+            continue
+        last = doc.index.position(max(item.node.end - 1, item.node.start))[0]
+        if item.line <= number <= max(last, item.line + (1 if item.node.is_null else 0)):
+            return role
+    return None
 
 
 def _values(doc: Document, lifecycle: Lifecycle, key: str, today: dt.date) -> list[types.CompletionItem]:

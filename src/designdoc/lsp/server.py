@@ -57,6 +57,7 @@ class DesignDocServer(LanguageServer):
         self.analyzer = Analyzer(rules=rules, on_error=self.rule_failed)
         self.states: dict[str, _State] = {}
         self._shown: set[str] = set()
+        self._projects: dict[Path | None, tuple[tuple[Path, ...], tuple[str, ...], tuple[str, ...]]] = {}
 
     @property
     def encoding(self) -> str:
@@ -178,6 +179,7 @@ class DesignDocServer(LanguageServer):
     def recheck_open_docs(self) -> None:
         """Check every open doc again with freshly read configs and templates (one was changed)."""
         self.analyzer.forget()
+        self._projects.clear()
         for uri in list(self.workspace.text_documents):
             self.validate(uri)
 
@@ -468,13 +470,34 @@ def completions(ls: DesignDocServer, params: types.CompletionParams) -> list[typ
     line = lines[params.position.line] if params.position.line < len(lines) else ""
     if params.position.line == 0 and bom:
         line = line[1:]
-    return complete(
-        doc,
-        checker.config.lifecycle,
-        params.position.line,
-        _before(line, params.position.character, ls.encoding),
-        today(),
-    )
+    prefix = _before(line, params.position.character, ls.encoding)
+    words = _words(ls, checker, path)
+    return complete(doc, checker.config.lifecycle, params.position.line, prefix, today(), words)
+
+
+def _words(ls: DesignDocServer, checker, path: Path):
+    """Return the project's doc paths (from `path`'s folder), owners and tags, gathered once per
+    project (again after a save) through the catalog and its cache."""
+    from designdoc.catalog import entries as catalog
+    from designdoc.lsp.completion import ProjectWords
+
+    key = checker.config.root
+    if key not in ls._projects:
+        try:
+            found = catalog.load(
+                checker.config.targets(), config=checker.config, template=checker.template, today=checker.today
+            )
+        except DesignDocError:
+            return ProjectWords()
+        ls._projects[key] = (
+            tuple(Path(e.path).resolve() for e in found.entries),
+            tuple(sorted({o for e in found.entries for o in e.owners}, key=str.casefold)),
+            tuple(sorted({t for e in found.entries for t in e.tags}, key=str.casefold)),
+        )
+    paths, owners, tags = ls._projects[key]
+    here = path.resolve().parent
+    shown = tuple(sorted(Path(os.path.relpath(p, here)).as_posix() for p in paths if p != path.resolve()))
+    return ProjectWords(shown, owners, tags)
 
 
 def _before(line: str, character: int, encoding: str) -> str:

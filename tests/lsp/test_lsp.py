@@ -809,3 +809,35 @@ def test_completion_offers_the_projects_docs_owners_and_tags(tmp_path: Path) -> 
             assert targets == ["audit-log.md", "rate-limiter.md"]
 
     run(scenario())
+
+
+def test_the_status_command_moves_a_doc_through_its_gates_as_an_edit(tmp_path: Path) -> None:
+    (tmp_path / "designdoc.toml").write_text('preset = "nygard-adr"\n', "utf-8")
+    text = "# 7. Keep audit events apart\n\nDate: 2025-02-03\n\n## Status\n\nProposed\n\n## Context\n\nA.\n"
+    doc = tmp_path / "0007-audit.md"
+    doc.write_text(text, "utf-8")
+    uri = doc.as_uri()
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            applied: list[types.WorkspaceEdit] = []
+
+            @lsp.client.feature(types.WORKSPACE_APPLY_EDIT)
+            def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+                applied.append(params.edit)
+                return types.ApplyWorkspaceEditResult(applied=True)
+
+            await lsp.open(uri, text)
+            said = await lsp.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="designdoc.status", arguments=[uri, "accepted"])
+            )
+            assert said == "0007-audit.md: status accepted"
+            (edit,) = applied
+            assert apply(text, edit.changes[uri]) == text.replace("\nProposed\n", "\nAccepted\n")
+            refused = await lsp.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="designdoc.status", arguments=[uri, "superseded"])
+            )
+            assert "cannot move from 'proposed' to 'superseded'" in refused and len(applied) == 1
+            assert doc.read_text("utf-8") == text  # the server wrote nothing
+
+    run(scenario())

@@ -38,6 +38,7 @@ from designdoc.rules import Rule
 
 LOG = logging.getLogger(__name__)
 DEBOUNCE = 0.15  # seconds to wait after a change before checking (newer changes supersede it)
+STATUS_COMMAND = "designdoc.status"  # arguments: the doc's URI and the new status
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -289,6 +290,10 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def go_to_definition(ls: DesignDocServer, params: types.DefinitionParams) -> types.Location | None:
         return definition_of(ls, params.text_document.uri, params.position)
 
+    @server.command(STATUS_COMMAND)
+    def move_status(ls: DesignDocServer, *arguments: object) -> str:
+        return status_command(ls, list(arguments))
+
     @server.feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: DesignDocServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
         return docs_matching(ls, params.query)
@@ -329,6 +334,47 @@ def code_actions(ls: DesignDocServer, params: types.CodeActionParams) -> list[ty
         if fix_all is not None:
             actions.append(fix_all)
     return actions
+
+
+def status_command(ls: DesignDocServer, arguments: list) -> str:
+    """Move a doc to a new status through the lifecycle and its gates, as `designdoc status` does,
+    and hand the edits to the client (`workspace/applyEdit`): the server writes no file.
+
+    The doc must be saved: the move is computed from the file, as the command line computes it.
+    """
+    from designdoc.model.text import decode
+    from designdoc.operations.revise import change_status
+
+    if len(arguments) != 2 or not all(isinstance(a, str) for a in arguments):
+        return "designdoc.status takes the doc's URI and the new status"
+    uri, new = arguments
+    path = Path(to_fs_path(uri) or "")
+    document = ls.workspace.text_documents.get(uri)
+    try:
+        on_disk = decode(path.read_bytes())[0]
+    except (OSError, UnicodeDecodeError):
+        return f"{path}: cannot be read"
+    if document is not None and document.source.lstrip("\ufeff") != on_disk:
+        message = f"{path.name}: save it first (the move is computed from the file)"
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {message}"))
+        return message
+    try:
+        moved = change_status(path, new, [], ls.analyzer.checker(path.parent), plan_only=True)
+    except DesignDocError as error:  # an illegal move or a failed gate: said, nothing changed
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {error}"))
+        return str(error)
+    changes: dict[str, list[types.TextEdit]] = {}
+    for target, data in moved.planned:
+        old = decode(Path(target).read_bytes())[0]
+        lines = old.split("\n")
+        end = types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
+        whole = types.Range(start=types.Position(line=0, character=0), end=end)
+        changes[Path(target).resolve().as_uri()] = [types.TextEdit(range=whole, new_text=decode(data)[0])]
+    if changes:
+        ls.workspace_apply_edit(
+            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes=changes), label=f"status {new}")
+        )
+    return f"{path.name}: status {new}" if changes else f"{path.name}: already {new}"
 
 
 def docs_matching(ls: DesignDocServer, query: str) -> list[types.SymbolInformation]:

@@ -81,9 +81,18 @@ class Moved:
 
     written: list[str]
     version: tuple[str, str] | None = None  # (before, after) when the move raised the version to 1.0.0
+    planned: tuple[tuple[Path, bytes], ...] = ()  # with `plan_only`: each file and the bytes it would get
 
 
-def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Moved:
+def _done(changes: list, raised: tuple[str, str] | None, plan_only: bool) -> Moved:
+    """Write every change (all or none), or only say what each file would become."""
+    if plan_only:
+        planned = tuple((snap.path, data) for snap, data in changes if data != snap.data)
+        return Moved([str(p) for p, _ in planned], raised, planned)
+    return Moved([str(p) for p in writer.write_all(changes)], raised)
+
+
+def change_status(path: Path, new: str, by: list[Path], checker: Checker, *, plan_only: bool = False) -> Moved:
     """Move a doc to status `new` (and name it in each successor for `superseded`).
 
     Returns what was written (nothing when the doc already has that status).
@@ -95,7 +104,7 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Mov
     if new not in names:
         raise UsageError(f"unknown status {new!r} (expected one of: {', '.join(names)}){did_you_mean(new, names)}")
     if not checker.config.metadata.builtin:
-        return _move_in_place(path, new, by, checker)
+        return _move_in_place(path, new, by, checker, plan_only)
     if new == lifecycle.superseded and not by:
         raise UsageError(f"status {new!r} needs --by DOC naming the successor")
     if by and new != lifecycle.superseded:
@@ -134,10 +143,10 @@ def change_status(path: Path, new: str, by: list[Path], checker: Checker) -> Mov
         extra = _reference_edits(successor.doc, "supersedes", doc, successor_path, other_path=path)
         if extra:
             changes.append((successor.snapshot, successor.encode(apply_edits(successor.doc.text, extra))))
-    return Moved([str(p) for p in writer.write_all(changes)], raised)
+    return _done(changes, raised, plan_only)
 
 
-def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Moved:
+def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker, plan_only: bool = False) -> Moved:
     """Move a doc of a team's process: rewrite its status where the process keeps it (a sidecar
     line, a front-matter line, a list item, the status section's line) and its updated date, if
     it has one; every other byte of every file stays as it was."""
@@ -209,7 +218,7 @@ def _move_in_place(path: Path, new: str, by: list[Path], checker: Checker) -> Mo
     if gate.no_errors:
         _gate(path, new, future, checker)
     changes = [(snapshots[file][0], encode(text, snapshots[file][2])) for file, text in texts.items()]
-    return Moved([str(p) for p in writer.write_all(changes)])
+    return _done(changes, None, plan_only)
 
 
 def _stamp_updated(doc: Document, today: dt.date, edits: dict[str, list[Edit]]) -> None:

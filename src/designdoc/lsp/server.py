@@ -342,7 +342,7 @@ def status_command(ls: DesignDocServer, arguments: list) -> str:
 
     The doc must be saved: the move is computed from the file, as the command line computes it.
     """
-    from designdoc.model.text import decode
+    from designdoc.model.text import decode, split_bom
     from designdoc.operations.revise import change_status
 
     if len(arguments) != 2 or not all(isinstance(a, str) for a in arguments):
@@ -354,7 +354,7 @@ def status_command(ls: DesignDocServer, arguments: list) -> str:
         on_disk = decode(path.read_bytes())[0]
     except (OSError, UnicodeDecodeError):
         return f"{path}: cannot be read"
-    if document is not None and document.source.lstrip("\ufeff") != on_disk:
+    if document is not None and split_bom(document.source)[0] != on_disk:
         message = f"{path.name}: save it first (the move is computed from the file)"
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {message}"))
         return message

@@ -15,8 +15,31 @@ from designdoc.edit.apply import apply_edits
 from designdoc.edit.scalars import flow_item, yaml_scalar
 from designdoc.model.diagnostics import Edit
 from designdoc.model.fields import DATE_OR_PLACEHOLDER
+from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.frontmatter import Field, Node
+from designdoc.parse.template import derive
+
+_FENCE = "---\n"
+
+
+def yaml_file(text: str, name: str) -> Document:
+    """Return a YAML file (a sidecar) parsed as the front matter of a stand-in document, so that
+    the front-matter edits serve it too; `yaml_file_edits` takes their offsets back to the file."""
+    closed = text if not text or text.endswith("\n") else text + "\n"
+    return document_module.parse(_FENCE + closed + _FENCE, name, derive("", name="yaml file"))
+
+
+def yaml_file_edits(text: str, edits: list[Edit]) -> list[Edit]:
+    """Return the edits of `yaml_file(text)`'s front matter as edits of `text` itself."""
+    shift, end, found = len(_FENCE), len(text), []
+    for edit in edits:
+        start, stop = edit.start - shift, edit.end - shift
+        if start > end:  # past the final line break the file lacked: write it first
+            found.append(Edit(end, end, "\n" + edit.text))
+        else:
+            found.append(Edit(start, min(stop, end), edit.text))
+    return found
 
 
 def set_scalar(doc: Document, key: str, value: str) -> list[Edit]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
-from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar
+from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar, yaml_file, yaml_file_edits
 from designdoc.files import writer
 from designdoc.files.discovery import display
 from designdoc.files.sidecar import sidecar_path
@@ -23,7 +23,7 @@ from designdoc.model.settings import Config
 from designdoc.model.text import decode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
-from designdoc.parse.template import Template, derive
+from designdoc.parse.template import Template
 
 
 def file_name(title: str) -> str:
@@ -161,8 +161,7 @@ def sidecar_text(template_text: str, config: Config, *, title: str, owners: list
     """
     values = _role_values(config, title=title, owners=owners, tags=[], today=today)
     body = template_text if template_text.endswith("\n") or not template_text else template_text + "\n"
-    wrapped = f"---\n{body}---\n"
-    stand_in = document_module.parse(wrapped, "sidecar.yaml", derive("", name="sidecar"))
+    stand_in = yaml_file(body, "sidecar.yaml")
     edits: list[Edit] = []
     for role, value in values.items():
         if role == "tags":
@@ -177,8 +176,7 @@ def sidecar_text(template_text: str, config: Config, *, title: str, owners: list
             if key in stand_in.frontmatter.fields
             else _new_key(stand_in, key, role, value)
         )
-    text = apply_edits(wrapped, edits)
-    return text[len("---\n") : -len("---\n")]
+    return apply_edits(body, yaml_file_edits(body, edits))
 
 
 def _new_key(doc: Document, key: str, role: str, value: object) -> list[Edit]:

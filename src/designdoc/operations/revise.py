@@ -15,7 +15,7 @@ from pathlib import Path
 
 from designdoc.check.runner import Checker
 from designdoc.edit.apply import apply_edits
-from designdoc.edit.edits import add_list_item, set_footer, set_scalar
+from designdoc.edit.edits import add_list_item, set_footer, set_scalar, yaml_file, yaml_file_edits
 from designdoc.edit.scalars import yaml_scalar
 from designdoc.files import writer
 from designdoc.files.discovery import display
@@ -27,7 +27,7 @@ from designdoc.model.metadata import PROSE_SOURCES, Sidecar
 from designdoc.model.text import decode, did_you_mean, encode
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
-from designdoc.parse.template import Template, derive
+from designdoc.parse.template import Template
 from designdoc.rules.facts import reference_to
 from designdoc.rules.metadata import filled
 
@@ -50,14 +50,7 @@ def load(path: Path, template: Template) -> Loaded:
     """Read and parse a document for an operation; errors name the file."""
     if not path.exists():
         raise UsageError(f"{path}: no such file")
-    try:
-        snap = writer.snapshot(path)
-    except WriteError as error:
-        raise UsageError(str(error)) from None
-    try:
-        text, bom = decode(snap.data)
-    except UnicodeDecodeError:
-        raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check {path}'") from None
+    snap, text, bom = _snapshot(path)
     doc = document_module.parse(text, display(path), template, bom=bom)
     if doc.frontmatter is None:
         raise LifecycleError(f"{path}: has no front matter, so it is no design doc this command can change")
@@ -248,9 +241,8 @@ def _name_in(
         return None
     if source == "frontmatter":
         return {file: add_list_item(doc, key, ref)}
-    stand_in = document_module.parse(f"---\n{files[file][1]}---\n", file, derive("", name="sidecar"))
-    shift = len("---\n")
-    return {file: [Edit(e.start - shift, e.end - shift, e.text) for e in add_list_item(stand_in, key, ref)]}
+    text = files[file][1]
+    return {file: yaml_file_edits(text, add_list_item(yaml_file(text, file), key, ref))}
 
 
 def _load_with_sidecar(path: Path, checker: Checker) -> tuple[Document, dict[str, tuple[writer.Snapshot, str, bool]]]:
@@ -281,7 +273,7 @@ def _snapshot(path: Path) -> tuple[writer.Snapshot, str, bool]:
     try:
         text, bom = decode(snap.data)
     except UnicodeDecodeError:
-        raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check'") from None
+        raise LifecycleError(f"{path}: not valid UTF-8; run 'designdoc check {path}'") from None
     return snap, text, bom
 
 

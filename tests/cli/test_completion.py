@@ -6,7 +6,7 @@ import pytest
 from click.shell_completion import BashComplete
 
 from designdoc.cli.main import cli, main
-from designdoc.model.lifecycle import STATUSES
+from designdoc.model.lifecycle import DESIGN_DOC
 from designdoc.rules import ALL_RULES
 
 
@@ -32,7 +32,7 @@ def test_select_and_ignore_complete_rule_slugs_after_commas() -> None:
 
 
 def test_status_completes_lifecycle_statuses_and_rule_completes_slugs() -> None:
-    assert complete(["status", "doc.md"], "") == list(STATUSES)
+    assert complete(["status", "doc.md"], "") == list(DESIGN_DOC.names)
     assert complete(["status", "doc.md"], "re") == ["review", "rejected"]
     assert complete(["rule"], "todo") == ["todo-marker"]
 

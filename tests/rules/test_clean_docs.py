@@ -9,7 +9,7 @@ import pytest
 
 from bad_inputs import PURPOSE_LINE, WITH_TODO, check
 from designdoc.cli.main import main
-from designdoc.model.lifecycle import STATUSES
+from designdoc.model.lifecycle import DESIGN_DOC
 from helpers import CLEAN, EXAMPLES, FIXTURES, write
 
 EXAMPLE = EXAMPLES / "rate-limiter.md"
@@ -33,7 +33,7 @@ def test_the_clean_example_is_clean(work: Path, capsys: pytest.CaptureFixture[st
     assert write(work / "todo.md", WITH_TODO) and check(capsys, "todo.md").found() == [(PURPOSE_LINE, 5)]
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", DESIGN_DOC.names)
 def test_a_complete_doc_is_clean_in_every_status(
     status: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

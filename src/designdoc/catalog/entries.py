@@ -134,12 +134,11 @@ class Catalog:
         """Return `entries` ordered by one field (statuses in lifecycle order; blanks last)."""
         if field not in FIELDS:
             raise ValueError(f"unknown field {field!r}")
-        ranks = {status: n for n, status in enumerate(self.statuses)}
 
         def key(entry: Entry) -> tuple:
             value = getattr(entry, field)
             if field == "status":
-                value = ranks.get(value, len(ranks)) if value is not None else None
+                value = self.lifecycle.rank(value) if value is not None else None
             elif field == "version":
                 value = _version_key(value)
             elif isinstance(value, tuple):

@@ -215,7 +215,3 @@ DESIGN_DOC = Lifecycle.of(
     draft_note=frozenset({"draft"}),
     loose=False,  # the built-in schema asks for the names exactly; `field-value` reports others
 )
-
-# the built-in lifecycle's tables under the names the rules have always used
-STATUSES = DESIGN_DOC.names
-APPROVED_ON = DESIGN_DOC.approved

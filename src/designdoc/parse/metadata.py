@@ -37,6 +37,7 @@ _KEY_LINE = re.compile(
 _MARKUP_EDGE = re.compile(r"^(?:\*\*|__|\*|_|`)(?=\S)(?P<inner>.*?\S)(?:\*\*|__|\*|_|`)$")
 _TRAILING_BREAK = re.compile(r"(?:[ \t]*\\|[ \t]{2,})$")  # a hard line break (`\` or two spaces)
 _SPLIT = re.compile(r",\s*|\s+and\s+|;\s*")
+_SPLIT_OR_BRACKET = re.compile(r"[\[\(]|[\]\)]|" + _SPLIT.pattern)
 
 
 def read(
@@ -169,7 +170,7 @@ def _span_value(
 def _split(value: str) -> list[str]:
     """Split a prose list of names on commas, `;` and `and`, never inside a link's brackets."""
     parts, depth, current = [], 0, 0
-    for match in re.finditer(r"[\[\(]|[\]\)]|" + _SPLIT.pattern, value):
+    for match in _SPLIT_OR_BRACKET.finditer(value):
         token = match.group(0)
         if token in "[(":
             depth += 1

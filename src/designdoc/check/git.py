@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from designdoc.files import git
 from designdoc.model.errors import UsageError
 
-TIMEOUT = 120  # seconds for the one `git log`; a larger history is reported as unavailable
 SHALLOW_NOTE = (
     "shallow clone: commit dates are those of the oldest fetched commit for older files "
     "(fetch the full history: git fetch --unshallow)"
@@ -52,11 +50,11 @@ class GitDates:
 
 def load(paths: Iterable[str | os.PathLike[str]]) -> GitDates:
     """Return the last commit date of every committed file under `paths` (files or folders)."""
-    tree = _work_tree(paths)
+    tree = git.work_tree(paths)
     if isinstance(tree, str):
         return GitDates(reason=tree)
     top, shallow, specs = tree
-    out = _git(
+    out = git.run(
         ["--literal-pathspecs", "log", "--no-show-signature", "--format=%x1e%cI", "--name-only", "-z", "--", *specs],
         cwd=top,
     )
@@ -84,68 +82,6 @@ def parse_log(out: bytes, top: str) -> dict[str, dt.date]:
             if path not in newest or when > newest[path]:
                 newest[path] = when
     return {path: when.date() for path, when in newest.items()}
-
-
-def _work_tree(paths: Iterable[str | os.PathLike[str]]) -> tuple[str, bool, list[str]] | str:
-    """Return (work-tree root, shallow?, pathspecs of `paths`), or why there is none."""
-    folders = _folders(paths)
-    if not folders:
-        return "no files"
-    probe = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], cwd=folders[0])
-    if isinstance(probe, str):
-        return probe
-    lines = probe.decode("utf-8", "surrogateescape").splitlines()
-    specs = _pathspecs(folders, lines[0]) if len(lines) >= 2 else []
-    if not specs:
-        return "not a git work tree"
-    return lines[0], lines[1].strip() == "true", specs
-
-
-def _folders(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Return the smallest set of absolute folders covering `paths`, in a stable order."""
-    found: set[str] = set()
-    for path in paths:
-        absolute = os.path.abspath(path)
-        found.add(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
-    ordered = sorted(found)
-    kept: list[str] = []
-    for folder in ordered:
-        if not kept or not (folder == kept[-1] or folder.startswith(kept[-1].rstrip(os.sep) + os.sep)):
-            kept.append(folder)
-    return kept
-
-
-def _pathspecs(folders: list[str], top: str) -> list[str]:
-    """Return `folders` relative to the work tree `top` (those outside it are left out)."""
-    real_top = os.path.realpath(top)
-    specs = []
-    for folder in folders:
-        relative = os.path.relpath(os.path.realpath(folder), real_top)
-        if relative != ".." and not relative.startswith(".." + os.sep):
-            specs.append(Path(relative).as_posix())
-    return specs
-
-
-def _git(arguments: list[str], *, cwd: str, stdin: bytes | None = None) -> bytes | str:
-    """Run git; return its stdout, or a one-line reason it could not run."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(
-            ["git", *arguments], cwd=cwd, capture_output=True, env=env, timeout=TIMEOUT, check=False, input=stdin
-        )
-    except FileNotFoundError:
-        return "git is not installed"
-    except subprocess.TimeoutExpired:
-        return f"git log took over {TIMEOUT} s"
-    except OSError as error:
-        return f"git cannot run ({error.strerror or error})"
-    if done.returncode != 0:
-        return (
-            "not a git repository"
-            if b"not a git repository" in done.stderr
-            else (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"])[-1]
-        )
-    return done.stdout
 
 
 # --------------------------------------------------------------------------- status history
@@ -178,7 +114,7 @@ def status_history(
 
     `status_of` reads the status from one version of a doc.  UsageError for an unknown `rev`.
     """
-    tree = _work_tree(paths)
+    tree = git.work_tree(paths)
     if isinstance(tree, str):
         return StatusHistory(reason=tree)
     top, shallow, specs = tree
@@ -186,7 +122,7 @@ def status_history(
         return StatusHistory(available=True, shallow=True)
     if rev.startswith("-"):
         raise UsageError(f"--base {rev}: not a revision")
-    base = _git(["merge-base", rev, "HEAD"], cwd=top)
+    base = git.run(["merge-base", rev, "HEAD"], cwd=top)
     if isinstance(base, str) or not base.strip():
         why = "no common ancestor with HEAD" if not isinstance(base, str) or base == "git failed" else base
         raise UsageError(f"--base {rev}: {why.removeprefix('fatal: ')}")
@@ -214,7 +150,7 @@ class _GitFailed(Exception):
 
 
 def _run(arguments: list[str], top: str, stdin: bytes | None = None) -> bytes:
-    out = _git(["--literal-pathspecs", *arguments], cwd=top, stdin=stdin)
+    out = git.run(["--literal-pathspecs", *arguments], cwd=top, stdin=stdin)
     if isinstance(out, str):
         raise _GitFailed(out)
     return out
@@ -224,7 +160,7 @@ def _changed_since(top: str, base: str, specs: list[str]) -> dict[str, str | Non
     """Return {path now: its path at `base`, None when new} for files that differ from `base`."""
     origins: dict[str, str | None] = {}
     diff = _run(["diff", "--name-status", "-M", "-z", base, "--", *specs], top)
-    for kind, old, new in _name_status(diff.split(b"\x00")):
+    for kind, old, new in git.name_status(diff.split(b"\x00")):
         if kind in ("A", "C"):  # a copy is a new doc too
             origins[new] = None
         elif kind != "D":
@@ -256,7 +192,7 @@ def _commits_touching(top: str, base: str, specs: list[str]) -> dict[str, list[t
     for record in log.split(b"\x1e"):
         tokens = record.split(b"\x00")
         sha = tokens[0].decode("ascii", "replace").strip()
-        for kind, old, new in _name_status([t.lstrip(b"\n") for t in tokens[1:]]):
+        for kind, old, new in git.name_status([t.lstrip(b"\n") for t in tokens[1:]]):
             if kind == "D":
                 events.pop(old, None)
                 continue
@@ -268,36 +204,9 @@ def _commits_touching(top: str, base: str, specs: list[str]) -> dict[str, list[t
     return events
 
 
-def _name_status(tokens: list[bytes]) -> Iterable[tuple[str, str, str]]:
-    """Yield (kind letter, old path, new path) from `--name-status -z` tokens."""
-    at = 0
-    while at < len(tokens):
-        kind = tokens[at].decode("ascii", "replace")
-        if not kind:
-            at += 1
-            continue
-        if kind[0] in "RC" and at + 2 < len(tokens):
-            yield kind[0], os.fsdecode(tokens[at + 1]), os.fsdecode(tokens[at + 2])
-            at += 3
-        elif at + 1 < len(tokens):
-            yield kind[0], os.fsdecode(tokens[at + 1]), os.fsdecode(tokens[at + 1])
-            at += 2
-        else:
-            return
-
-
 def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], str | None]) -> list[str | None]:
     """Return the status of each `commit:path` version, read with one `git cat-file --batch`."""
-    wanted = [v for v in versions if "\n" not in v]
-    out = _run(["cat-file", "--batch"], top, "".join(f"{v}\n" for v in wanted).encode("utf-8", "surrogateescape"))
-    found: dict[str, str | None] = {}
-    at = 0
-    for version in wanted:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[version] = status_of(out[at : at + size])
-            at += size + 1
-    return [found.get(v) for v in versions]
+    found = git.read_blobs(top, versions)
+    if isinstance(found, str):
+        raise _GitFailed(found)
+    return [status_of(found[v]) if v in found else None for v in versions]

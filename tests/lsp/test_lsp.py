@@ -250,7 +250,11 @@ def test_open_fix_and_see_the_diagnostic_go_over_stdio() -> None:
             owners = next(d for d in first.diagnostics if d.code == "field-placeholder")
             missing = next(d for d in first.diagnostics if d.code == "section-missing")
             titles = [a.title for a in await lsp.actions(uri, [owners, missing], only=["quickfix"])]
-            assert titles == ["Insert 'Alternatives'", "Disable section-missing on the next line"]
+            assert titles == [  # a YAML comment line disables a front-matter finding
+                "Disable field-placeholder on the next line",
+                "Insert 'Alternatives'",
+                "Disable section-missing on the next line",
+            ]
             assert actions[0].kind == types.CodeActionKind.QuickFix and actions[0].is_preferred
             fixed = apply(text, edits_of(actions[0]))
             assert "_Last updated: 2026-11-27_" in fixed
@@ -839,5 +843,121 @@ def test_the_status_command_moves_a_doc_through_its_gates_as_an_edit(tmp_path: P
             )
             assert "cannot move from 'proposed' to 'superseded'" in refused and len(applied) == 1
             assert doc.read_text("utf-8") == text  # the server wrote nothing
+
+    run(scenario())
+
+
+# -- disabling a rule where a comment line may go -----------------------------------------------
+
+
+def _check_json(capsys: pytest.CaptureFixture[str], path: Path, text: str) -> list[tuple]:
+    """Return what `designdoc check --format json` says of `text` written at `path` (run in-process)."""
+    from designdoc.cli.main import main
+
+    path.write_text(text, "utf-8")
+    capsys.readouterr()
+    main(["check", "--format", "json", str(path)])
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    return [(d["line"], d["column"], d["end_line"], d["end_column"], d["rule"], d["message"]) for d in found]
+
+
+LIST_DOC = (
+    (EXAMPLES / "event-bus-migration.md")
+    .read_text("utf-8")
+    .replace(
+        "## Components\n",
+        "## Components\n"
+        "1. first step\n"
+        "   - a nested TBD item\n"
+        "     with a TBD continuation\n"
+        "10. a late TBD step\n"
+        "\n"
+        "- a fenced example:\n"
+        "\n"
+        "  ```text\u202e\n"
+        "  body \u202e here\n"
+        "  ```\n"
+        "- the last item\n\n",
+        1,
+    )
+)
+
+
+@pytest.mark.parametrize("capabilities", [None, FULL_CLIENT], ids=["minimal-client", "full-client"])
+@pytest.mark.parametrize(
+    ("rule", "line_text", "comment"),
+    [
+        ("field-placeholder", "  - TODO@example.com", "  # <!-- designdoc-disable-next-line field-placeholder -->"),
+        ("todo-marker", "- **Dedup store**", "  <!-- designdoc-disable-next-line todo-marker -->"),
+        ("todo-marker", "   - a nested TBD item", "     <!-- designdoc-disable-next-line todo-marker -->"),
+        ("todo-marker", "     with a TBD continuation", "     <!-- designdoc-disable-next-line todo-marker -->"),
+        ("todo-marker", "10. a late TBD step", "    <!-- designdoc-disable-next-line todo-marker -->"),
+        ("hidden-character", "  ```text\u202e", "  <!-- designdoc-disable-next-line hidden-character -->"),
+    ],
+    ids=["front-matter", "list-item", "nested-item", "continuation", "wide-marker", "fence-opening"],
+)
+def test_disable_next_line_goes_where_the_checker_honours_it_and_nothing_else_moves(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capabilities,
+    rule: str,
+    line_text: str,
+    comment: str,
+) -> None:
+    """The comment line goes in front matter (as YAML comment), list items (indented to the item's
+    content) and above a fence; a real `check` of the result loses that finding and no other."""
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    text = LIST_DOC
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines) if x.startswith(line_text))
+    path = tmp_path / "doc.md"
+    before = _check_json(capsys, path, text)
+    holder: dict = {}
+
+    async def scenario() -> None:
+        async with in_process(capabilities=capabilities) as lsp:
+            published = await lsp.open(path.as_uri(), text)
+            target = next(d for d in published.diagnostics if d.code == rule and d.range.start.line == line)
+            actions = await lsp.actions(path.as_uri(), [target], only=[types.CodeActionKind.QuickFix])
+            (disable,) = [a for a in actions if a.title == f"Disable {rule} on the next line"]
+            holder["edits"] = edits_of(disable)
+
+    run(scenario())
+    (edit,) = holder["edits"]
+    assert edit.range.start == edit.range.end == types.Position(line=line, character=0)
+    silenced = apply(text, [edit])
+    assert silenced.split("\n")[line] == comment
+    after = _check_json(capsys, path, silenced)
+    gone = [d for d in before if d[4] == rule and d[0] == line + 1]
+    assert len(gone) == 1
+
+    def up(n: int) -> int:  # the comment line taken out again
+        return n - 1 if n > line + 1 else n
+
+    moved = [(up(d[0]), d[1], up(d[2]), *d[3:]) for d in after]
+    assert moved == [d for d in before if d not in gone]  # that finding went, and nothing else changed
+    # the front matter holds the same values
+    assert yaml.safe_load(silenced.split("---\n")[1]) == yaml.safe_load(text.split("---\n")[1])
+
+
+def test_no_disable_next_line_inside_code_or_a_paragraph(tmp_path: Path) -> None:
+    """A comment inside a fence would be code, and one inside a paragraph would split it: only the section's."""
+    text = LIST_DOC.replace("## Components\n", "## Components\nA paragraph\nwith a TBD inside it.\n\n", 1)
+    lines = text.split("\n")
+    body = next(i for i, x in enumerate(lines) if x.startswith("  body \u202e"))
+    inside = next(i for i, x in enumerate(lines) if x.startswith("with a TBD"))
+    uri = (tmp_path / "doc.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            published = await lsp.open(uri, text)
+            for rule, line in (("hidden-character", body), ("todo-marker", inside)):
+                found = [d for d in published.diagnostics if d.code == rule and d.range.start.line == line]
+                assert found, (rule, line)
+                actions = await lsp.actions(uri, found, only=[types.CodeActionKind.QuickFix])
+                assert [a.title for a in actions] == [f"Disable {rule} for this section"]
 
     run(scenario())

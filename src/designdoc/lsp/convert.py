@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lsprotocol import types
@@ -36,8 +37,9 @@ def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
     if d.rule in _READING_RULES:  # the file was not read as the editor shows it: no edit of it helps
         pass
     else:
-        if _starts_block(buffer.doc, d.line):
-            data["disable"] = d.line - 1
+        point = disable_point(buffer.doc, d.line)
+        if point is not None:
+            data["disable"] = [point[0] - 1, point[1], point[2]]
         section = next((s for s in buffer.doc.sections if s.line < d.line <= s.end_line), None)
         if section is not None:  # a comment under the heading disables the rule to the section's end
             data["section"] = section.line
@@ -51,13 +53,103 @@ def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
     )
 
 
-def _starts_block(doc: Document, line: int) -> bool:
-    """Return True when a comment line may go above `line`: it starts a body block.
+_LISTS = frozenset(("bullet_list", "ordered_list"))
+_ITEM_MARK = re.compile(r"[ ]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ ]{1,4}(?=[^ ])|[ ]*$)")
+_FENCE = re.compile(r"[ ]*(?:```|~~~)")
 
-    In front matter or code the comment would be YAML or code text; inside a
-    paragraph, list or table it would split it (a table loses its rows).
+
+def disable_point(doc: Document, line: int) -> tuple[int, str, bool] | None:
+    """Return where a `designdoc-disable-next-line` comment for 1-based `line` goes: the line it is
+    inserted as (1-based), what precedes it on that line, and whether the insertion must be checked
+    against a parse of the result (`keeps_structure`); None when no comment line can go above.
+
+    - a body block's first line: the comment above it, unindented;
+    - in front matter: a YAML comment (`# <!-- … -->`) with the line's indentation, never above
+      the opening `---`;
+    - in a list: indented to the item's content, so that it stays in the list; a lazy
+      continuation line (indented less than its item's content) takes none;
+    - in code: only above a fence's opening line (a comment inside would be code).
+    Inside a paragraph, a quote or a table a comment line would split it: none.
     """
-    return line >= doc.body_line and any(block.line == line for block in doc.blocks)
+    front = doc.frontmatter
+    if line < doc.body_line:
+        if front is None or front.end_line is None or not front.start_line < line <= front.end_line:
+            return None
+        return line, _indent(doc.lines[line - 1]) + "# ", True
+    if line > len(doc.lines):
+        return None
+    text = doc.lines[line - 1]
+    if line in doc.code_lines and (line - 1 in doc.code_lines or not _FENCE.match(text)):
+        return None
+    block = next((b for b in doc.blocks if b.line <= line <= b.end_line), None)
+    if block is None:
+        return None
+    if block.line == line:
+        return line, "", False
+    if block.kind not in _LISTS:
+        return None
+    holding = [item for item in block.items if item.line <= line <= item.end_line]
+    if not holding:
+        return None
+    item = max(holding, key=lambda i: i.line)  # the innermost: items at every depth, in order
+    mark = _ITEM_MARK.match(item.text)
+    if mark is None:
+        return None
+    content = len(mark.group(0))
+    if item.line == line:  # above an item: inside the item before it, at this item's content column
+        return line, " " * content, True
+    indent = _indent(text)
+    if "\t" in indent or len(indent) < content:  # a lazy continuation: an indented line would end the list
+        return None
+    return line, indent, True
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def keeps_structure(doc: Document, at: int, new_line: str) -> bool:
+    """Return True when inserting `new_line` as 1-based line `at` leaves the doc as it was, moved
+    down a line: its front-matter values, blocks, list items, sections and code lines."""
+    offset = doc.index.offset(at)
+    after = doc.reparsed(doc.text[:offset] + new_line + doc.newline + doc.text[offset:])
+
+    def moved(n: int) -> int:
+        return n + 1 if n >= at else n
+
+    def ends(old: int, new: int) -> bool:  # the block or item before the comment may take it in
+        return new == moved(old) or (old == at - 1 and new == at)
+
+    if (doc.frontmatter is None) != (after.frontmatter is None) or after.body_line != moved(doc.body_line):
+        return False
+    if doc.frontmatter is not None:
+        if _values(doc.frontmatter.fields) != _values(after.frontmatter.fields):
+            return False
+        if len(doc.frontmatter.problems) != len(after.frontmatter.problems):
+            return False
+    if len(doc.blocks) != len(after.blocks) or after.code_lines != {moved(n) for n in doc.code_lines}:
+        return False
+    for old, new in zip(doc.blocks, after.blocks, strict=True):
+        if old.kind != new.kind or new.line != moved(old.line) or not ends(old.end_line, new.end_line):
+            return False
+        if len(old.items) != len(new.items):
+            return False
+        for a, b in zip(old.items, new.items, strict=True):
+            if b.line != moved(a.line) or not ends(a.end_line, b.end_line) or a.text != b.text:
+                return False
+    return [(s.name, moved(s.line)) for s in doc.sections] == [(s.name, s.line) for s in after.sections]
+
+
+def _values(fields: dict) -> dict:
+    return {key: _plain(item.node) for key, item in fields.items()}
+
+
+def _plain(node: Any) -> object:
+    if node.kind == "seq":
+        return [_plain(n) for n in node.value]
+    if node.kind == "map":
+        return {key: _plain(n) for key, n in node.value}
+    return node.value
 
 
 def _edit_json(edit: types.TextEdit) -> dict[str, Any]:
@@ -108,9 +200,10 @@ def quick_fixes(
                 edit=document_edit(uri, buffer.version, edits, versioned=versioned),
             )
         )
-    if "disable" in data:
-        line = int(data["disable"])
-        comment = DISABLE_COMMENT.format(slug=diagnostic.code) + buffer.doc.newline
+    disable = data.get("disable")
+    if isinstance(disable, list) and _disable_is_safe(buffer.doc, disable, str(diagnostic.code)):
+        line, lead = int(disable[0]), str(disable[1])
+        comment = lead + DISABLE_COMMENT.format(slug=diagnostic.code) + buffer.doc.newline
         at = types.Position(line=line, character=1 if line == 0 and buffer.bom else 0)
         insert = types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)
         actions.append(
@@ -139,6 +232,13 @@ def quick_fixes(
             )
         )
     return actions
+
+
+def _disable_is_safe(doc: Document, disable: list, slug: str) -> bool:
+    """Return True when the comment line planned by `disable_point` may go in (checked by a parse
+    of the result when the point is not a block's start)."""
+    line, lead, check = int(disable[0]), str(disable[1]), bool(disable[2])
+    return not check or keeps_structure(doc, line + 1, lead + DISABLE_COMMENT.format(slug=slug))
 
 
 def hover_text(d: Diagnostic) -> str:

@@ -30,7 +30,7 @@ from designdoc.config import load as config_load
 from designdoc.lsp.positions import code_point_column, lsp_character
 from designdoc.lsp.server import create_server
 from designdoc.model.lifecycle import DESIGN_DOC
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, FIXTURES, ROOT
 
 TODAY = "2026-12-01"  # the examples are dated 2026-11
 WAIT = 10.0
@@ -959,5 +959,96 @@ def test_no_disable_next_line_inside_code_or_a_paragraph(tmp_path: Path) -> None
                 assert found, (rule, line)
                 actions = await lsp.actions(uri, found, only=[types.CodeActionKind.QuickFix])
                 assert [a.title for a in actions] == [f"Disable {rule} for this section"]
+
+    run(scenario())
+
+
+# -- supersede entries: references and go to definition --------------------------------------------
+
+
+async def _references(lsp: Session, uri: str, line: int, character: int = 0) -> list[types.Location]:
+    found = await lsp.client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=character),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    return list(found or [])
+
+
+async def _definition(lsp: Session, uri: str, line: int, character: int) -> types.Location | None:
+    return await lsp.client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character)
+        )
+    )
+
+
+def test_references_of_a_doc_list_the_supersede_entries_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "designdoc.toml").write_text('paths = ["."]\n', "utf-8")
+    target = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+    (tmp_path / "rate-limiter.md").write_text(target, "utf-8")
+    successor = (
+        (EXAMPLES / "audit-log.md")
+        .read_text("utf-8")
+        .replace("\ntags:", '\nsupersedes: ["🚀-launch", rate-limiter]\ntags:', 1)
+    )
+    (tmp_path / "audit-log.md").write_text(successor, "utf-8")
+    older = (
+        (EXAMPLES / "event-bus-migration.md")
+        .read_text("utf-8")
+        .replace("\ntags:", "\nsuperseded_by:\n  - ./rate-limiter.md\ntags:", 1)
+    )
+    (tmp_path / "event-bus.md").write_text(older, "utf-8")
+    (tmp_path / "notes.md").write_text("See [the doc](rate-limiter.md).\n", "utf-8")
+    uri = (tmp_path / "rate-limiter.md").as_uri()
+    flow = successor.split("\n").index('supersedes: ["🚀-launch", rate-limiter]')
+    block = older.split("\n").index("  - ./rate-limiter.md")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            await lsp.open(uri, target)
+            found = await _references(lsp, uri, 1, 3)  # on the front matter's title: the doc's references
+            spans = sorted(
+                (loc.uri.rsplit("/", 1)[-1], loc.range.start.line, loc.range.start.character, loc.range.end.character)
+                for loc in found
+            )
+            column = utf16('supersedes: ["🚀-launch", ')
+            assert spans == [
+                ("audit-log.md", flow, column, column + len("rate-limiter")),
+                ("event-bus.md", block, 4, 4 + len("./rate-limiter.md")),
+                ("notes.md", 0, 4, 30),
+            ]
+            await lsp.open((tmp_path / "audit-log.md").as_uri(), successor)
+            jump = await _definition(lsp, (tmp_path / "audit-log.md").as_uri(), flow, column + 3)
+            assert jump is not None and jump.uri == uri and jump.range.start == types.Position(line=0, character=0)
+            assert await _definition(lsp, (tmp_path / "audit-log.md").as_uri(), flow, column - 3) is None  # 🚀-launch
+
+    run(scenario())
+
+
+def test_references_of_a_kep_list_the_replaces_entries_of_the_sidecars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURES / "processes" / "kep", tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    sidecar = tmp_path / "keps/sig-api-machinery/3001-typed-defaults/kep.yaml"
+    sidecar.write_text(sidecar.read_text("utf-8") + "replaces:\n  - keps/sig-node/4012-image-pull-limits\n", "utf-8")
+    target = tmp_path / "keps/sig-node/4012-image-pull-limits/README.md"
+    line = sidecar.read_text("utf-8").split("\n").index("  - keps/sig-node/4012-image-pull-limits")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            await lsp.open(target.as_uri(), target.read_text("utf-8"))
+            found = await _references(lsp, target.as_uri(), 0)
+            assert [(loc.uri, loc.range.start.line, loc.range.start.character) for loc in found] == [
+                (sidecar.as_uri(), line, 4)
+            ]
 
     run(scenario())

@@ -4,6 +4,10 @@ Every relative link of a doc (`other.md`, `other.md#section`, `#section`) is a d
 link to the file it names, and "go to definition" on it lands on the heading its anchor
 names (GitHub's slugs, repeats numbered), in this doc or the other one.  Links with a
 scheme (`https:`) are the editor's own business and are left out.
+
+The entries of a doc's `supersedes` and `superseded_by` roles (the team's fields for them:
+front matter, or a sidecar such as `kep.yaml`) name other docs too: "go to definition" on
+one opens the doc it names, and the references of a doc list the entries naming it.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from lsprotocol import types
 
-from designdoc.lsp.positions import Buffer
+from designdoc.lsp.positions import Buffer, lsp_character
+from designdoc.model.text import LineIndex, split_lines
 from designdoc.parse.document import Document
 from designdoc.parse.inline import Link, links_in, unique_slugs
 
@@ -83,9 +89,14 @@ def _heading_line(doc: Document, anchor: str) -> int | None:
     return None
 
 
-def references(target: Path, anchor: str | None, sources: Iterable[tuple[Path, str]]) -> list[types.Location]:
+def references(
+    target: Path,
+    anchor: str | None,
+    sources: Iterable[tuple[Path, str]],
+    encoding: str = types.PositionEncodingKind.Utf16,
+) -> list[types.Location]:
     """Return every link of `sources` (path, text) to `target` (to its `#anchor`, when given):
-    the backlinks of a doc, or the links to one of its headings.  Columns are code points."""
+    the backlinks of a doc, or the links to one of its headings."""
     found = []
     for path, text in sources:
         for number, line in enumerate(text.splitlines(), 1):
@@ -93,10 +104,72 @@ def references(target: Path, anchor: str | None, sources: Iterable[tuple[Path, s
                 named = _target(path, link)
                 if named is None or named[0] != target or (anchor is not None and named[1].casefold() != anchor):
                     continue
-                start = types.Position(line=number - 1, character=link.column - 1)
-                end = types.Position(line=number - 1, character=link.end_column - 1)
-                found.append(types.Location(uri=path.as_uri(), range=types.Range(start=start, end=end)))
+                found.append(_location(path, number, line, link.column, link.end_column, encoding))
     return found
+
+
+def _location(path: Path, number: int, line: str, column: int, end_column: int, encoding: str) -> types.Location:
+    """Return the location of code-point columns [column, end_column) of 1-based line `number` of `path`."""
+    start = types.Position(line=number - 1, character=lsp_character(line, column, encoding))
+    end = types.Position(line=number - 1, character=lsp_character(line, end_column, encoding))
+    return types.Location(uri=path.as_uri(), range=types.Range(start=start, end=end))
+
+
+SUPERSEDE_ROLES = ("supersedes", "superseded_by")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a doc's `supersedes` or `superseded_by` role, and where it is written:
+    the doc or its sidecar, a 1-based line and code-point columns of that file."""
+
+    role: str
+    text: str
+    file: Path
+    line: int
+    column: int
+    end_column: int
+    line_text: str
+
+    def location(self, encoding: str = types.PositionEncodingKind.Utf16) -> types.Location:
+        """Return where the entry is written, in the editor's positions."""
+        return _location(self.file, self.line, self.line_text, self.column, self.end_column, encoding)
+
+
+def supersede_entries(doc: Document, doc_path: Path, sidecar_file: Path | None = None) -> list[Entry]:
+    """Return the entries of the doc's supersede roles whose text is found in their file: the
+    doc itself (front matter, prose) or its sidecar (`sidecar_file`, as read for the doc)."""
+    found = []
+    for role in SUPERSEDE_ROLES:
+        value = doc.role(role)
+        if value is None or not value.items:
+            continue
+        if value.file == doc.path:
+            file, text, lines, index = doc_path, doc.text, doc.lines, doc.index
+        elif doc.sidecar is not None and value.file == doc.sidecar.path and doc.sidecar.text and sidecar_file:
+            file, text = sidecar_file, doc.sidecar.text
+            lines, index = split_lines(text), LineIndex(text)
+        else:
+            continue
+        at = value.start
+        for item in value.items:
+            start = text.find(item, at, value.end)
+            if start < 0 or "\n" in item:
+                continue
+            at = start + len(item)
+            line, column = index.position(start)
+            found.append(Entry(role, item, file, line, column, column + len(item), lines[line - 1]))
+    return found
+
+
+def entry_at(entries: Iterable[Entry], buffer: Buffer, position: types.Position) -> Entry | None:
+    """Return the entry under an LSP position of the buffer (`entries`: those written in it)."""
+    for entry in entries:
+        start = buffer.position(entry.line, entry.column)
+        end = buffer.position(entry.line, entry.end_column)
+        if start.line == position.line and start.character <= position.character <= end.character:
+            return entry
+    return None
 
 
 def heading_anchor(doc: Document, line: int) -> str | None:

@@ -461,22 +461,72 @@ def _project_sources(ls: DesignDocServer, path: Path):
 
 
 def references_to(ls: DesignDocServer, uri: str, position: types.Position) -> list[types.Location]:
-    """Return the links to the heading at `position` from the project's docs, else every link to the
-    doc (its backlinks); open buffers are read as the editor holds them."""
+    """Return the links to the heading at `position` from the project's docs; on the doc's title
+    or anywhere else, every link to the doc (its backlinks) and every `supersedes` /
+    `superseded_by` entry naming it.  Open buffers are read as the editor holds them."""
     from designdoc.lsp.navigation import heading_anchor, references
 
     state = ls.states.get(uri)
     if state is None:
         return []
-    path = Path(to_fs_path(uri) or state.buffer.doc.path).resolve()
-    anchor = heading_anchor(state.buffer.doc, position.line + 1)
-    return references(path, anchor, _project_sources(ls, path))
+    doc = state.buffer.doc
+    path = Path(to_fs_path(uri) or doc.path).resolve()
+    anchor = heading_anchor(doc, position.line + 1)
+    sources = list(_project_sources(ls, path))
+    on_title = doc.title_heading is not None and doc.title_heading.line == position.line + 1
+    if anchor is not None and not on_title:
+        return references(path, anchor, sources, ls.encoding)
+    return references(path, None, sources, ls.encoding) + _supersede_references(ls, path, sources)
+
+
+def _supersede_references(ls: DesignDocServer, target: Path, sources: list[tuple[Path, str]]) -> list[types.Location]:
+    """Return the entries of the project's docs' supersede roles (front matter or sidecar) naming `target`."""
+    from designdoc.files.discovery import display
+    from designdoc.files.sidecar import sidecar_path
+    from designdoc.lsp.navigation import supersede_entries
+    from designdoc.model.text import split_bom
+
+    checker = ls.analyzer.checker(target.parent)
+    spec = checker.config.metadata
+    resolve = _resolver(checker, [p for p, _ in sources])
+    found = []
+    for other, text in sources:
+        if other == target or (spec.sidecar is None and target.stem not in text):
+            continue  # an entry names a doc by a path or stem, which holds its stem
+        doc = checker.parse(split_bom(text)[0], display(other), at=other)
+        sidecar = sidecar_path(other, spec.sidecar) if spec.sidecar is not None else None
+        for entry in supersede_entries(doc, other, sidecar):
+            if resolve(other, entry.text) == target:
+                found.append(entry.location(ls.encoding))
+    return found
+
+
+def _resolver(checker, docs: Sequence[Path]):
+    """Return how a supersede entry of a doc names another, as `check` reads it (a path from the
+    doc's folder, with or without `.md`, or a doc's stem), or a folder holding the process's doc file."""
+    from designdoc.check.workspace import Project
+
+    project = Project.of(checker.config, docs)
+    doc_file = checker.config.metadata.doc_file
+    root = checker.config.root
+
+    def resolve(doc: Path, ref: str) -> Path | None:
+        found = project.resolve_reference(str(doc), ref)
+        if found is None and doc_file:
+            for base in (doc.parent, root):
+                if base is not None and (base / ref.strip() / doc_file).is_file():
+                    found = base / ref.strip() / doc_file
+                    break
+        return found.resolve() if found is not None else None
+
+    return resolve
 
 
 def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> types.Location | None:
-    """Return where the link at `position` leads (another doc is read from disk, or its open buffer)."""
+    """Return where the link at `position` leads (another doc is read from disk, or its open buffer),
+    or the doc a `supersedes` / `superseded_by` entry under it names."""
     from designdoc.files.discovery import display
-    from designdoc.lsp.navigation import definition
+    from designdoc.lsp.navigation import definition, entry_at, supersede_entries
     from designdoc.model.text import decode, split_bom
 
     state = ls.states.get(uri)
@@ -493,7 +543,17 @@ def definition_of(ls: DesignDocServer, uri: str, position: types.Position) -> ty
             return None
         return checker.parse(text, display(other), bom=bom, at=other)
 
-    return definition(state.buffer, path, position, parse)
+    found = definition(state.buffer, path, position, parse)
+    if found is not None:
+        return found
+    entry = entry_at([e for e in supersede_entries(state.buffer.doc, path) if e.file == path], state.buffer, position)
+    if entry is None:
+        return None
+    target = _resolver(checker, [path])(path, entry.text)
+    if target is None:
+        return None
+    start = types.Position(line=0, character=0)
+    return types.Location(uri=target.as_uri(), range=types.Range(start=start, end=start))
 
 
 def completions(ls: DesignDocServer, params: types.CompletionParams) -> list[types.CompletionItem]:

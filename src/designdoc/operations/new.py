@@ -212,6 +212,29 @@ def new_doc(
     today: dt.date,
 ) -> Path:
     """Write a new doc from the template and return its path; refuse an existing file."""
+    files = plan_new(title, config, template, directory=directory, owners=owners, tags=tags, today=today)
+    path = files[0][0]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(f"{display(path.parent)}: cannot create the folder ({error.strerror})") from None
+    for target, text in files:
+        writer.write_new(target, text.encode("utf-8"))
+    return path
+
+
+def plan_new(
+    title: str,
+    config: Config,
+    template: Template,
+    *,
+    directory: Path | None,
+    owners: list[str],
+    tags: list[str],
+    today: dt.date,
+) -> list[tuple[Path, str]]:
+    """Return the files `new_doc` would write, the doc first (then its sidecar), writing nothing;
+    refuse a name that exists."""
     if not title.strip():
         raise UsageError("the title is empty")
     owners = [o for o in owners if o.strip()] or [email for email in (git_email(),) if email]
@@ -229,18 +252,11 @@ def new_doc(
     for target in (path, sidecar):
         if target is not None and (target.exists() or target.is_symlink()):
             raise LifecycleError(f"{display(target)}: already exists, not overwritten")
-    text = scaffold(title, template, owners=owners, tags=tags, today=today, config=config)
-    side = None
+    files = [(path, scaffold(title, template, owners=owners, tags=tags, today=today, config=config))]
     if sidecar is not None:
         side = sidecar_text(_sidecar_template(config), config, title=title, owners=owners, today=today)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise WriteError(f"{display(path.parent)}: cannot create the folder ({error.strerror})") from None
-    writer.write_new(path, text.encode("utf-8"))
-    if sidecar is not None and side is not None:
-        writer.write_new(sidecar, side.encode("utf-8"))
-    return path
+        files.append((sidecar, side))
+    return files
 
 
 def _sidecar_template(config: Config) -> str:

@@ -317,6 +317,18 @@ def _gate(path: Path, new: str, future: Document, checker: Checker) -> None:
 
 def bump(path: Path, part: str, checker: Checker) -> str:
     """Bump the doc's semantic version (`part`: major, minor, patch); return the new version."""
+    bumped, changes = _bump_changes(path, part, checker)
+    writer.write_all(changes)
+    return bumped
+
+
+def plan_bump(path: Path, part: str, checker: Checker) -> tuple[str, tuple[tuple[Path, bytes], ...]]:
+    """Return what `bump` would do, writing nothing: the new version, and each file with the bytes it would get."""
+    bumped, changes = _bump_changes(path, part, checker)
+    return bumped, tuple((snap.path, data) for snap, data in changes if data != snap.data)
+
+
+def _bump_changes(path: Path, part: str, checker: Checker) -> tuple[str, list[tuple[writer.Snapshot, bytes]]]:
     if part not in PARTS:
         raise UsageError(f"unknown version part {part!r} (expected major, minor or patch)")
     if not checker.config.metadata.builtin:
@@ -331,11 +343,10 @@ def bump(path: Path, part: str, checker: Checker) -> str:
     edits = set_scalar(doc, "version", bumped) + _stamp(
         doc, checker.today, keep_note=status in checker.config.lifecycle.draft_note
     )
-    writer.write_atomic(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))
-    return bumped
+    return bumped, [(loaded.snapshot, loaded.encode(apply_edits(doc.text, edits)))]
 
 
-def _bump_in_place(path: Path, part: str, checker: Checker) -> str:
+def _bump_in_place(path: Path, part: str, checker: Checker) -> tuple[str, list[tuple[writer.Snapshot, bytes]]]:
     """Bump the `version` field of a doc of a team's process where it is written (and its updated date)."""
     doc, snapshots = _load_with_sidecar(path, checker)
     value = doc.metadata.fields.get("version")
@@ -357,5 +368,4 @@ def _bump_in_place(path: Path, part: str, checker: Checker) -> str:
         (snapshots[file][0], encode(apply_edits(snapshots[file][1], more), snapshots[file][2]))
         for file, more in edits.items()
     ]
-    writer.write_all(changes)
-    return bumped
+    return bumped, changes

@@ -1052,3 +1052,158 @@ def test_references_of_a_kep_list_the_replaces_entries_of_the_sidecars(
             ]
 
     run(scenario())
+
+
+# -- the lifecycle commands: bump and new --------------------------------------------------------------
+
+SHOWS_DOCUMENTS = types.ClientCapabilities(
+    window=types.WindowClientCapabilities(show_document=types.ShowDocumentClientCapabilities(support=True))
+)
+CREATES_FILES = types.ClientCapabilities(
+    workspace=types.WorkspaceClientCapabilities(
+        workspace_edit=types.WorkspaceEditClientCapabilities(
+            document_changes=True, resource_operations=[types.ResourceOperationKind.Create]
+        )
+    ),
+    window=types.WindowClientCapabilities(show_document=types.ShowDocumentClientCapabilities(support=True)),
+)
+
+
+class Editor:
+    """What a client receives from the commands: the edits to apply, and the documents to show."""
+
+    def __init__(self, lsp: Session) -> None:
+        self.edits: list[types.WorkspaceEdit] = []
+        self.shown: list[str] = []
+
+        @lsp.client.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            self.edits.append(params.edit)
+            return types.ApplyWorkspaceEditResult(applied=True)
+
+        @lsp.client.feature(types.WINDOW_SHOW_DOCUMENT)
+        def show_document(params: types.ShowDocumentParams) -> types.ShowDocumentResult:
+            self.shown.append(params.uri)
+            return types.ShowDocumentResult(success=True)
+
+
+async def _command(lsp: Session, name: str, *arguments: object) -> object:
+    return await lsp.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=name, arguments=list(arguments))
+    )
+
+
+def _one_document_edit(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
+    if edit.document_changes is None:
+        return list(edit.changes[uri])
+    (change,) = edit.document_changes
+    assert change.text_document.uri == uri and change.text_document.version == 1  # the buffer's version
+    return list(change.edits)
+
+
+@pytest.mark.parametrize("capabilities", [None, FULL_CLIENT], ids=["minimal-client", "full-client"])
+def test_the_bump_command_edits_the_buffer_as_the_command_line_writes_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, capabilities
+) -> None:
+    from designdoc.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    doc, copy = tmp_path / "doc.md", tmp_path / "copy.md"
+    doc.write_text(text, "utf-8")
+    copy.write_text(text, "utf-8")
+    assert main(["bump", str(copy), "minor"]) == 0
+    bumped = copy.read_text("utf-8")
+    assert "version: 0.10.0" in bumped
+
+    async def scenario() -> None:
+        async with in_process(capabilities=capabilities, root=tmp_path) as lsp:
+            editor = Editor(lsp)
+            await lsp.open(doc.as_uri(), text)
+            said = await _command(lsp, "designdoc.bump", doc.as_uri(), "minor")
+            assert said == "doc.md: version 0.10.0"
+            (edit,) = editor.edits
+            assert apply(text, _one_document_edit(edit, doc.as_uri())) == bumped
+            assert doc.read_text("utf-8") == text  # the server wrote nothing: the client applies the edit
+            for arguments, reason in (
+                (("patch",), "0.9.x: not a semantic version"),
+                (("huge",), "unknown version part 'huge'"),
+            ):
+                if reason.startswith("0.9.x"):
+                    doc.write_text(text.replace("version: 0.9.0", "version: 0.9.x"), "utf-8")
+                    lsp.change(doc.as_uri(), text.replace("version: 0.9.0", "version: 0.9.x"), 2)
+                    await lsp.diagnostics(doc.as_uri())
+                refused = await _command(lsp, "designdoc.bump", doc.as_uri(), *arguments)
+                assert reason.split(": ")[-1] in refused and any(refused in m for m in lsp.logs), lsp.logs
+            assert len(editor.edits) == 1  # a refused bump changes nothing
+
+    run(scenario())
+
+
+def test_the_bump_command_asks_for_a_saved_doc(tmp_path: Path) -> None:
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text(text, "utf-8")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            editor = Editor(lsp)
+            await lsp.open(doc.as_uri(), text + "\nTyped.\n")
+            said = await _command(lsp, "designdoc.bump", doc.as_uri(), "patch")
+            assert "save it first" in said and not editor.edits
+
+    run(scenario())
+
+
+def test_the_commands_are_advertised(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            result = await lsp.client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+            commands = set(result.capabilities.execute_command_provider.commands)
+            assert {"designdoc.status", "designdoc.bump", "designdoc.new"} <= commands
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    "capabilities", [None, SHOWS_DOCUMENTS, CREATES_FILES], ids=["minimal-client", "shows-documents", "creates-files"]
+)
+def test_the_new_command_creates_the_doc_from_the_template_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, capabilities
+) -> None:
+    from designdoc.cli.main import main
+
+    cli, project = tmp_path / "cli", tmp_path / "project"
+    for folder in (cli, project):
+        folder.mkdir()
+        (folder / "designdoc.toml").write_text('paths = ["docs"]\n', "utf-8")
+    monkeypatch.chdir(cli)
+    assert main(["new", "Edge cache 🚀 rollout", "--owner", "ana@acme.io", "--tag", "cdn"]) == 0
+    (expected,) = (cli / "docs").rglob("*.md")
+    monkeypatch.chdir(project)
+    shown = expected.relative_to(cli).as_posix()
+    created = project / shown
+
+    async def scenario() -> None:
+        async with in_process(capabilities=capabilities, root=project) as lsp:
+            editor = Editor(lsp)
+            options = {"owners": ["ana@acme.io"], "tags": ["cdn"]}
+            said = await _command(lsp, "designdoc.new", "Edge cache 🚀 rollout", options)
+            assert said == f"{shown}: created"
+            if capabilities is CREATES_FILES:  # the client creates it, and fills it
+                assert not created.exists() and not editor.shown
+                (edit,) = editor.edits
+                create, fill = edit.document_changes
+                assert create.kind == "create" and create.uri == created.as_uri() and not create.options.overwrite
+                assert fill.text_document.uri == created.as_uri()
+                created.parent.mkdir(parents=True, exist_ok=True)
+                created.write_text(apply("", list(fill.edits)), "utf-8")  # as the editor would, then saves
+            else:  # written here, atomically, and shown when the client can be asked to
+                assert not editor.edits
+                assert editor.shown == ([created.as_uri()] if capabilities is SHOWS_DOCUMENTS else [])
+            assert created.read_text("utf-8") == expected.read_text("utf-8")
+            again = await _command(lsp, "designdoc.new", "Edge cache 🚀 rollout", options)
+            assert "already exists, not overwritten" in again and any(again in m for m in lsp.logs)
+            assert created.read_text("utf-8") == expected.read_text("utf-8") and len(editor.edits) <= 1
+
+    run(scenario())

@@ -39,6 +39,8 @@ from designdoc.rules import Rule
 LOG = logging.getLogger(__name__)
 DEBOUNCE = 0.15  # seconds to wait after a change before checking (newer changes supersede it)
 STATUS_COMMAND = "designdoc.status"  # arguments: the doc's URI and the new status
+BUMP_COMMAND = "designdoc.bump"  # arguments: the doc's URI and the part (major, minor, patch)
+NEW_COMMAND = "designdoc.new"  # arguments: the title, then optionally {"owners", "tags", "directory"}
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -294,6 +296,14 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
     def move_status(ls: DesignDocServer, *arguments: object) -> str:
         return status_command(ls, list(arguments))
 
+    @server.command(BUMP_COMMAND)
+    def bump_version(ls: DesignDocServer, *arguments: object) -> str:
+        return bump_command(ls, list(arguments))
+
+    @server.command(NEW_COMMAND)
+    async def create_doc(ls: DesignDocServer, *arguments: object) -> str:
+        return await new_command(ls, list(arguments))
+
     @server.feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: DesignDocServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
         return docs_matching(ls, params.query)
@@ -342,39 +352,184 @@ def status_command(ls: DesignDocServer, arguments: list) -> str:
 
     The doc must be saved: the move is computed from the file, as the command line computes it.
     """
-    from designdoc.model.text import decode, split_bom
     from designdoc.operations.revise import change_status
 
     if len(arguments) != 2 or not all(isinstance(a, str) for a in arguments):
         return "designdoc.status takes the doc's URI and the new status"
     uri, new = arguments
     path = Path(to_fs_path(uri) or "")
-    document = ls.workspace.text_documents.get(uri)
-    try:
-        on_disk = decode(path.read_bytes())[0]
-    except (OSError, UnicodeDecodeError):
-        return f"{path}: cannot be read"
-    if document is not None and split_bom(document.source)[0] != on_disk:
-        message = f"{path.name}: save it first (the move is computed from the file)"
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {message}"))
-        return message
+    unsaved = _unsaved(ls, uri, path)
+    if unsaved is not None:
+        return unsaved
     try:
         moved = change_status(path, new, [], ls.analyzer.checker(path.parent), plan_only=True)
     except DesignDocError as error:  # an illegal move or a failed gate: said, nothing changed
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {error}"))
         return str(error)
-    changes: dict[str, list[types.TextEdit]] = {}
-    for target, data in moved.planned:
-        old = decode(Path(target).read_bytes())[0]
-        lines = old.split("\n")
-        end = types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
-        whole = types.Range(start=types.Position(line=0, character=0), end=end)
-        changes[Path(target).resolve().as_uri()] = [types.TextEdit(range=whole, new_text=decode(data)[0])]
-    if changes:
+    if moved.planned:
         ls.workspace_apply_edit(
-            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes=changes), label=f"status {new}")
+            types.ApplyWorkspaceEditParams(edit=_planned_edit(ls, moved.planned), label=f"status {new}")
         )
-    return f"{path.name}: status {new}" if changes else f"{path.name}: already {new}"
+    return f"{path.name}: status {new}" if moved.planned else f"{path.name}: already {new}"
+
+
+def bump_command(ls: DesignDocServer, arguments: list) -> str:
+    """Bump a doc's version (and set its dates to today) as `designdoc bump` does, as an edit the
+    client applies to its buffer; a refusal (no semantic version, an unknown part) is said and
+    changes nothing.  The doc must be saved: the bump is computed from the file."""
+    from designdoc.operations.revise import plan_bump
+
+    if len(arguments) != 2 or not all(isinstance(a, str) for a in arguments):
+        return _refused(ls, "designdoc.bump takes the doc's URI and the part (major, minor or patch)")
+    uri, part = arguments
+    path = Path(to_fs_path(uri) or "")
+    unsaved = _unsaved(ls, uri, path)
+    if unsaved is not None:
+        return unsaved
+    try:
+        bumped, planned = plan_bump(path, part, ls.analyzer.checker(path.parent))
+    except DesignDocError as error:
+        return _refused(ls, str(error))
+    if planned:
+        ls.workspace_apply_edit(types.ApplyWorkspaceEditParams(edit=_planned_edit(ls, planned), label=f"bump {part}"))
+    return f"{path.name}: version {bumped}"
+
+
+async def new_command(ls: DesignDocServer, arguments: list) -> str:
+    """Create a doc from the template as `designdoc new` does (never over an existing file): as a
+    workspace edit creating the file when the client takes resource operations, else written
+    atomically here, then shown to the user when the client can be asked to."""
+    from designdoc.files.discovery import display
+    from designdoc.operations.new import new_doc, plan_new
+
+    options = arguments[1] if len(arguments) == 2 and isinstance(arguments[1], dict) else {}
+    if not arguments or not isinstance(arguments[0], str) or len(arguments) > 2 or not isinstance(options, dict):
+        return _refused(ls, 'designdoc.new takes the title, then optionally {"owners", "tags", "directory"}')
+    words = {key: [w for w in options.get(key) or [] if isinstance(w, str)] for key in ("owners", "tags")}
+    directory = options.get("directory")
+    root = Path(ls.workspace.root_path or os.getcwd())
+    try:
+        checker = ls.analyzer.checker(root)
+        asked = {
+            "directory": Path(directory) if isinstance(directory, str) and directory else None,
+            "owners": words["owners"],
+            "tags": words["tags"],
+            "today": checker.today,
+        }
+        if _creates_files(ls):
+            files = plan_new(arguments[0], checker.config, checker.template, **asked)
+        else:
+            path = new_doc(arguments[0], checker.config, checker.template, **asked)
+    except DesignDocError as error:
+        return _refused(ls, str(error))
+    if _creates_files(ls):
+        changes: list = []
+        for target, text in files:
+            uri = target.resolve().as_uri()
+            at = types.Position(line=0, character=0)
+            changes += [
+                types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)),
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                    edits=[types.TextEdit(range=types.Range(start=at, end=at), new_text=text)],
+                ),
+            ]
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(document_changes=changes), label="new doc")
+        )
+        path = files[0][0]
+        if not result.applied:
+            return _refused(ls, f"{display(path)}: the editor did not create it ({result.failure_reason or 'refused'})")
+    elif _shows_documents(ls):
+        await ls.window_show_document_async(types.ShowDocumentParams(uri=path.resolve().as_uri(), take_focus=True))
+    return f"{display(path)}: created"
+
+
+def _unsaved(ls: DesignDocServer, uri: str, path: Path) -> str | None:
+    """Return why a lifecycle command cannot run on the doc as the editor holds it (unreadable,
+    unsaved), said to the user; None when the buffer is the file."""
+    from designdoc.model.text import decode, split_bom
+
+    document = ls.workspace.text_documents.get(uri)
+    try:
+        on_disk = decode(path.read_bytes())[0]
+    except (OSError, UnicodeDecodeError):
+        return _refused(ls, f"{path}: cannot be read")
+    if document is not None and split_bom(document.source)[0] != on_disk:
+        message = f"{path.name}: save it first (the change is computed from the file)"
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"designdoc: {message}"))
+        return message
+    return None
+
+
+def _refused(ls: DesignDocServer, message: str) -> str:
+    ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"designdoc: {message}"))
+    return message
+
+
+def _creates_files(ls: DesignDocServer) -> bool:
+    """Return True when the client applies versioned edits and `create` resource operations."""
+    workspace = ls.client_capabilities.workspace
+    edit = workspace.workspace_edit if workspace is not None else None
+    operations = (edit.resource_operations or []) if edit is not None else []
+    return ls.versioned_edits and types.ResourceOperationKind.Create in operations
+
+
+def _shows_documents(ls: DesignDocServer) -> bool:
+    window = ls.client_capabilities.window
+    return bool(window is not None and window.show_document is not None and window.show_document.support)
+
+
+def _planned_edit(ls: DesignDocServer, planned: Sequence[tuple[Path, bytes]]) -> types.WorkspaceEdit:
+    """Return the edit turning each planned file into its new bytes: one text edit over the part that
+    changes, against the open buffer (versioned, when the client takes it) or the file."""
+    from designdoc.model.text import decode
+
+    changes: dict[str, list[types.TextEdit]] = {}
+    versions: dict[str, int | None] = {}
+    for target, data in planned:
+        uri = Path(target).resolve().as_uri()
+        document = ls.workspace.text_documents.get(uri)
+        old = document.source if document is not None else decode(Path(target).read_bytes())[0]
+        new = decode(data)[0]
+        if old.startswith("\ufeff"):  # the editor holds the BOM; decode takes it off
+            new = "\ufeff" + new
+        changes[uri] = [_changed_span(old, new, ls.encoding)]
+        versions[uri] = document.version if document is not None else None
+    if not ls.versioned_edits:
+        return types.WorkspaceEdit(changes=changes)
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=versions[uri]), edits=edits
+            )
+            for uri, edits in changes.items()
+        ]
+    )
+
+
+def _changed_span(old: str, new: str, encoding: str) -> types.TextEdit:
+    """Return one edit that turns `old` into `new`: the text between their common start and end."""
+    from designdoc.lsp.positions import lsp_character
+
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    if start and old[start - 1] == "\r":  # never between the two characters of a CRLF
+        start -= 1
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+
+    def position(offset: int) -> types.Position:
+        line = old.count("\n", 0, offset) + old.count("\r", 0, offset) - old.count("\r\n", 0, offset)
+        begin = max(old.rfind("\n", 0, offset), old.rfind("\r", 0, offset)) + 1
+        return types.Position(line=line, character=lsp_character(old[begin:offset], offset - begin + 1, encoding))
+
+    return types.TextEdit(
+        range=types.Range(start=position(start), end=position(len(old) - end)), new_text=new[start : len(new) - end]
+    )
 
 
 def docs_matching(ls: DesignDocServer, query: str) -> list[types.SymbolInformation]:

@@ -1,4 +1,5 @@
-"""Shared test setup: a fixed "today" so date rules are deterministic, and an empty working folder."""
+"""Shared test setup: a fixed "today" so date rules are deterministic, fixtures outside git, and
+an empty working folder."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from helpers import TODAY
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESIGNDOC_TODAY", TODAY.isoformat())
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # The fixtures are files under test, not a history: git must not find this repository from
+    # them (a fixture template's commits would be template versions, and a CI's shallow clone a
+    # note). Tests of history build their own repositories.
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(Path(__file__).parent))
 
 
 @pytest.fixture

@@ -24,8 +24,10 @@ def test_init_writes_every_default_creates_the_folder_and_prints_snippets(
     assert (work / "docs" / "design").is_dir()
     text = (work / "designdoc.toml").read_text("utf-8")
     table = tomllib.loads(text)
-    tables = {"source", "root", "rules", "sections", "metadata", "lifecycle"}
-    listed = {f.name for f in dataclasses.fields(Config)} - tables
+    tables = {"rules", "sections", "metadata", "lifecycle", "template_versions", "template_renames"}
+    for key in tables:  # every table: shown commented out, with an example
+        assert f"# [{key}" in text or f"# [[{key}]]" in text, key
+    listed = {f.name for f in dataclasses.fields(Config)} - tables - {"source", "root"}
     for key in listed:  # every key: set, or (no default value) shown commented out
         assert key in table or f"# {key} = " in text, key
     loaded = config_module.load(start=work)

@@ -210,3 +210,43 @@ def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], s
     if isinstance(found, str):
         raise _GitFailed(found)
     return [status_of(found[v]) if v in found else None for v in versions]
+
+
+# --------------------------------------------------------------------------- first commits
+
+
+def first_commits(paths: Iterable[str | os.PathLike[str]]) -> dict[str, dt.date]:
+    """Return {absolute path: date of the commit that added it} for files under `paths`, a
+    rename carrying the old name's date along; empty outside git or in a shallow clone."""
+    tree = git.work_tree(paths)
+    if isinstance(tree, str) or tree[1]:
+        return {}
+    top, _, specs = tree
+    out = git.run(
+        [
+            "--literal-pathspecs",
+            "log",
+            "--no-show-signature",
+            "--format=%x1e%cI",
+            "--name-status",
+            "-M",
+            "--diff-filter=AR",
+            "--reverse",
+            "-z",
+            "--",
+            *specs,
+        ],
+        cwd=top,
+    )
+    if isinstance(out, str):
+        return {}
+    first: dict[str, dt.date] = {}
+    for record in out.split(b"\x1e"):
+        tokens = record.split(b"\x00")
+        try:
+            when = dt.datetime.fromisoformat(tokens[0].decode("ascii").strip()).date()
+        except ValueError:
+            continue
+        for kind, old, new in git.name_status([t.lstrip(b"\n") for t in tokens[1:]]):
+            first[new] = first.get(old, when) if kind == "R" else first.get(new, when)
+    return {os.path.join(top, name): when for name, when in first.items()}

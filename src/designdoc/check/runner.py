@@ -22,6 +22,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +33,7 @@ from designdoc.check.cache import Cache
 from designdoc.check.git import GitDates
 from designdoc.check.linter import lint, select, suppressions
 from designdoc.check.workspace import Project
+from designdoc.config import versions as versions_module
 from designdoc.config.load import today
 from designdoc.files import reading
 from designdoc.files.discovery import (
@@ -47,6 +49,7 @@ from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
 from designdoc.parse.template import Template
+from designdoc.parse.versions import Policy, TemplateSet
 from designdoc.rules import Rule, by_slug
 from designdoc.rules.facts import (
     CrossFileFix,
@@ -169,6 +172,26 @@ class Checker:
             r for r in self.rules if r.phase == "project" and config.rule(r.slug).severity is not Severity.OFF
         )
 
+    @cached_property
+    def versions(self) -> TemplateSet:
+        """Return the versions of this run's template (read once: one git log, one cat-file)."""
+        return versions_module.load(self.config, self.template, today=self.today)
+
+    @cached_property
+    def policy(self) -> Policy | None:
+        """Return how a doc's template version is told, None when the template has one version."""
+        if not self.versions.several:
+            return None
+        return Policy(self.versions, self.config.template_version_field, self._first_commit)
+
+    def _first_commit(self, path: str) -> dt.date | None:
+        """Return the date of the commit that added `path` (one git log for the run, on first use)."""
+        dates = self.__dict__.get("_first_commits")
+        if dates is None:
+            root = self.config.root or Path.cwd()
+            dates = self.__dict__["_first_commits"] = gitdates.first_commits([root])
+        return dates.get(os.path.abspath(path)) or dates.get(os.path.realpath(path))
+
     def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
         """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
 
@@ -200,13 +223,16 @@ class Checker:
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
+        notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
             with pool.collector_paused():
                 store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
                 scope.enter_context(pool.frozen_heap())
-            return self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
+            result = self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
+        result.notes[:0] = notes
+        return result
 
     def _run(
         self,
@@ -250,6 +276,7 @@ class Checker:
         key = cache_module.fingerprint(
             repr(self.config),
             self.template.source,
+            self.versions.fingerprint,
             self.template.name,
             self.template.schema,
             slugs,
@@ -438,7 +465,9 @@ class Checker:
         sidecar = None
         if spec.sidecar is not None:
             sidecar, _ = read_sidecar(at or Path(shown), spec.sidecar, self.config.root)
-        return document_module.parse(text, shown, self.template, bom=bom, spec=spec, sidecar=sidecar)
+        policy = self.policy
+        template = policy.versions.current.template if policy is not None else self.template
+        return document_module.parse(text, shown, template, bom=bom, spec=spec, sidecar=sidecar, policy=policy)
 
     def _digest(self, candidate: Candidate, data: bytes) -> bytes:
         """Return the cache key of a doc's bytes: with its sidecar's bytes, when its process has one."""

@@ -21,7 +21,7 @@ from typing import Any
 from designdoc.config.process import process_of
 from designdoc.model.diagnostics import Severity
 from designdoc.model.errors import ConfigError, TemplateError, UsageError
-from designdoc.model.settings import Config, RuleConfig
+from designdoc.model.settings import Config, NamedVersion, RuleConfig
 from designdoc.parse import template as template_module
 from designdoc.parse.template import SectionRules, Template, derive, section_rules_from
 from designdoc.rules import REQUIREMENTS
@@ -110,6 +110,10 @@ def from_table(table: dict[str, Any], *, source: Path | None = None) -> Config:
             values[key] = _rules(value, where)
         elif key == "sections":
             values[key] = _sections(value, where)
+        elif key == "template_versions":
+            values[key] = _named_versions(value, where)
+        elif key == "template_renames":
+            values[key] = _renames(value, where)
         elif key in _TUPLE_KEYS:
             values[key] = _strings(value, key, where)
         else:
@@ -156,6 +160,45 @@ def _sections(value: Any, where: str) -> dict[str, dict[str, Any]]:
     except TemplateError as error:
         raise ConfigError(str(error)) from None
     return value
+
+
+def _named_versions(value: Any, where: str) -> tuple[NamedVersion, ...]:
+    """Validate `[[template_versions]]`: each a name, a `since` date and a `file` or a git `rev`."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where}: template_versions: expected [[template_versions]] tables")
+    out = []
+    for number, table in enumerate(value, 1):
+        at = f"{where}: template_versions #{number}"
+        unknown = sorted(set(table) - {"name", "since", "file", "rev"})
+        if unknown:
+            raise ConfigError(f"{at}: unknown key {unknown[0]!r} (expected name, since, file or rev)")
+        name, since = table.get("name"), table.get("since")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f'{at}: name: expected the version\'s name, e.g. name = "v2"')
+        if isinstance(since, str):
+            try:
+                since = dt.date.fromisoformat(since)
+            except ValueError:
+                since = None
+        if isinstance(since, dt.datetime):
+            since = since.date()
+        if not isinstance(since, dt.date):
+            raise ConfigError(f"{at}: since: expected a date (since = 2024-03-01)")
+        sources = [k for k in ("file", "rev") if k in table]
+        if len(sources) != 1 or not isinstance(table[sources[0]], str) or not table[sources[0]]:
+            raise ConfigError(f'{at}: expected either file = "path" or rev = "git revision"')
+        out.append(NamedVersion(name.strip(), since, table.get("file"), table.get("rev")))
+    names = [v.name for v in out]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ConfigError(f"{where}: template_versions: the name {twice!r} is used twice")
+    return tuple(out)
+
+
+def _renames(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f'{where}: template_renames: expected "old heading" = "new heading" pairs')
+    return dict(value)
 
 
 def _rules(value: Any, where: str) -> dict[str, RuleConfig]:

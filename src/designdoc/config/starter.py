@@ -34,9 +34,11 @@ COMMENTS: dict[str, str] = {
     "new_numbering": "Prefix new docs with the next free four-digit number (0007-rate-limiter.md).",
     "commit_grace_days": "last-updated-behind-commit allows the last commit to be this many days newer.",
     "preset": "The team's process: where metadata lives, and the lifecycle (`designdoc init --preset NAME`).",
+    "template_git_history": "Check each doc against the template as it was when the doc was written (git history).",
+    "template_version_field": "The field naming the template version a doc follows (`new` and `migrate` write it).",
 }
 _EXAMPLES = {"template": '"docs/templates/design.md"', "schema": '"design_doc"', "preset": '"kep"'}
-_TABLES = ("rules", "sections", "metadata", "lifecycle")
+_TABLES = ("rules", "sections", "metadata", "lifecycle", "template_versions", "template_renames")
 _HIDDEN = ("source", "root")
 
 _TAIL = """
@@ -56,6 +58,16 @@ _TAIL = """
 # sources = ["frontmatter"]
 # [lifecycle]
 # statuses = [{ name = "draft", label = "Draft", colour = "#6e7781" }, …]
+
+# Versions of the template: read from its git history when it is tracked (template_git_history);
+# name versions here too (a file, or the template at a git revision, in force from `since`).
+# [[template_versions]]
+# name = "v1"
+# since = 2021-03-01
+# rev = "v1.0"
+# Headings the template renamed, where designdoc cannot tell (old = new).
+# [template_renames]
+# "Drawbacks [optional]" = "Drawbacks"
 """
 
 

@@ -6,6 +6,7 @@ downstream receives a `Config` and never re-checks it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,16 @@ class RuleConfig:
 
     severity: Severity | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedVersion:
+    """A template version the config names: the template as in `file` or at git revision `rev`."""
+
+    name: str
+    since: dt.date
+    file: str | None = None
+    rev: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,10 @@ class Config:
     preset: str | None = None  # the process the team follows: a shipped preset's name
     metadata: MetadataSpec = metadata_module.DESIGN_DOC  # where the docs keep their metadata
     lifecycle: Lifecycle = lifecycle_module.DESIGN_DOC  # the statuses and the moves between them
+    template_git_history: bool = True  # versions of the template from its git history, when tracked
+    template_versions: tuple[NamedVersion, ...] = ()  # versions named in the config
+    template_renames: dict[str, str] = field(default_factory=dict)  # old heading → new heading
+    template_version_field: str = "template_version"  # the field naming the version a doc follows
 
     def targets(self, given: Sequence[str] = ()) -> list[str]:
         """Return what a run checks: the paths given, else the configured `paths`, else the working directory.

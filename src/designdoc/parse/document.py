@@ -13,18 +13,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from designdoc.model import metadata as metadata_module
+from designdoc.model.fields import read_date
 from designdoc.model.lifecycle import Lifecycle
-from designdoc.model.metadata import Metadata, MetadataSpec, Sidecar, Value
+from designdoc.model.metadata import Metadata, MetadataSpec, Sidecar, Value, field_key
 from designdoc.model.text import LineIndex, fingerprint, newline_of, split_bom, split_lines, squeeze
 from designdoc.parse import body as markdown
 from designdoc.parse import frontmatter as fm_module
 from designdoc.parse.anchors import html_ids
-from designdoc.parse.blocks import Block, is_comment
+from designdoc.parse.blocks import Block, Body, is_comment
 from designdoc.parse.frontmatter import FrontMatter
 from designdoc.parse.guidance import block_text, guidance_units, is_guidance
 from designdoc.parse.inline import Link, links_in, plain_text, reference_definition, unique_slugs
 from designdoc.parse.metadata import read as read_metadata
 from designdoc.parse.template import Template, TemplateSection, section_key
+from designdoc.parse.versions import Choice, Policy, choose
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class Document:
     template: Template = field(repr=False)
     spec: MetadataSpec = field(default=metadata_module.DESIGN_DOC, repr=False)  # where its metadata lives
     sidecar: Sidecar | None = field(default=None, repr=False)  # its sidecar, read by the caller
+    policy: Policy | None = field(default=None, repr=False)  # how its template version is told
+    choice: Choice | None = None  # the template version it follows (None: the template has one)
 
     @cached_property
     def metadata(self) -> Metadata:
@@ -101,7 +105,8 @@ class Document:
 
     def reparsed(self, text: str) -> Document:
         """Return another text of this doc parsed as this one was (path, template, BOM, process)."""
-        return parse(text, self.path, self.template, bom=self.bom, spec=self.spec, sidecar=self.sidecar)
+        current = self.policy.versions.current.template if self.policy is not None else self.template
+        return parse(text, self.path, current, bom=self.bom, spec=self.spec, sidecar=self.sidecar, policy=self.policy)
 
     def role(self, role: str) -> Value | None:
         """Return the value that fills `role` (`status`, `owners`, …) in this doc's metadata."""
@@ -221,14 +226,49 @@ def parse(
     bom: bool = False,
     spec: MetadataSpec = metadata_module.DESIGN_DOC,
     sidecar: Sidecar | None = None,
+    policy: Policy | None = None,
 ) -> Document:
     """Parse decoded text (without its BOM) into a Document; its metadata is read from the
-    sources `spec` names (`sidecar`: the doc's sidecar, read by the caller)."""
+    sources `spec` names (`sidecar`: the doc's sidecar, read by the caller).
+
+    With a `policy` whose template has several versions, the doc is matched against the
+    version it follows (told from its metadata, so first read against `template`, the
+    current one); the Markdown is parsed once either way.
+    """
     lines = split_lines(text)
     index = LineIndex(text)
     front = fm_module.parse(text, lines, index)
     body_line = fm_module.body_line(front)
     body = markdown.parse_body("\n".join(lines[body_line - 1 :]), body_line)
+    doc = _document(path, text, bom, lines, index, front, body_line, body, template, spec, sidecar, policy)
+    if policy is None or not policy.versions.several:
+        return doc
+    marker = doc.metadata.fields.get(field_key(policy.marker_field))
+    created = doc.role("created")
+    choice = choose(policy, marker, read_date(created.text) if created is not None else None, path)
+    if choice.version.template is not template:
+        doc = _document(
+            path, text, bom, lines, index, front, body_line, body, choice.version.template, spec, sidecar, policy
+        )
+    object.__setattr__(doc, "choice", choice)
+    return doc
+
+
+def _document(
+    path: str,
+    text: str,
+    bom: bool,
+    lines: list[str],
+    index: LineIndex,
+    front: FrontMatter | None,
+    body_line: int,
+    body: Body,
+    template: Template,
+    spec: MetadataSpec,
+    sidecar: Sidecar | None,
+    policy: Policy | None,
+) -> Document:
+    """Return the Document of parsed Markdown matched against one template."""
     blocks = list(body.blocks)
     footer = _footer(blocks, lines, template)
     if footer is not None:
@@ -255,6 +295,7 @@ def parse(
         template,
         spec,
         sidecar,
+        policy,
     )
 
 

@@ -132,6 +132,9 @@ class Template:
     title_text: str | None = None  # the title heading as written (plain text)
     title_placeholder: str | None = None  # its fingerprint, when it looks like a placeholder
     title_level: int = 1  # the title heading's level
+    # (other key, section key): headings the section had in other versions of the template
+    aliases: tuple[tuple[str, str], ...] = ()
+    known_fields: frozenset[str] = frozenset()  # front-matter keys of any version of the template
 
     def field(self, name: str) -> TemplateField | None:
         """Return the template's field called `name`, if any."""
@@ -149,6 +152,9 @@ class Template:
         keys = self.__dict__.get("_key_map")
         if keys is None:
             keys = {s.key: i for i, s in enumerate(self.sections)}
+            for alias, key in self.aliases:
+                if alias not in keys and key in keys:
+                    keys[alias] = keys[key]
             object.__setattr__(self, "_key_map", keys)
         return keys
 

@@ -11,6 +11,7 @@
     facts.py       what the project phase reads: per-doc facts, the run's facts, the context
     links.py       link-broken, reference-broken
     crossdoc.py    supersede-*, superseded-status-mismatch, the git-based rules
+    versions.py    template-outdated, template-version-unknown: the template version a doc follows
 
 Adding a rule: one decorated function in its family's module, one line in `ALL_RULES`,
 and one fixture folder under tests/fixtures/rules/.
@@ -18,7 +19,7 @@ and one fixture folder under tests/fixtures/rules/.
 
 from __future__ import annotations
 
-from designdoc.rules import content, crossdoc, fields, links, metadata, prose, structure, unreadable
+from designdoc.rules import content, crossdoc, fields, links, metadata, prose, structure, unreadable, versions
 from designdoc.rules.registry import COMPLETENESS, Context, Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -33,6 +34,8 @@ ALL_RULES: tuple[Rule, ...] = (
     metadata.metadata_missing,
     metadata.status_unknown,
     metadata.date_invalid,
+    versions.template_outdated,
+    versions.template_version_unknown,
     structure.title_missing,
     structure.title_mismatch,
     structure.section_missing,

@@ -408,7 +408,8 @@ def field_unknown(ctx: Context) -> Iterator[Diagnostic]:
     ## Fix safety
     No fix.
     """
-    known = {f.name for f in ctx.template.fields} | set(ctx.config.allowed_fields)
+    known = {f.name for f in ctx.template.fields} | ctx.template.known_fields | set(ctx.config.allowed_fields)
+    known.add(ctx.config.template_version_field)  # designdoc's own: the template version the doc follows
     if _schema(ctx):
         known |= set(OPTIONAL_FIELDS)
     for key, item in ctx.doc.frontmatter.fields.items():

@@ -1,4 +1,4 @@
-"""`designdoc template show`: print the contract a template derives to.
+"""`designdoc template show` and `template history`: the contract a template derives to, and its versions.
 
 Commands only: the contract itself is `template.contract()`; this module picks
 the template (argument, `--template` in the config, else the built-in one) and
@@ -7,6 +7,8 @@ prints it as text or JSON.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -94,3 +96,50 @@ def _section(section: dict) -> list[str]:
 
 def _short(text: str) -> str:
     return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
+
+
+@template_group.command("history")
+@click.argument("template", required=False, metavar="[T]")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--config", "config_file", metavar="F", help="Use this configuration file.")
+def history(template: str | None, fmt: str, config_file: str | None) -> int:
+    """List the versions of template T (default: the configured one): from its git history
+    (first parent, renames followed; versions asking the same of a doc are one) and the
+    config's [[template_versions]], with what each changed."""
+    from designdoc.cli.common import setup
+    from designdoc.config import versions as versions_module
+    from designdoc.config.load import today
+    from designdoc.model.text import squeeze
+
+    config, tmpl = setup(config_file, template)
+    found = versions_module.load(config, tmpl, today=today())
+    rows = []
+    previous = None
+    for version in found.versions:
+        changes = found.changes(previous, version) if previous is not None else None
+        rows.append(
+            {
+                "version": version.id,
+                "since": None if version.date == dt.date.min else version.date.isoformat(),
+                "origin": version.origin,
+                "commits": list(version.commits),
+                "sections": [s.name for s in version.template.sections],
+                "changes": None if changes is None else dataclasses.asdict(changes),
+                "summary": "first version" if changes is None else squeeze(changes.summary()),
+            }
+        )
+        previous = version
+    for note in found.notes:
+        click.echo(f"designdoc: {note}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"template": tmpl.name, "versions": rows}, indent=2, ensure_ascii=False))
+        return 0
+    click.echo(f"template: {tmpl.name}: {len(rows)} version{'s' if len(rows) != 1 else ''}")
+    width = max(len(r["version"]) for r in rows)
+    for row in rows:
+        since = row["since"] or "always"
+        count = len(row["commits"])
+        commits = f"  {count} commits" if count > 1 else ""
+        click.echo(f"  {row['version']:<{width}}  {since:<10}  {len(row['sections']):>2} sections{commits}")
+        click.echo(f"      {row['summary']}")
+    return 0

@@ -33,10 +33,12 @@ from designdoc.parse.inline import plain_text
 SECTION_OPTIONS = ("max_sentences", "require", "allow_empty", "require_subsections")
 _PLACEHOLDER = re.compile(r"^\{.*\}$|^<.*>$|\bTODO\b|\bTBD\b|YYYY|NNNN|fill me in|example\.com", re.IGNORECASE | re.S)
 _LEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Za-z])[.)]\s+")
-_OPTIONAL_SUFFIX = re.compile(r"\s*\(optional\)$", re.IGNORECASE)
+# "(Optional)", or a KEP's "[optional]"
+_OPTIONAL_SUFFIX = re.compile(r"\s*(?:\(optional\)|\[optional\])$", re.IGNORECASE)
 _BRACED = re.compile(r"\{[^{}]+\}|\[[^\[\]\n]+\](?![(\[:])")
 _CURLY = re.compile(r"\{[^{}]{8,}\}")
 _OPTIONAL_COMMENT = re.compile(r"^<!--.{0,60}\boptional\b.{0,60}-->$", re.IGNORECASE | re.S)
+_TASK = re.compile(r"(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")  # a task-list item
 _TITLE_WORDS = re.compile(r"\{.*\}|\bTODO\b|NNNN|\btitle\b|\byour\b|fill me in", re.IGNORECASE)
 
 
@@ -476,8 +478,14 @@ def _guidance(body: list[Block], lines: list[str]) -> list[str]:
             for _, t in guidance_units(b, lines)
             for f in _BRACED.findall(t)
         ]
-    else:
-        texts = [t for b in body if b.kind != "heading" for _, t in guidance_units(b, lines)]
+    else:  # a checklist (`- [ ] Tests written`) is kept and ticked, not replaced: not guidance
+        texts = [
+            t
+            for b in body
+            if b.kind != "heading"
+            for unit, t in guidance_units(b, lines)
+            if not _TASK.match(lines[unit.line - 1].lstrip())
+        ]
         texts += [f for b in body if b.kind == "heading" for f in _BRACED.findall(b.text)]
     return list(dict.fromkeys(t for t in texts if len(fingerprint(t)) >= MIN_GUIDANCE))
 

@@ -646,10 +646,10 @@ def test_a_change_during_a_slow_check_supersedes_it(tmp_path: Path) -> None:
     server_holder: dict = {}
 
     def slow(original):
-        def analyze(path, source, *, version=None, encoding=types.PositionEncodingKind.Utf16):
+        def analyze(path, source, *, version=None, **options):
             if version == 2:
                 time.sleep(0.6)  # as a 1.5 MB doc would take
-            return original(path, source, version=version, encoding=encoding)
+            return original(path, source, version=version, **options)
 
         return analyze
 
@@ -1207,3 +1207,142 @@ def test_the_new_command_creates_the_doc_from_the_template_and_never_overwrites(
             assert created.read_text("utf-8") == expected.read_text("utf-8") and len(editor.edits) <= 1
 
     run(scenario())
+
+
+# -- the project rules: the editor says what `check` over the project says ---------------------------
+
+
+def _workspace(root: Path) -> dict[str, str]:
+    """Write a project whose docs have findings of every project rule, and commit it (as of a later day)."""
+    base = (EXAMPLES / "rate-limiter.md").read_text("utf-8")
+
+    def doc(title: str, extra: str = "", body: str = "") -> str:
+        text = base.replace("title: Tenant-aware rate limiter for the public API", f"title: {title}", 1)
+        text = text.replace("\ntags:", f"\n{extra}tags:", 1) if extra else text
+        return text.replace("## Appendix\n", f"## Appendix\n{body}", 1) if body else text
+
+    docs = {
+        "docs/a.md": doc("A", 'supersedes: ["🚀-ghost", b]\n'),  # b does not answer, and is still approved
+        "docs/b.md": doc("B"),
+        "docs/c.md": doc("C", "supersedes:\n  - d\n"),  # c and d: a cycle, said on c (the smaller path)
+        "docs/d.md": doc("D", "supersedes:\n  - c\n"),
+        "docs/e.md": doc(
+            "E", body="See [B's scope](b.md#scope-and-non-goals), [no such](b.md#nowhere) 🚀 [gone](x.md).\n"
+        ),
+    }
+    (root / "designdoc.toml").write_text('paths = ["docs"]\n', "utf-8")
+    for name, text in docs.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    env = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2026-11-30T12:00:00+00:00",
+        "GIT_AUTHOR_DATE": "2026-11-30T12:00:00+00:00",
+    }
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "."], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "docs"], cwd=root, check=True, env=env)
+    return docs
+
+
+def _as_the_editor_shows(found: list[dict], text: str) -> list[tuple]:
+    """Return `check`'s JSON findings of one doc in LSP terms (0-based lines, UTF-16 characters)."""
+    lines = text.split("\n")
+    severities = {"error": 1, "warning": 2, "info": 3}
+
+    def at(line: int, column: int) -> tuple[int, int]:
+        return line - 1, utf16(lines[line - 1][: column - 1]) + max(column - 1 - len(lines[line - 1]), 0)
+
+    return sorted(
+        (
+            *at(d["line"], d["column"]),
+            *at(d["end_line"], d["end_column"]),
+            d["rule"],
+            d["message"],
+            severities[d["severity"]],
+        )
+        for d in found
+    )
+
+
+def _shown(published: types.PublishDiagnosticsParams) -> list[tuple]:
+    return sorted(
+        (
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.line,
+            d.range.end.character,
+            d.code,
+            d.message,
+            int(d.severity),
+        )
+        for d in published.diagnostics
+    )
+
+
+def test_the_editor_says_of_each_doc_what_check_over_the_project_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designdoc.cli.main import main
+
+    docs = _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    main(["check", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)["diagnostics"]
+    rules = {d["rule"] for d in report}
+    assert {
+        "supersede-asymmetric",
+        "superseded-status-mismatch",
+        "supersede-cycle",
+        "reference-broken",
+        "link-broken",
+        "last-updated-behind-commit",
+    } <= rules, rules
+    assert [d["path"] for d in report if d["rule"] == "supersede-cycle"] == ["docs/c.md"]
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            for name, text in docs.items():
+                published = await lsp.open((tmp_path / name).as_uri(), text)
+                expected = _as_the_editor_shows([d for d in report if d["path"] == name], text)
+                assert _shown(published) == expected, name
+
+    run(scenario())
+
+
+def test_an_open_buffer_stands_in_for_its_file_in_the_other_docs_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """b answers a's `supersedes` in its unsaved buffer: a's finding goes at once; once b is saved,
+    `check` agrees with what the editor showed."""
+    from designdoc.cli.main import main
+
+    docs = _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    a, b = tmp_path / "docs/a.md", tmp_path / "docs/b.md"
+    answered = (
+        docs["docs/b.md"]
+        .replace("\ntags:", "\nsuperseded_by:\n  - a\ntags:", 1)
+        .replace("status: approved", "status: superseded", 1)
+    )
+
+    async def scenario() -> list[tuple]:
+        async with in_process(root=tmp_path) as lsp:
+            first = await lsp.open(a.as_uri(), docs["docs/a.md"])
+            assert {"supersede-asymmetric", "superseded-status-mismatch"} <= {d.code for d in first.diagnostics}
+            await lsp.open(b.as_uri(), docs["docs/b.md"])
+            lsp.change(b.as_uri(), answered, 2)
+            again = await lsp.diagnostics(a.as_uri())  # a is checked again: b's buffer changed what it answers
+            codes = {d.code for d in again.diagnostics}
+            assert not codes & {"supersede-asymmetric", "superseded-status-mismatch"}, codes
+            assert b.read_text("utf-8") == docs["docs/b.md"]  # nothing was saved
+            return _shown(again)
+
+    shown = asyncio.run(asyncio.wait_for(scenario(), 30))
+    b.write_text(answered, "utf-8")
+    capsys.readouterr()
+    main(["check", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert shown == _as_the_editor_shows([d for d in report if d["path"] == "docs/a.md"], docs["docs/a.md"])

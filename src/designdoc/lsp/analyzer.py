@@ -1,7 +1,13 @@
-"""Check an editor's buffer with the config and template of its project, through one Checker per project."""
+"""Check an editor's buffer with the config and template of its project, through one Checker per project.
+
+The document rules run on the buffer; the project rules run on it with the facts of
+the project's other docs (`project.ProjectState`), the open buffers standing in for
+their files, so the editor says of a doc what `check` over the project says.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -9,11 +15,15 @@ from lsprotocol import types
 
 from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
+from designdoc.files.discovery import real_path
 from designdoc.lsp.positions import Buffer
+from designdoc.lsp.project import ProjectState, doc_facts
 from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.settings import Config
 from designdoc.model.text import split_bom
+from designdoc.parse.document import Document
 from designdoc.parse.template import Template
+from designdoc.rules.facts import DocFacts
 from designdoc.rules.registry import Rule
 
 
@@ -32,6 +42,10 @@ class Analyzer:
         self.config_file = config_file  # the client's setting: one config for every file
         self._setups: dict[tuple, tuple[Config, Template]] = {}
         self._checkers: dict[tuple, Checker] = {}
+        self._projects: dict[int, ProjectState] = {}  # by the id of their Checker
+        self._open: dict[Path, DocFacts] = {}  # the open buffers' facts as last checked, by real path
+        self._lint: dict[Path, list[Diagnostic]] = {}  # and their document rules' findings
+        self._lock = threading.Lock()
 
     def setup(self, folder: Path) -> tuple[Config, Template]:
         """Return the config and template for files in `folder` (DesignDocError when unusable)."""
@@ -63,21 +77,79 @@ class Analyzer:
         return key, self._setups[key]
 
     def forget(self) -> None:
-        """Drop the cached configs, templates and checkers (one was saved)."""
+        """Drop the cached configs, templates, checkers and project facts (one was saved)."""
         self._setups.clear()
         self._checkers.clear()
+        self._projects.clear()
+
+    def project(self, checker: Checker, *, refresh: bool = False) -> ProjectState:
+        """Return the facts of the checker's project: read on first use, and again when `refresh`."""
+        with self._lock:
+            state = self._projects.get(id(checker))
+            if state is None or state.checker is not checker:
+                state = self._projects[id(checker)] = ProjectState(checker)
+        with state.lock:
+            if refresh or not state.loaded:
+                state.refresh()
+        return state
+
+    def refresh(self) -> None:
+        """Read again what changed on disk in every project (a file changed, a doc was saved)."""
+        for state in list(self._projects.values()):
+            with state.lock:
+                state.refresh()
+
+    def closed(self, path: Path) -> None:
+        """Forget an open buffer: its file stands for the doc again."""
+        key = real_path(path)
+        with self._lock:
+            self._open.pop(key, None)
+            self._lint.pop(key, None)
+
+    def project_findings(self, path: Path, doc: Document, *, refresh: bool = False) -> list[Diagnostic]:
+        """Return the project rules' findings on the doc of `path`, as parsed from its buffer."""
+        checker = self.checker(path.parent)
+        state = self.project(checker, refresh=refresh)
+        failed = self.on_error
+        with self._lock:
+            open_docs = dict(self._open)
+        with state.lock:
+            return state.findings(
+                doc, path, open_docs, (lambda rule, error: failed(rule, error, doc.path)) if failed else None
+            )
+
+    def open_facts(self, path: Path) -> DocFacts | None:
+        """Return the facts of an open buffer as last checked (None: not checked, or no doc)."""
+        with self._lock:
+            return self._open.get(real_path(path))
+
+    def recheck(self, path: Path, doc: Document) -> list[Diagnostic] | None:
+        """Return an open doc's findings again after another buffer changed (its document rules'
+        findings kept), None when it was not checked here."""
+        with self._lock:
+            lint = self._lint.get(real_path(path))
+        if lint is None:
+            return None
+        return sorted(lint + self.project_findings(path, doc), key=Diagnostic.sort_key)
 
     def analyze(
-        self, path: Path, text: str, *, version: int | None = None, encoding: str = types.PositionEncodingKind.Utf16
+        self,
+        path: Path,
+        text: str,
+        *,
+        version: int | None = None,
+        encoding: str = types.PositionEncodingKind.Utf16,
+        refresh: bool = False,
     ) -> tuple[Buffer | None, list[Diagnostic]]:
-        """Check a buffer's text; (None, []) when the file is no design doc."""
-        from designdoc.check.workspace import Project
+        """Check a buffer's text; (None, []) when the file is no design doc.  With `refresh` (the
+        doc was opened or saved) the project's files changed on disk and its git dates are read again."""
         from designdoc.files.discovery import display
 
         checker = self.checker(path.parent)
         config, template = checker.config, checker.template
         text, bom = split_bom(text)
         if not self.is_doc(path, text, config, template):
+            self.closed(path)
             return None, []
         doc = checker.parse(text, display(path), bom=bom, at=path)
         on_disk = _unreadable_on_disk(path, checker)
@@ -89,7 +161,10 @@ class Analyzer:
         diagnostics = checker.lint(
             doc, on_error=(lambda rule, error: failed(rule, error, doc.path)) if failed else None
         )
-        diagnostics += checker.project_findings(doc, Project.of(config, [path]))  # links, references
+        with self._lock:
+            self._open[real_path(path)] = doc_facts(doc)
+            self._lint[real_path(path)] = list(diagnostics)
+        diagnostics += self.project_findings(path, doc, refresh=refresh)
         return Buffer(doc, version, encoding, bom), sorted(diagnostics, key=Diagnostic.sort_key)
 
     @staticmethod

@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from designdoc.lsp.positions import Buffer
 from designdoc.model.diagnostics import Diagnostic, Severity
+from designdoc.parse.blocks import Block
 from designdoc.parse.document import Document
 from designdoc.parse.inline import plain_text
 from designdoc.rules import by_slug
@@ -37,10 +38,10 @@ def to_lsp(d: Diagnostic, buffer: Buffer) -> types.Diagnostic:
     if d.rule in _READING_RULES:  # the file was not read as the editor shows it: no edit of it helps
         pass
     else:
-        point = disable_point(buffer.doc, d.line)
+        point = disable_point(buffer.doc, d.line, buffer.block_at(d.line))
         if point is not None:
             data["disable"] = [point[0] - 1, point[1], point[2]]
-        section = next((s for s in buffer.doc.sections if s.line < d.line <= s.end_line), None)
+        section = buffer.section_of(d.line)
         if section is not None:  # a comment under the heading disables the rule to the section's end
             data["section"] = section.line
     return types.Diagnostic(
@@ -58,7 +59,7 @@ _ITEM_MARK = re.compile(r"[ ]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ ]{1,4}(?=[^ ])|[ ]*$)
 _FENCE = re.compile(r"[ ]*(?:```|~~~)")
 
 
-def disable_point(doc: Document, line: int) -> tuple[int, str, bool] | None:
+def disable_point(doc: Document, line: int, block: Block | None = None) -> tuple[int, str, bool] | None:
     """Return where a `designdoc-disable-next-line` comment for 1-based `line` goes: the line it is
     inserted as (1-based), what precedes it on that line, and whether the insertion must be checked
     against a parse of the result (`keeps_structure`); None when no comment line can go above.
@@ -69,7 +70,8 @@ def disable_point(doc: Document, line: int) -> tuple[int, str, bool] | None:
     - in a list: indented to the item's content, so that it stays in the list; a lazy
       continuation line (indented less than its item's content) takes none;
     - in code: only above a fence's opening line (a comment inside would be code).
-    Inside a paragraph, a quote or a table a comment line would split it: none.
+    Inside a paragraph, a quote or a table a comment line would split it: none.  `block`: the
+    body block holding `line`, when the caller has looked it up.
     """
     front = doc.frontmatter
     if line < doc.body_line:
@@ -81,7 +83,8 @@ def disable_point(doc: Document, line: int) -> tuple[int, str, bool] | None:
     text = doc.lines[line - 1]
     if line in doc.code_lines and (line - 1 in doc.code_lines or not _FENCE.match(text)):
         return None
-    block = next((b for b in doc.blocks if b.line <= line <= b.end_line), None)
+    if block is None:
+        block = next((b for b in doc.blocks if b.line <= line <= b.end_line), None)
     if block is None:
         return None
     if block.line == line:

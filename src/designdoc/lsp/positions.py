@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 from lsprotocol import types
 
 from designdoc.model.diagnostics import Diagnostic, Edit
-from designdoc.parse.document import Document
+from designdoc.parse.blocks import Block
+from designdoc.parse.document import Document, Section
 
 
 def lsp_character(line: str, column: int, encoding: str = types.PositionEncodingKind.Utf16) -> int:
@@ -68,3 +71,25 @@ class Buffer:
         end = self.position(d.end_line, d.end_column)
         here = (position.line, position.character)
         return (start.line, start.character) <= here <= (end.line, end.character)
+
+    def block_at(self, line: int) -> Block | None:
+        """Return the body block holding 1-based `line`, if any (a search, not a scan: a finding each)."""
+        at = bisect.bisect_right(self._block_lines, line) - 1
+        block = self.doc.blocks[at] if at >= 0 else None
+        return block if block is not None and block.end_line >= line else None
+
+    def section_of(self, line: int) -> Section | None:
+        """Return the section whose body holds 1-based `line` (below its heading), if any."""
+        at = bisect.bisect_left(self._section_lines, line) - 1
+        section = self.doc.sections[at] if at >= 0 else None
+        if section is not None and section.line < line <= section.end_line:
+            return section
+        return next((s for s in self.doc.sections if s.line < line <= s.end_line), None)
+
+    @cached_property
+    def _block_lines(self) -> list[int]:
+        return [block.line for block in self.doc.blocks]
+
+    @cached_property
+    def _section_lines(self) -> list[int]:
+        return [section.line for section in self.doc.sections]

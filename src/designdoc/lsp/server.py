@@ -52,6 +52,12 @@ class _State:
     diagnostics: list[Diagnostic]
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    result: tuple[Buffer | None, list[Diagnostic]]
+    facts_changed: bool  # what the project rules read of the doc changed: the other open docs may change too
+
+
 class DesignDocServer(LanguageServer):
     """A pygls server holding the last check of every open buffer."""
 
@@ -107,11 +113,12 @@ class DesignDocServer(LanguageServer):
             )
         )
 
-    def validate(self, uri: str, version: int | None = None) -> None:
-        """Check an open buffer and publish its diagnostics, unless a newer version exists."""
+    def validate(self, uri: str, version: int | None = None, *, refresh: bool = False) -> None:
+        """Check an open buffer and publish its diagnostics, unless a newer version exists (`refresh`:
+        it was opened or saved, so the project's changed files and git dates are read again first)."""
         job = self._job(uri, version)
         if job is not None:
-            self._finish(uri, *job, self._analyze(uri, *job))
+            self._finish(uri, *job, self._analyze(uri, *job, refresh=refresh))
 
     async def validate_in_background(self, uri: str, version: int) -> None:
         """Check a changed buffer off the event loop, so that a change arriving meanwhile is
@@ -135,9 +142,11 @@ class DesignDocServer(LanguageServer):
             return None
         return path, document.source, document.version
 
-    def _analyze(self, uri: str, path: Path, text: str, version: int | None) -> object:
+    def _analyze(self, uri: str, path: Path, text: str, version: int | None, *, refresh: bool = False) -> object:
         try:
-            return self.analyzer.analyze(path, text, version=version, encoding=self.encoding)
+            before = self.analyzer.open_facts(path)
+            found = self.analyzer.analyze(path, text, version=version, encoding=self.encoding, refresh=refresh)
+            return _Outcome(found, refresh or self.analyzer.open_facts(path) != before)
         except DesignDocError as error:  # a bad config or template: on every open doc, until repaired
             return error
         except Exception:  # never let one buffer take the server down
@@ -148,9 +157,26 @@ class DesignDocServer(LanguageServer):
         if isinstance(outcome, DesignDocError):
             self._show_once(str(outcome))
             self._publish_setup_error(uri, version, str(outcome))
-        elif outcome is not None:
-            buffer, found = outcome
+        elif isinstance(outcome, _Outcome):
+            buffer, found = outcome.result
             self._publish(uri, version, buffer, found)
+            if outcome.facts_changed:
+                self.recheck_others(uri)
+
+    def recheck_others(self, uri: str) -> None:
+        """Publish the other open docs' diagnostics again when the project rules now say otherwise
+        of them (this buffer's facts changed: a supersede entry, a heading, a link)."""
+        for other, state in list(self.states.items()):
+            if other == uri:
+                continue
+            path = Path(to_fs_path(other) or state.buffer.doc.path)
+            try:
+                found = self.analyzer.recheck(path, state.buffer.doc)
+            except Exception:  # never let one buffer take the server down
+                LOG.exception("checking %s again failed", other)
+                continue
+            if found is not None and found != state.diagnostics:
+                self._publish(other, state.buffer.version, state.buffer, found)
 
     def _publish(self, uri: str, version: int | None, buffer: Buffer | None, found: list[Diagnostic]) -> None:
         if buffer is None:
@@ -233,7 +259,7 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DesignDocServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.validate(params.text_document.uri)
+        ls.validate(params.text_document.uri, refresh=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: DesignDocServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -248,7 +274,7 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
         if params.text_document.uri not in ls.states:  # a template written as Markdown, maybe
             ls.recheck_open_docs()
             return
-        ls.validate(params.text_document.uri)
+        ls.validate(params.text_document.uri, refresh=True)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: DesignDocServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -256,10 +282,12 @@ def create_server(*, rules: Sequence[Rule] | None = None) -> DesignDocServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DesignDocServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.states.pop(params.text_document.uri, None)
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-        )
+        uri = params.text_document.uri
+        state = ls.states.pop(uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if state is not None:  # its file stands for the doc again
+            ls.analyzer.closed(Path(to_fs_path(uri) or state.buffer.doc.path))
+            ls.recheck_others(uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -19,6 +19,7 @@ from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate, discover
 from designdoc.model.errors import ConfigError
+from designdoc.parse.template import derive
 from designdoc.parse import template as template_module
 from helpers import FIXTURES
 
@@ -220,3 +221,21 @@ def test_the_builtin_template_goes_through_the_same_derivation() -> None:
     assert [s.guidance for s in again.sections] == [s.guidance for s in builtin.sections]
     assert builtin.title_heading is False and builtin.footer is not None
     assert len(builtin.sections) == 17 and all(len(s.guidance) == 1 for s in builtin.sections)
+
+
+def test_a_checklist_is_kept_and_ticked_not_guidance() -> None:
+    text = (
+        "## Release checklist\n\n- [ ] Tests written\n- [x] Docs reviewed by the team\n\n"
+        "## Summary\n\nOne paragraph saying what changes and for whom.\n"
+    )
+    template = derive(text, name="t")
+    assert template.sections[0].guidance == ()
+    assert template.sections[1].guidance != ()
+
+
+def test_a_bracketed_optional_marks_a_section_optional_as_parentheses_do() -> None:
+    template = derive("## Drawbacks [optional]\n\nWhy not.\n\n## Risks (Optional)\n\nWhat could fail.\n", name="t")
+    assert [(s.key, s.name, s.optional) for s in template.sections] == [
+        ("drawbacks", "Drawbacks", True),
+        ("risks", "Risks", True),
+    ]

@@ -19,8 +19,8 @@ from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate, discover
 from designdoc.model.errors import ConfigError
-from designdoc.parse.template import derive
 from designdoc.parse import template as template_module
+from designdoc.parse.template import derive
 from helpers import FIXTURES
 
 TEMPLATES = FIXTURES / "templates"

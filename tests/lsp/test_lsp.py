@@ -1346,3 +1346,27 @@ def test_an_open_buffer_stands_in_for_its_file_in_the_other_docs_findings(
     main(["check", "--format", "json"])
     report = json.loads(capsys.readouterr().out)["diagnostics"]
     assert shown == _as_the_editor_shows([d for d in report if d["path"] == "docs/a.md"], docs["docs/a.md"])
+
+
+def test_the_bump_of_a_doc_with_a_bom_edits_the_buffer_the_editor_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designdoc.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    text = (EXAMPLES / "event-bus-migration.md").read_text("utf-8")
+    doc, copy = tmp_path / "doc.md", tmp_path / "copy.md"
+    for path in (doc, copy):
+        path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    assert main(["bump", str(copy), "patch"]) == 0
+    bumped = copy.read_bytes().decode("utf-8")
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            editor = Editor(lsp)
+            await lsp.open(doc.as_uri(), "\ufeff" + text)  # the editor holds the BOM as a character
+            await _command(lsp, "designdoc.bump", doc.as_uri(), "patch")
+            (edit,) = editor.edits
+            assert apply("\ufeff" + text, edit.changes[doc.as_uri()]) == bumped
+
+    run(scenario())

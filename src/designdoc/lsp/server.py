@@ -511,18 +511,19 @@ def _shows_documents(ls: DesignDocServer) -> bool:
 def _planned_edit(ls: DesignDocServer, planned: Sequence[tuple[Path, bytes]]) -> types.WorkspaceEdit:
     """Return the edit turning each planned file into its new bytes: one text edit over the part that
     changes, against the open buffer (versioned, when the client takes it) or the file."""
-    from designdoc.model.text import decode
+    from designdoc.model.text import decode, split_bom
 
     changes: dict[str, list[types.TextEdit]] = {}
     versions: dict[str, int | None] = {}
     for target, data in planned:
         uri = Path(target).resolve().as_uri()
         document = ls.workspace.text_documents.get(uri)
-        old = document.source if document is not None else decode(Path(target).read_bytes())[0]
-        new = decode(data)[0]
-        if old.startswith("\ufeff"):  # the editor holds the BOM; decode takes it off
-            new = "\ufeff" + new
-        changes[uri] = [_changed_span(old, new, ls.encoding)]
+        old, bom = split_bom(document.source) if document is not None else decode(Path(target).read_bytes())
+        edit = _changed_span(old, decode(data)[0], ls.encoding)
+        if bom and document is not None:  # the editor counts the BOM on the first line
+            for at in (edit.range.start, edit.range.end):
+                at.character += 1 if at.line == 0 else 0
+        changes[uri] = [edit]
         versions[uri] = document.version if document is not None else None
     if not ls.versioned_edits:
         return types.WorkspaceEdit(changes=changes)

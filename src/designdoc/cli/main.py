@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import click
 
 from designdoc import __version__
-from designdoc.cli import catalog, check, lifecycle, rules, setup, site, template
+from designdoc.cli import catalog, check, lifecycle, migrate, rules, setup, site, template
 from designdoc.model.errors import DesignDocError
 
 
@@ -59,6 +59,7 @@ for command in (
     lifecycle.new,
     lifecycle.status,
     lifecycle.bump,
+    migrate.migrate_command,
     catalog.list_command,
     catalog.index_command,
     catalog.graph_command,

@@ -160,6 +160,8 @@ def test_list_json_has_exactly_the_documented_keys(tree: Path, capsys: pytest.Ca
             "created",
             "status_raw",
             "fields",
+            "template_version",
+            "template_outdated",
         ]
     first = rows[0]
     assert first == {
@@ -177,6 +179,8 @@ def test_list_json_has_exactly_the_documented_keys(tree: Path, capsys: pytest.Ca
         "created": None,
         "status_raw": "approved",
         "fields": {},
+        "template_version": None,
+        "template_outdated": False,
     }
     assert err.count("no commit dates") == 1  # said once, on stderr
 

@@ -307,3 +307,61 @@ def test_renames_are_told_by_words_or_by_place_and_guidance() -> None:
     assert changes.made_required == ("Drawbacks",)
     # the old heading is still the section in the new version's template
     assert found.current.template.find_section("open questions") == 1
+
+
+FRONT = """\
+---
+title: TITLE
+status: draft
+owners:
+  - someone@acme.io
+last_updated: YYYY-MM-DD
+---
+
+# TITLE
+
+## Summary
+
+One paragraph: what changes, and for whom.
+
+## Design
+
+How it works, with a diagram where one helps.
+"""
+
+
+def test_new_writes_the_version_and_list_shows_who_is_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "team"
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    config = 'template = "template.md"\npaths = ["docs"]\nnew_dir = "docs"\n'
+    first = commit(root, "2020-01-01", "template", {"designdoc.toml": config, "template.md": FRONT})
+    second = commit(root, "2021-01-01", "risks", {"template.md": FRONT + "\n## Risks\n\nWhat could fail.\n"})
+    code, out, err = run(capsys, "new", "Cache warmer", "--owner", "ana@acme.io")
+    assert code == 0, err
+    written = (root / "docs/cache-warmer.md").read_text("utf-8")
+    assert f"\ntemplate_version: {second[:7]}\n" in written
+    # an older doc, marked with the first version by hand
+    old = written.replace(second[:7], first[:7]).replace("Cache warmer", "Old one")
+    write(root / "docs/old-one.md", old)
+    code, out, _ = run(capsys, "list", "--format", "json")
+    rows = {r["path"]: r for r in json.loads(out)}
+    assert rows["docs/cache-warmer.md"]["template_version"] == second[:7]
+    assert rows["docs/cache-warmer.md"]["template_outdated"] is False
+    assert rows["docs/old-one.md"]["template_outdated"] is True
+    code, out, _ = run(capsys, "list", "--outdated", "--format", "json")
+    assert [r["path"] for r in json.loads(out)] == ["docs/old-one.md"]
+    code, out, _ = run(
+        capsys, "check", "--format", "json", "--select", "template-outdated,section-missing,field-unknown"
+    )
+    found = [(d["path"], d["rule"]) for d in json.loads(out)["diagnostics"]]
+    assert found == [("docs/old-one.md", "template-outdated")]
+    code, out, err = run(capsys, "build", "--no-search", "-o", str(tmp_path / "site"))
+    assert code in (0, 1), err
+    dashboard = (tmp_path / "site" / "dashboard.html").read_text("utf-8")
+    panel = dashboard[dashboard.index("By template version") :]
+    assert f'<code>{second[:7]}</code> (current)</td><td class="dd-num">1<' in panel
+    assert f'<code>{first[:7]}</code></td><td class="dd-num">1<' in panel

@@ -70,6 +70,8 @@ class Entry:
     status_raw: str | None = None  # the status as written (`Implemented (Swift 5.5)`)
     fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # the process's extra fields, as written
     sidecar: str | None = None  # the sidecar its metadata was read from: its findings count as the doc's
+    template_version: str | None = None  # the id of the template version it follows (one version: None)
+    template_outdated: bool = False  # that version is not the current one
 
     def row(self) -> dict[str, object]:
         """Return the entry as a JSON object with the keys of `FIELDS`."""
@@ -80,10 +82,17 @@ class Entry:
         }
 
     def record(self) -> dict[str, object]:
-        """Return the entry as `list --format json` shows it: `row()`, and `created`, `status_raw`
-        and the extra fields by name."""
+        """Return the entry as `list --format json` shows it: `row()`, and `created`, `status_raw`,
+        the extra fields by name, and the template version it follows."""
         extra = {name: list(value) if isinstance(value, tuple) else value for name, value in self.fields}
-        return {**self.row(), "created": self.created, "status_raw": self.status_raw, "fields": extra}
+        return {
+            **self.row(),
+            "created": self.created,
+            "status_raw": self.status_raw,
+            "fields": extra,
+            "template_version": self.template_version,
+            "template_outdated": self.template_outdated,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +124,14 @@ class Catalog:
         owner: str | None = None,
         tag: str | None = None,
         stale: int | None = None,
+        outdated: bool = False,
     ) -> list[Entry]:
-        """Return the entries matching every given filter (statuses: any of them)."""
+        """Return the entries matching every given filter (statuses: any of them; `outdated`: those
+        following an older template version)."""
         found = []
         for entry in self.entries:
+            if outdated and not entry.template_outdated:
+                continue
             if statuses and entry.status not in statuses:
                 continue
             if owner is not None and not any(_same_owner(o, owner) for o in entry.owners):
@@ -262,6 +275,8 @@ def entry_of(doc: Document, today: dt.date, project: Project, root: Path | None,
         raw,
         _extra(doc),
         doc.metadata.sidecar,
+        doc.choice.version.id if doc.choice is not None else None,
+        doc.choice is not None and doc.policy is not None and doc.choice.version is not doc.policy.versions.current,
     )
 
 

@@ -17,7 +17,7 @@ INDEX_START, INDEX_END = "<!-- designdoc:index:start -->", "<!-- designdoc:index
 
 def to_json(entries: Sequence[Entry]) -> str:
     """Return the entries as a JSON array of objects (the keys of `FIELDS`, then `created`,
-    `status_raw` and the process's extra `fields`)."""
+    `status_raw`, the process's extra `fields`, `template_version` and `template_outdated`)."""
     return json.dumps([e.record() for e in entries], indent=2, ensure_ascii=False) + "\n"
 
 

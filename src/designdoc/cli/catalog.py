@@ -52,6 +52,11 @@ def _common(function):
     help="Only docs last updated more than DAYS days ago (any status).",
 )
 @click.option(
+    "--outdated",
+    is_flag=True,
+    help="Only docs that follow an older version of the template (see `designdoc template history`).",
+)
+@click.option(
     "--sort",
     "sort_by",
     default="path",
@@ -69,6 +74,7 @@ def list_command(
     owner: str | None,
     tag: str | None,
     stale: int | None,
+    outdated: bool,
     sort_by: str,
     fmt: str,
 ) -> int:
@@ -82,7 +88,9 @@ def list_command(
     unknown = [s for s in statuses if s not in loaded.statuses]
     if unknown:
         raise UsageError(f"--status: unknown status {unknown[0]!r} (expected one of: {', '.join(loaded.statuses)})")
-    entries = loaded.sort(loaded.select(statuses=statuses, owner=owner, tag=tag, stale=stale), sort_by)
+    entries = loaded.sort(
+        loaded.select(statuses=statuses, owner=owner, tag=tag, stale=stale, outdated=outdated), sort_by
+    )
     if not loaded.git.available and loaded.entries:
         click.echo(f"designdoc: note: no commit dates ({loaded.git.reason}); last_commit is empty", err=True)
     elif loaded.git.shallow:

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from designdoc.check.runner import Checker
+from designdoc.config import versions as versions_module
 from designdoc.edit.apply import apply_edits
 from designdoc.edit.edits import footer_edits, replace_list, set_footer, set_scalar, yaml_file, yaml_file_edits
 from designdoc.files import writer
@@ -64,6 +65,7 @@ def scaffold(
     tags: list[str],
     today: dt.date,
     config: Config | None = None,
+    marker: tuple[str, str] | None = None,
 ) -> str:
     """Return the text of a new doc from the template, in the template's own shape.
 
@@ -71,6 +73,7 @@ def scaffold(
     the template's first one (`draft`, or the first of `a|b|c` alternatives).  A team's
     process (`config`) fills its roles where it keeps them instead: the front matter's fields,
     a `* Status:` list item, a `Date:` line, the status section (its lifecycle's first status).
+    `marker` (field, version) names the template version in the front matter, when it has one.
     """
     spec = config.metadata if config is not None else metadata_module.DESIGN_DOC
     doc = document_module.parse(template.source, "new.md", template, spec=spec)
@@ -79,6 +82,9 @@ def scaffold(
         edits += _roles(doc, config, title=title, owners=owners, tags=tags, today=today)
     elif doc.frontmatter is not None and not doc.frontmatter.fatal:
         edits += _fields(doc, template, title=title, owners=owners, tags=tags, today=today)
+    if marker is not None and "frontmatter" in spec.sources and doc.frontmatter is not None:
+        if not doc.frontmatter.fatal:
+            edits += set_scalar(doc, *marker)
     heading = doc.title_heading
     if heading is not None:
         start = doc.index.offset(heading.line)
@@ -153,7 +159,15 @@ def _yaml_role(doc: Document, key: str, role: str, value: object) -> list[Edit]:
     return set_scalar(doc, key, str(value))
 
 
-def sidecar_text(template_text: str, config: Config, *, title: str, owners: list[str], today: dt.date) -> str:
+def sidecar_text(
+    template_text: str,
+    config: Config,
+    *,
+    title: str,
+    owners: list[str],
+    today: dt.date,
+    marker: tuple[str, str] | None = None,
+) -> str:
     """Return a new doc's sidecar: the team's sidecar template (or nothing) with its roles filled.
 
     The sidecar is edited as front matter is, exact spans in its own style: read as the front
@@ -176,6 +190,8 @@ def sidecar_text(template_text: str, config: Config, *, title: str, owners: list
             if key in stand_in.frontmatter.fields
             else _new_key(stand_in, key, role, value)
         )
+    if marker is not None:
+        edits += set_scalar(stand_in, *marker)
     return apply_edits(body, yaml_file_edits(body, edits))
 
 
@@ -252,11 +268,41 @@ def plan_new(
     for target in (path, sidecar):
         if target is not None and (target.exists() or target.is_symlink()):
             raise LifecycleError(f"{display(target)}: already exists, not overwritten")
-    files = [(path, scaffold(title, template, owners=owners, tags=tags, today=today, config=config))]
+    marker = _marker(config, template)
+    in_sidecar = marker if sidecar is not None and spec.sources.index("sidecar") < _first_yaml(spec.sources) else None
+    files = [
+        (
+            path,
+            scaffold(
+                title,
+                template,
+                owners=owners,
+                tags=tags,
+                today=today,
+                config=config,
+                marker=None if in_sidecar else marker,
+            ),
+        )
+    ]
     if sidecar is not None:
-        side = sidecar_text(_sidecar_template(config), config, title=title, owners=owners, today=today)
+        side = sidecar_text(
+            _sidecar_template(config), config, title=title, owners=owners, today=today, marker=in_sidecar
+        )
         files.append((sidecar, side))
     return files
+
+
+def _first_yaml(sources: tuple[str, ...]) -> int:
+    return sources.index("frontmatter") if "frontmatter" in sources else len(sources)
+
+
+def _marker(config: Config, template: Template) -> tuple[str, str] | None:
+    """Return (field, version) naming the template version a new doc follows, when the template
+    has several and the current one is committed (an uncommitted edit has no name to keep)."""
+    found = versions_module.load(config, template)
+    if not found.several or found.current.origin == "file":
+        return None
+    return config.template_version_field, found.current.id
 
 
 def _sidecar_template(config: Config) -> str:

@@ -218,6 +218,14 @@ def _status_counts(catalog: Catalog, entries: Sequence[Entry]) -> list[dict]:
     return found
 
 
+def _version_counts(entries: Sequence[Entry]) -> list[dict]:
+    """Return the docs per template version: the current one first, then the others by count."""
+    counts = Counter(e.template_version for e in entries if e.template_version is not None)
+    current = {e.template_version for e in entries if e.template_version is not None and not e.template_outdated}
+    rows = [{"version": v, "count": n, "current": v in current} for v, n in counts.items()]
+    return sorted(rows, key=lambda r: (not r["current"], -r["count"], r["version"]))
+
+
 def badge(lifecycle: Lifecycle, status: str | None) -> dict:
     """Return a status badge: its CSS classes and its text (the status's label in a team's lifecycle).
 
@@ -319,6 +327,7 @@ def dashboard_context(site: Site) -> dict:
         "failing": [_row(site, e) for e in failing],
         "chains": [[_chain_link(site, p) for p in chain] for chain in supersede_chains(site.predecessors)],
         "lifecycle": lifecycle_diagram(site.catalog.lifecycle),
+        "template_versions": _version_counts(entries),
         "open_statuses": [
             badge(site.catalog.lifecycle, s)["label"]
             for s in site.catalog.lifecycle.names

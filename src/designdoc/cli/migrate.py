@@ -42,8 +42,8 @@ def migrate_command(paths: tuple[str, ...], to: str | None, diff: bool, config_f
         return 0
     for outcome in run.outcomes:  # with --diff, stdout is the patch
         click.echo(outcome.summary(), err=diff)
-    for conflict in run.conflicts:
-        click.echo(f"{conflict.path}:{conflict.line}: conflict: {conflict.message}", err=diff)
+        for conflict in outcome.migration.conflicts if outcome.migration is not None else ():
+            click.echo(f"{conflict.path}:{conflict.line}: conflict: {conflict.message}", err=diff)
     if diff:
         click.echo(run.diff, nl=False)
     elif not run.outcomes:

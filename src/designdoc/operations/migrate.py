@@ -267,14 +267,14 @@ class _Matched:
         highest: tuple[Section, int] | None = None
         for section, index in placed:
             if highest is not None and index < highest[1]:
-                name = target.template.sections[highest[1]].name
+                names = target.template.sections
                 return [
                     Conflict(
                         path,
                         section.line,
                         f"sections out of template order: {section.name!r} comes after {highest[0].name!r} "
-                        f"(line {highest[0].line}), but before {name!r} in {target.id}; "
-                        "put them in template order, then migrate",
+                        f"(line {highest[0].line}), but {target.id} puts {names[index].name!r} before "
+                        f"{names[highest[1]].name!r}; put them in template order, then migrate",
                     )
                 ]
             if highest is None or index >= highest[1]:

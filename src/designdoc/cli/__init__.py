@@ -5,6 +5,7 @@
     progress.py   the progress line on a terminal (quiet when piped or in CI)
     check.py      `check` (with `--fix`, `--diff`, baselines and formats)
     lifecycle.py  `new`, `status`, `bump`
+    migrate.py    `migrate`
     catalog.py    `list`, `index`, `graph`
     rules.py      `rules`, `rule SLUG`
     template.py   `template show`

@@ -461,3 +461,24 @@ def test_migrating_keeps_every_line_for_any_section_order(keep, extras, bodies, 
     assert all(migrated.section(i) is not None for i in range(len(target.template.sections)))
     again = plan(migrated, target)
     assert again is not None and not again.edits  # a second run changes nothing
+
+
+def test_a_heading_the_author_filled_in_is_never_replaced_by_a_placeholder(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "_v1.md").write_text(
+        "# TITLE\n\n## Summary\n\nWhat and why.\n\n## {Component} design\n\nHow.\n", "utf-8"
+    )
+    (tmp_path / "_v2.md").write_text(
+        "# TITLE\n\n## Summary\n\nWhat and why.\n\n## Design of {Component}\n\nHow.\n", "utf-8"
+    )
+    config = 'template = "_v2.md"\ntemplate_git_history = false\ntemplate_renames = { "{Component} design" = "Design of {Component}" }\n'
+    versions = '[[template_versions]]\nname = "{0}"\nsince = {1}\nfile = "_{0}.md"\n'
+    (tmp_path / "designdoc.toml").write_text(
+        config + versions.format("v1", "2020-01-01") + versions.format("v2", "2024-01-01"), "utf-8"
+    )
+    doc = tmp_path / "cache.md"
+    doc.write_text("---\ntemplate_version: v1\n---\n# Cache\n\n## Summary\n\nA cache.\n\n## Cache design\n\nLRU.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = doc.read_bytes()
+    code, out, _ = run(capsys, "migrate", "cache.md")
+    assert code == 1 and doc.read_bytes() == before
+    assert "cache.md:10: conflict: cannot rename 'Cache design' to 'Design of {Component}'" in out

@@ -309,6 +309,15 @@ def _renames(doc: Document, sections: _Matched, conflicts: list[Conflict]) -> tu
             )
             continue
         section = wrong[0]
+        if spec.pattern is not None:  # "{Component} design": the doc's words there are the author's
+            conflicts.append(
+                Conflict(
+                    doc.path,
+                    section.line,
+                    f"cannot rename {section.name!r} to {new!r}: the new heading has a placeholder; rename it by hand",
+                )
+            )
+            continue
         elsewhere = [line for line, _, text in doc.headings if section_key(text) == spec.key and line != section.line]
         if elsewhere:
             conflicts.append(

@@ -470,13 +470,15 @@ def test_a_heading_the_author_filled_in_is_never_replaced_by_a_placeholder(tmp_p
     (tmp_path / "_v2.md").write_text(
         "# TITLE\n\n## Summary\n\nWhat and why.\n\n## Design of {Component}\n\nHow.\n", "utf-8"
     )
-    config = 'template = "_v2.md"\ntemplate_git_history = false\ntemplate_renames = { "{Component} design" = "Design of {Component}" }\n'
+    config = 'template = "_v2.md"\ntemplate_git_history = false\n'
+    config += 'template_renames = { "{Component} design" = "Design of {Component}" }\n'
     versions = '[[template_versions]]\nname = "{0}"\nsince = {1}\nfile = "_{0}.md"\n'
     (tmp_path / "designdoc.toml").write_text(
         config + versions.format("v1", "2020-01-01") + versions.format("v2", "2024-01-01"), "utf-8"
     )
     doc = tmp_path / "cache.md"
-    doc.write_text("---\ntemplate_version: v1\n---\n# Cache\n\n## Summary\n\nA cache.\n\n## Cache design\n\nLRU.\n", "utf-8")
+    text = "---\ntemplate_version: v1\n---\n# Cache\n\n## Summary\n\nA cache.\n\n## Cache design\n\nLRU.\n"
+    doc.write_text(text, "utf-8")
     monkeypatch.chdir(tmp_path)
     before = doc.read_bytes()
     code, out, _ = run(capsys, "migrate", "cache.md")

@@ -216,7 +216,8 @@ def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], s
 
 
 def first_commits(paths: Iterable[str | os.PathLike[str]]) -> dict[str, dt.date]:
-    """Return {absolute path: date of the commit that added it} for files under `paths`, a
+    """Return {absolute path: date it came to the main line} for files under `paths`: the first-parent
+    commit that added it (a merge, for a doc written on a branch, as template versions are dated), a
     rename carrying the old name's date along; empty outside git or in a shallow clone."""
     tree = git.work_tree(paths)
     if isinstance(tree, str) or tree[1]:
@@ -228,6 +229,7 @@ def first_commits(paths: Iterable[str | os.PathLike[str]]) -> dict[str, dt.date]
             "log",
             "--no-show-signature",
             "--format=%x1e%cI",
+            "--first-parent",
             "--name-status",
             "-M",
             "--diff-filter=AR",
@@ -250,3 +252,13 @@ def first_commits(paths: Iterable[str | os.PathLike[str]]) -> dict[str, dt.date]
         for kind, old, new in git.name_status([t.lstrip(b"\n") for t in tokens[1:]]):
             first[new] = first.get(old, when) if kind == "R" else first.get(new, when)
     return {os.path.join(top, name): when for name, when in first.items()}
+
+
+def head(paths: Iterable[str | os.PathLike[str]]) -> str | None:
+    """Return the commit HEAD names in the work tree holding `paths` (None outside git, or before
+    the first commit): what history-derived answers are keyed by."""
+    tree = git.work_tree(paths)
+    if isinstance(tree, str):
+        return None
+    out = git.run(["rev-parse", "--verify", "-q", "HEAD"], cwd=tree[0])
+    return None if isinstance(out, str) or not out.strip() else out.decode("ascii", "replace").strip()

@@ -149,6 +149,9 @@ def _signature(candidate: Candidate) -> tuple[int, ...] | None:
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
+_FIRST_COMMITS = "\0first commits"  # the cache entry of the docs' first-commit dates, by HEAD
+
+
 class Checker:
     """Check files with one config and template; reusable across runs (LSP, serve)."""
 
@@ -185,12 +188,29 @@ class Checker:
         return Policy(self.versions, self.config.template_version_field, self._first_commit)
 
     def _first_commit(self, path: str) -> dt.date | None:
-        """Return the date of the commit that added `path` (one git log for the run, on first use)."""
+        """Return the date `path` came to the main line (one git log of the docs' folders, on first use)."""
         dates = self.__dict__.get("_first_commits")
         if dates is None:
-            root = self.config.root or Path.cwd()
-            dates = self.__dict__["_first_commits"] = gitdates.first_commits([root])
+            dates = self.__dict__["_first_commits"] = gitdates.first_commits(self.config.targets())
         return dates.get(os.path.abspath(path)) or dates.get(os.path.realpath(path))
+
+    def _known_first_commits(self, store: Cache | None) -> None:
+        """Read the docs' first-commit dates before any worker forks, when the docs will need them:
+        from the cache when HEAD has not moved, else from git when the process has no creation
+        date to tell a doc's template version by (each worker would otherwise run the same log)."""
+        if self.policy is None or "_first_commits" in self.__dict__:
+            return
+        commit = gitdates.head(self.config.targets())
+        key = cache_module.digest(f"{commit}\0{self.config.targets()}".encode()) if commit else None
+        if store is not None and key is not None:
+            found = store.get(_FIRST_COMMITS, key)
+            if isinstance(found, dict):
+                self.__dict__["_first_commits"] = found
+                return
+        if not self.config.metadata.fields_of("created"):
+            self._first_commit("")
+            if store is not None and key is not None:
+                store.put(_FIRST_COMMITS, key, self.__dict__["_first_commits"])
 
     def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
         """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
@@ -229,6 +249,7 @@ class Checker:
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
             with pool.collector_paused():
                 store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
+                self._known_first_commits(store)
                 scope.enter_context(pool.frozen_heap())
             result = self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
         result.notes[:0] = notes

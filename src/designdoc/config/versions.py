@@ -172,7 +172,8 @@ def _named(config: Config, template: Template, named: NamedVersion) -> Draft:
 
 
 def _at_revision(template: Template, rev: str, where: str) -> str:
-    """Return the template's text at git revision `rev`."""
+    """Return the template's text at git revision `rev`, or the file `REV:PATH` names (a template
+    that lived under another name then, which git's rename detection did not link)."""
     if template.path is None or rev.startswith("-"):
         raise ConfigError(f"{where}: rev needs a template file tracked by git")
     tree = git.work_tree([template.path])
@@ -180,10 +181,12 @@ def _at_revision(template: Template, rev: str, where: str) -> str:
         raise ConfigError(f"{where}: rev {rev!r}: {tree}")
     top = tree[0]
     relative = Path(os.path.relpath(os.path.realpath(template.path), os.path.realpath(top))).as_posix()
-    found = git.read_blobs(top, [f"{rev}:{relative}"])
-    if isinstance(found, str) or f"{rev}:{relative}" not in found:
-        raise ConfigError(f"{where}: rev {rev!r} has no {relative} (name a commit, tag or branch that holds it)")
+    wanted = rev if ":" in rev else f"{rev}:{relative}"
+    found = git.read_blobs(top, [wanted])
+    if isinstance(found, str) or wanted not in found:
+        shown = wanted.partition(":")[2]
+        raise ConfigError(f"{where}: rev {rev!r} has no {shown} (name a commit, tag or branch that holds it)")
     try:
-        return decode(found[f"{rev}:{relative}"])[0]
+        return decode(found[wanted])[0]
     except UnicodeDecodeError:
         raise ConfigError(f"{where}: rev {rev!r}: the template is not UTF-8 there") from None

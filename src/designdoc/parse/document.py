@@ -9,6 +9,8 @@ turned into diagnostics by the rules.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -232,26 +234,61 @@ def parse(
     sources `spec` names (`sidecar`: the doc's sidecar, read by the caller).
 
     With a `policy` whose template has several versions, the doc is matched against the
-    version it follows (told from its metadata, so first read against `template`, the
-    current one); the Markdown is parsed once either way.
+    version it follows.  Metadata kept in front matter or a sidecar is read before any
+    matching, so the doc is matched once; metadata in the body (a key list, a status
+    section) is read from a first match against `template`, the current version.  The
+    Markdown is parsed once either way.
     """
     lines = split_lines(text)
     index = LineIndex(text)
     front = fm_module.parse(text, lines, index)
     body_line = fm_module.body_line(front)
     body = markdown.parse_body("\n".join(lines[body_line - 1 :]), body_line)
-    doc = _document(path, text, bom, lines, index, front, body_line, body, template, spec, sidecar, policy)
     if policy is None or not policy.versions.several:
-        return doc
-    marker = doc.metadata.fields.get(field_key(policy.marker_field))
-    created = doc.role("created")
-    choice = choose(policy, marker, read_date(created.text) if created is not None else None, path)
-    if choice.version.template is not template:
-        doc = _document(
-            path, text, bom, lines, index, front, body_line, body, choice.version.template, spec, sidecar, policy
+        return _document(path, text, bom, lines, index, front, body_line, body, template, spec, sidecar, policy)
+    # the marker and the creation date, read before any matching when the YAML sources that come
+    # first in the process's order hold them (or the process has no other source)
+    leading = tuple(itertools.takewhile(_METADATA_OUTSIDE_BODY.__contains__, spec.sources))
+    early = len(leading) == len(spec.sources)
+    metadata = None
+    if leading:
+        metadata = read_metadata(
+            spec if early else dataclasses.replace(spec, sources=leading),
+            path=path,
+            lines=lines,
+            index=index,
+            front=front,
+            preamble=(),
+            title=None,
+            status_section=None,
+            sidecar=sidecar,
         )
+    # a marker found is final; a creation date too, unless a key list or key lines (read later)
+    # could still hold a marker
+    settled = metadata is not None and (
+        early
+        or field_key(policy.marker_field) in metadata.fields
+        or (spec.role(metadata, "created") is not None and not _KEYED_BODY.intersection(spec.sources))
+    )
+    if not settled:  # the metadata of a first match, guidance left out: it reads no guidance
+        sketch = _document(
+            path, text, bom, lines, index, front, body_line, body, template, spec, sidecar, policy, guidance=False
+        )
+        metadata = sketch.metadata
+    marker = metadata.fields.get(field_key(policy.marker_field))
+    created = spec.role(metadata, "created")
+    choice = choose(policy, marker, read_date(created.text) if created is not None else None, path)
+    doc = _document(
+        path, text, bom, lines, index, front, body_line, body, choice.version.template, spec, sidecar, policy
+    )
+    if early:
+        doc.__dict__["metadata"] = metadata  # the same reading: no template is involved in it
     object.__setattr__(doc, "choice", choice)
     return doc
+
+
+_METADATA_OUTSIDE_BODY = frozenset(("frontmatter", "sidecar"))
+_KEYED_BODY = frozenset(("list", "lines"))  # body sources that may hold any key (title and section hold one)
 
 
 def _document(
@@ -267,16 +304,19 @@ def _document(
     spec: MetadataSpec,
     sidecar: Sidecar | None,
     policy: Policy | None,
+    *,
+    guidance: bool = True,
 ) -> Document:
-    """Return the Document of parsed Markdown matched against one template."""
+    """Return the Document of parsed Markdown matched against one template (without `guidance`,
+    a sketch whose sections hold no guidance: enough to read its metadata)."""
     blocks = list(body.blocks)
     footer = _footer(blocks, lines, template)
     if footer is not None:
         cut = footer.rule_line or footer.line
         blocks = [b for b in blocks if b.line < cut]
     title = _title_heading(blocks, template)
-    sections, preamble = _sections(blocks, lines, template, title)
-    preamble_guidance = _preamble_guidance(preamble, title, lines, template)
+    sections, preamble = _sections(blocks, lines, template, title, guidance=guidance)
+    preamble_guidance = _preamble_guidance(preamble, title, lines, template) if guidance else ()
     return Document(
         path,
         text,
@@ -348,7 +388,7 @@ def _title_heading(blocks: list[Block], template: Template) -> Block | None:
 
 
 def _sections(
-    blocks: list[Block], lines: list[str], template: Template, title: Block | None
+    blocks: list[Block], lines: list[str], template: Template, title: Block | None, *, guidance: bool = True
 ) -> tuple[list[Section], list[Block]]:
     heads = [
         i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= template.section_levels and b is not title
@@ -365,7 +405,7 @@ def _sections(
         key = section_key(head.text)
         index = template.find_section(key)
         spec = template.sections[index] if index is not None else None
-        guidance, spent = _section_guidance(body, lines, spec) if spec else ((), ())
+        left, spent = _section_guidance(body, lines, spec) if spec and guidance else ((), ())
         gone = {id(b) for b in spent}  # identity: equal-looking blocks may stand in two places
         content = tuple(b for b in body if id(b) not in gone and not is_comment(b))
         sections.append(
@@ -376,7 +416,7 @@ def _sections(
                 head.line,
                 end_line,
                 body,
-                guidance,
+                left,
                 index,
                 index is not None and index not in seen,
                 spent,

@@ -24,7 +24,7 @@ from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.operations.migrate import plan, target_version, texts_after
-from helpers import FIXTURES, check, run
+from helpers import FIXTURES, check, run, write
 from strategies import examples
 
 MIGRATE = FIXTURES / "migrate"
@@ -484,3 +484,28 @@ def test_a_heading_the_author_filled_in_is_never_replaced_by_a_placeholder(tmp_p
     code, out, _ = run(capsys, "migrate", "cache.md")
     assert code == 1 and doc.read_bytes() == before
     assert "cache.md:10: conflict: cannot rename 'Cache design' to 'Design of {Component}'" in out
+
+
+def test_moving_forward_never_renames_a_heading_back_to_an_older_name(
+    adr: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # three versions: 2019, then 2020 adds 'Risks', then 2022 renames 'Context'; this doc, of
+    # 2019 by its date, already took 2022's heading: bringing it to 2020 keeps that heading
+    older = (adr / "_template-2019.md").read_text("utf-8")
+    write(adr / "_template-2020.md", older + "\n## Risks\n\nWhat could go wrong, and what we would do then.\n")
+    versions = ADR_VERSIONS.replace(
+        '[[template_versions]]\nname = "2022"',
+        '[[template_versions]]\nname = "2020"\nsince = 2020-06-01\nfile = "_template-2020.md"\n\n'
+        '[[template_versions]]\nname = "2022"',
+    )
+    write(adr / "designdoc.toml", versions)
+    doc = adr / "0003-queue-for-webhooks.md"
+    text = doc.read_text("utf-8").replace("Date: 2021-04-12", "Date: 2019-09-01")
+    text = text.replace("## Context\n", "## Context and problem\n")
+    write(doc, text)
+    code, out, _ = run(capsys, "migrate", "--to", "2020", doc.name)
+    assert code == 0, out
+    assert "migrated from 2019 to 2020: renamed 0, added 1" in out
+    after = doc.read_text("utf-8")
+    assert "## Context and problem\n" in after and "## Risks\n" in after
+    assert kept_in_order(text, after)

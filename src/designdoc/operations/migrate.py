@@ -196,7 +196,7 @@ def plan(doc: Document, target: TemplateVersion) -> Migration | None:
         return Migration(source, target)
     sections = _Matched.of(doc, versions, source, target)
     conflicts = sections.conflicts()
-    renames, rename_edits = _renames(doc, sections, conflicts)
+    renames, rename_edits = _renames(doc, sections, conflicts, versions)
     added, insert_edits = _insertions(doc, sections, conflicts)
     if conflicts:
         return Migration(source, target, conflicts=tuple(conflicts))
@@ -282,9 +282,27 @@ class _Matched:
         return []
 
 
-def _renames(doc: Document, sections: _Matched, conflicts: list[Conflict]) -> tuple[list[tuple[str, str]], list[Edit]]:
-    """Return the headings to rename (as written, new name) and their edits; conflicts are added."""
+def _renames(
+    doc: Document, sections: _Matched, conflicts: list[Conflict], versions: TemplateSet
+) -> tuple[list[tuple[str, str]], list[Edit]]:
+    """Return the headings to rename (as written, new name) and their edits; conflicts are added.
+
+    Moving forward, a heading is renamed only when its name is older than the target's: a doc
+    whose author already took a later version's name keeps it.  Moving back (`--to` an older
+    version) renames every heading to the target's names, as asked.
+    """
     target = sections.target.template
+    number = sections.target.number
+    forward = doc.choice is not None and doc.choice.version.number < number
+
+    def behind(section: Section, ident: str) -> bool:
+        if not forward:
+            return True
+        newest = max(
+            (v.number for v in versions.versions if versions.lineage[v.number - 1].get(section.key) == ident), default=0
+        )
+        return newest < number
+
     by_ident: dict[str, list[Section]] = {}
     for section, ident in sections.occurrences:
         by_ident.setdefault(ident, []).append(section)
@@ -294,7 +312,7 @@ def _renames(doc: Document, sections: _Matched, conflicts: list[Conflict]) -> tu
         if index is None:
             continue
         spec = target.sections[index]
-        wrong = [s for s in found if not spec.matches(s.key)]
+        wrong = [s for s in found if not spec.matches(s.key) and behind(s, ident)]
         if not wrong:
             continue
         new = _NUMBER.sub("", spec.name).strip()

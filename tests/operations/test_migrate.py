@@ -509,3 +509,15 @@ def test_moving_forward_never_renames_a_heading_back_to_an_older_name(
     after = doc.read_text("utf-8")
     assert "## Context and problem\n" in after and "## Risks\n" in after
     assert kept_in_order(text, after)
+
+
+def test_a_folder_goes_forward_only_and_a_named_doc_goes_back(adr: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = adr / "0003-queue-for-webhooks.md"
+    assert run(capsys, "migrate", doc.name)[0] == 0
+    migrated = doc.read_bytes()
+    code, out, _ = run(capsys, "migrate", "--to", "2019", ".")
+    assert code == 0
+    assert "0003-queue-for-webhooks.md: follows 2022, newer than 2019: left as it is (name it to go back)" in out
+    assert doc.read_bytes() == migrated
+    code, out, _ = run(capsys, "migrate", "--to", "2019", doc.name)
+    assert code == 0 and "migrated from 2022 to 2019" in out

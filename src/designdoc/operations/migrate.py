@@ -118,7 +118,7 @@ class DocOutcome:
     """What `migrate` did, or would do, with one doc."""
 
     path: str
-    state: str  # migrated, up to date, unchanged, conflict, skipped
+    state: str  # migrated, up to date, newer (than the target, walked: left alone), unchanged, conflict, skipped
     source: str | None = None  # the version the doc followed (its id)
     target: str | None = None
     migration: Migration | None = None
@@ -130,6 +130,8 @@ class DocOutcome:
         m = self.migration
         if self.state == "skipped":
             return f"{self.path}: not migrated: {self.reason}"
+        if self.state == "newer":
+            return f"{self.path}: follows {self.source}, newer than {self.target}: left as it is (name it to go back)"
         if self.state == "up to date" or m is None:
             return f"{self.path}: up to date ({self.target})"
         if self.state == "conflict":
@@ -704,6 +706,9 @@ def _one(checker: Checker, candidate: Candidate, target: TemplateVersion, source
     source = migration.source.id
     if migration.source is target:
         return DocOutcome(shown, "up to date", source, target.id, migration)
+    if not candidate.named and migration.source.number > target.number:
+        # a folder brings its older docs up to the target; a newer one goes back only when named
+        return DocOutcome(shown, "newer", source, target.id)
     if migration.conflicts:
         return DocOutcome(shown, "conflict", source, target.id, migration)
     if not migration.changed:

@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -374,18 +374,6 @@ class Checker:
                 hits[i] = (usable, None)
         return hits
 
-    def project_findings(self, doc: Document, project: Project) -> list[Diagnostic]:
-        """Run the project rules without git for one parsed doc (an editor's unsaved buffer).
-
-        Other docs are read from disk as needed, once; the git-based rules are left out, since
-        they speak of commits, not of text being typed.
-        """
-        result = CheckResult([], 1)
-        rules = tuple(r for r in self.project_rules if "git" not in r.needs)
-        facts = {Path(doc.path).resolve(): facts_of(doc, _suppressions(doc))}
-        self._project_phase(result, facts, project, [Candidate(Path(doc.path), True, None)], rules=rules)
-        return sorted(result.diagnostics, key=Diagnostic.sort_key)
-
     def _project_phase(
         self,
         result: CheckResult,
@@ -407,18 +395,42 @@ class Checker:
             files=project,
             history=lambda: gitdates.status_history(paths, base, status_in) if base else None,
         )
-        by_path = {f.path: f for f in facts.values()}
+        result.diagnostics += self.project_rules_on(whole, facts, rules=rules)
+        result.git = whole.loaded_git
+        result.notes += self._git_notes(result.git, whole.loaded_history)
+
+    def project_rules_on(
+        self,
+        whole: ProjectFacts,
+        keys: Iterable[Path],
+        *,
+        rules: Sequence[Rule] | None = None,
+        on_error: Callable[[Rule, Exception], None] | None = None,
+    ) -> list[Diagnostic]:
+        """Run the project rules for the docs `keys` over the run's facts `whole`: the one project
+        phase of `check` and of the editor, findings stamped with their configured severity and
+        dropped where a disable comment says so.  `on_error` receives a rule that raised (an
+        editor keeps going); without it the error propagates."""
+        by_path = {f.path: f for f in whole.docs.values()}
+        found: list[Diagnostic] = []
         for rule in self.project_rules if rules is None else rules:
             configured = self.config.rule(rule.slug)
             options = rule.options(**configured.options) if rule.options else None
-            for key, fact in facts.items():
-                for d in rule.check(ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)):
-                    if not any(
-                        d.rule in slugs and first <= d.line <= last for first, last, slugs in by_path[d.path].suppressed
-                    ):
-                        result.diagnostics.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
-        result.git = whole.loaded_git
-        result.notes += self._git_notes(result.git, whole.loaded_history)
+            for key in keys:
+                fact = whole.docs[key]
+                context = ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)
+                try:
+                    produced = list(rule.check(context))
+                except Exception as error:  # one broken rule must not hide the others' findings
+                    if on_error is None:
+                        raise
+                    on_error(rule, error)
+                    continue
+                for d in produced:
+                    suppressed = by_path.get(d.path, fact).suppressed
+                    if not any(d.rule in slugs and first <= d.line <= last for first, last, slugs in suppressed):
+                        found.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
+        return found
 
     def _git_notes(self, git: GitDates | None, history: gitdates.StatusHistory | None) -> list[str]:
         """Return one warning per reason a git-based rule could not run (shallow clone, --base outside git)."""

@@ -16,7 +16,6 @@ doc of a run: the same contexts, severities and suppressions.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from designdoc.model.diagnostics import Diagnostic
 from designdoc.model.errors import DesignDocError
 from designdoc.parse.document import Document
 from designdoc.rules import Rule
-from designdoc.rules.facts import DocFacts, ProjectContext, ProjectFacts, facts_of
+from designdoc.rules.facts import DocFacts, ProjectFacts, facts_of
 
 Signature = tuple[tuple[int, ...] | None, ...]
 
@@ -125,7 +124,7 @@ class ProjectState:
         git: Callable[[], object],
         on_error: Callable[[Rule, Exception], None] | None,
     ) -> list[Diagnostic]:
-        """Run every project rule for the doc `key` over `facts`, as the runner's project phase does."""
+        """Run every project rule for the doc `key` over `facts`, through the runner's one project phase."""
         checker = self.checker
         for other, fact in facts.items():
             project.know_anchors(other, fact.anchors, fact.path)
@@ -145,24 +144,7 @@ class ProjectState:
             files=project,
             history=lambda: None,  # status moves since a base revision: `check --base` only
         )
-        fact = facts[key]
-        found = []
-        for rule in checker.project_rules:
-            configured = checker.config.rule(rule.slug)
-            options = rule.options(**configured.options) if rule.options else None
-            context = ProjectContext(fact, key, whole, checker.config, checker.today, options, rule.slug)
-            try:
-                produced = list(rule.check(context))
-            except Exception as error:  # one broken rule must not hide the others' findings
-                if on_error is None:
-                    raise
-                on_error(rule, error)
-                continue
-            for d in produced:
-                if any(d.rule in slugs and first <= d.line <= last for first, last, slugs in fact.suppressed):
-                    continue
-                found.append(dataclasses.replace(d, severity=configured.severity or rule.severity))
-        return found
+        return checker.project_rules_on(whole, [key], on_error=on_error)
 
     def _signature(self, candidate: Candidate) -> Signature:
         """Return what says a doc's file (and its sidecar) is unchanged: times, size, inode."""

@@ -109,6 +109,7 @@ def history(template: str | None, fmt: str, config_file: str | None) -> int:
     from designdoc.cli.common import setup
     from designdoc.config import versions as versions_module
     from designdoc.config.load import today
+    from designdoc.files.discovery import display
     from designdoc.model.text import squeeze
 
     config, tmpl = setup(config_file, template)
@@ -131,10 +132,11 @@ def history(template: str | None, fmt: str, config_file: str | None) -> int:
         previous = version
     for note in found.notes:
         click.echo(f"designdoc: {note}", err=True)
+    name = display(tmpl.path) if tmpl.path is not None else tmpl.name
     if fmt == "json":
-        click.echo(json.dumps({"template": tmpl.name, "versions": rows}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"template": name, "versions": rows}, indent=2, ensure_ascii=False))
         return 0
-    click.echo(f"template: {tmpl.name}: {len(rows)} version{'s' if len(rows) != 1 else ''}")
+    click.echo(f"template: {name}: {len(rows)} version{'s' if len(rows) != 1 else ''}")
     width = max(len(r["version"]) for r in rows)
     for row in rows:
         since = row["since"] or "always"

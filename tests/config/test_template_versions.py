@@ -21,7 +21,7 @@ from designdoc.config import versions as versions_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate
 from designdoc.parse.versions import Draft, build
-from helpers import TODAY, run, write
+from helpers import FIXTURES, TODAY, run, write
 
 CONFIG = 'preset = "nygard-adr"\ntemplate = "templates/adr.md"\npaths = ["adr"]\n'
 
@@ -365,3 +365,60 @@ def test_new_writes_the_version_and_list_shows_who_is_behind(
     panel = dashboard[dashboard.index("By template version") :]
     assert f'<code>{second[:7]}</code> (current)</td><td class="dd-num">1<' in panel
     assert f'<code>{first[:7]}</code></td><td class="dd-num">1<' in panel
+
+
+def test_a_marker_in_a_key_list_is_read_and_a_template_that_lived_elsewhere_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # swift-evolution's style: metadata in a `* Key: value` list, no creation date
+    swift = FIXTURES / "processes" / "swift-evolution"
+    root = tmp_path / "swift"
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    current = (swift / "proposal-templates" / "0000-swift-template.md").read_text("utf-8")
+    older = current.replace("## Motivation\n", "## Rationale\n")
+    commit(root, "2016-01-01", "old template", {"templates/proposal.md": older})
+    # a move git cannot follow: the old file dropped, the new one added a commit later
+    commit(root, "2017-12-01", "drop", {"templates/proposal.md": None})
+    commit(root, "2018-01-01", "add", {"proposal-templates/0000-swift-template.md": current})
+    config = (
+        'preset = "swift-evolution"\ntemplate = "proposal-templates/0000-swift-template.md"\npaths = ["proposals"]\n'
+    )
+    write(root / "designdoc.toml", config)
+    assert not checker(root).versions.several  # git saw a new file, with one version
+    named = '[[template_versions]]\nname = "first"\nsince = 2016-01-01\nrev = "HEAD~2:templates/proposal.md"\n'
+    write(root / "designdoc.toml", config + named)
+    versions = checker(root).versions
+    assert [v.id for v in versions.versions][0] == "first"
+    assert versions.changes(versions.versions[0], versions.current).renamed == (("Rationale", "Motivation"),)
+    doc = (swift / "proposals" / "0413-count-where.md").read_text("utf-8")
+    marked = doc.replace("* Status:", "* Template version: first\n* Status:", 1)
+    assert marked != doc
+    write(root / "proposals/0413-count-where.md", marked.replace("## Motivation\n", "## Rationale\n"))
+    found = checker(root).run([Candidate(root / "proposals/0413-count-where.md", True, None)])
+    rules = [(d.rule, d.message) for d in found.diagnostics if d.rule.startswith(("template", "section-missing"))]
+    assert [rule for rule, _ in rules] == ["template-outdated"], rules
+    assert "by its marker" in rules[0][1]
+
+
+def test_first_commits_are_read_once_per_head(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from designdoc.check import git as gitdates
+
+    calls = []
+    real = gitdates.first_commits
+    monkeypatch.setattr(gitdates, "first_commits", lambda paths: calls.append(1) or real(paths))
+    write(repo / "designdoc.toml", CONFIG.replace('preset = "nygard-adr"\n', 'preset = "madr"\n'))
+    write(repo / "adr/0001-a.md", "# Use a queue\n\n## Context and Problem Statement\n\nWebhooks are slow.\n")
+    commit(repo, "2021-01-01", "doc", {"adr/0001-a.md": (repo / "adr/0001-a.md").read_text("utf-8")})
+
+    def once() -> None:
+        config = config_module.load(repo)
+        Checker(config, load_template(config), today_=TODAY).run([Candidate(repo / "adr/0001-a.md", True, None)])
+
+    once()
+    once()
+    assert len(calls) == 1  # the second run read them from the cache: HEAD did not move
+    commit(repo, "2021-02-01", "another", {"adr/0002-b.md": "# B\n"})
+    once()
+    assert len(calls) == 2

@@ -422,3 +422,25 @@ def test_first_commits_are_read_once_per_head(repo: Path, monkeypatch: pytest.Mo
     commit(repo, "2021-02-01", "another", {"adr/0002-b.md": "# B\n"})
     once()
     assert len(calls) == 2
+
+
+def test_derived_versions_are_kept_per_head_and_a_cold_run_derives_them_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designdoc.config import versions as loader
+
+    calls = []
+    real = loader._from_history
+    monkeypatch.setattr(loader, "_from_history", lambda *args: calls.append(1) or real(*args))
+    assert checker(repo).versions.several and checker(repo).versions.several
+    assert len(calls) == 1  # the second from the cache folder
+    kept = list((repo / ".designdoc-cache").glob("versions-*.pickle"))
+    assert len(kept) == 1
+    write(repo / "adr/0001-a.md", adr(1, "A", "2021-02-03"))
+    cold = checker(repo)
+    cold.run([Candidate(repo / "adr/0001-a.md", True, None)], cache=False)
+    assert len(calls) == 2  # --no-cache: derived again
+    kept[0].write_bytes(b"\x80\x05not a pickle")  # a corrupt file is derived again, never fatal
+    assert checker(repo).versions.several and len(calls) == 3
+    commit(repo, "2023-01-01", "guidance", {"templates/adr.md": V2.replace("the team weighed", "we weighed")})
+    assert checker(repo).versions.several and len(calls) == 4  # HEAD moved

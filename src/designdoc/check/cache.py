@@ -29,7 +29,7 @@ import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ KEEP = 4  # cache files kept in the folder: one per settings fingerprint, the mo
 NAME = ".designdoc-cache"
 IGNORE = "*\n"  # the folder's own .gitignore: nothing in it is ever committed, even by `git add -A`
 # what designdoc itself puts in a cache folder: a DESIGNDOC_CACHE_DIR holding anything else is not given a .gitignore
-_OWN = re.compile(r"check-.*\.pickle|\.check-.*\.tmp|\.gitignore(-.*\.tmp)?")
+_OWN = re.compile(r"(check|versions)-.*\.pickle|\.(check|versions)-.*\.tmp|\.gitignore(-.*\.tmp)?")
 
 
 def digest(data: bytes) -> bytes:
@@ -178,6 +178,40 @@ class Cache:
                 pass
 
 
+def remembered(root: Path | None, key: str, compute: Callable[[], Any], records: Iterable[type]) -> Any:
+    """Return what `compute()` returned for `key` in an earlier run (a small file of its own in the
+    cache folder, loaded with the restricted unpickler: `records` and plain values), else compute
+    it and keep it when it is a list.  Any failure only means computing it again."""
+    where = folder(root)
+    name = f"versions-{fingerprint(key)}.pickle"
+    if where is not None:
+        try:
+            found = _Unpickler((where / name).read_bytes(), allowed(records) | _TEMPLATE_PARTS).load()
+            if isinstance(found, list):
+                return found
+        except Exception:  # missing, corrupt or foreign: computed again
+            pass
+    value = compute()
+    if where is None or not isinstance(value, list):
+        return value
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        _keep_out_of_git(where)
+        handle, temp = tempfile.mkstemp(prefix=".versions-", suffix=".tmp", dir=where)
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, where / name)
+        _prune(where, "versions-*.pickle")
+    except OSError:
+        with contextlib.suppress(OSError, NameError):
+            os.unlink(temp)
+    return value
+
+
+# what a derived template holds besides records: its compiled patterns and its path
+_TEMPLATE_PARTS = frozenset({("re", "_compile"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")})
+
+
 def _keep_out_of_git(where: Path) -> None:
     """Give the cache folder a `.gitignore` of `*` when it has none, written atomically (never half a file).
 
@@ -201,9 +235,9 @@ def _keep_out_of_git(where: Path) -> None:
             os.unlink(temp)
 
 
-def _prune(where: Path) -> None:
+def _prune(where: Path, pattern: str = "check-*.pickle") -> None:
     """Keep the KEEP most recently written cache files (other settings, older versions); remove the rest."""
-    files = sorted(where.glob("check-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    files = sorted(where.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in files[KEEP:]:
         old.unlink(missing_ok=True)
 

@@ -48,8 +48,8 @@ from designdoc.model.diagnostics import Diagnostic, Edit, Fix, Severity
 from designdoc.model.settings import Config
 from designdoc.parse import document as document_module
 from designdoc.parse.document import Document
-from designdoc.parse.template import Template
-from designdoc.parse.versions import Policy, TemplateSet
+from designdoc.parse.template import Footer, SectionRules, Template, TemplateField, TemplateSection, TemplateSubsection
+from designdoc.parse.versions import Draft, Policy, TemplateSet
 from designdoc.rules import Rule, by_slug
 from designdoc.rules.facts import (
     CrossFileFix,
@@ -149,6 +149,8 @@ def _signature(candidate: Candidate) -> tuple[int, ...] | None:
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
+# what a cached template version is made of (config.versions' drafts of parse.template's records)
+VERSION_RECORDS = (Draft, Template, TemplateSection, TemplateField, TemplateSubsection, SectionRules, Footer)
 _FIRST_COMMITS = "\0first commits"  # the cache entry of the docs' first-commit dates, by HEAD
 
 
@@ -169,6 +171,7 @@ class Checker:
         self.rules = tuple(rules) if rules is not None else select()
         self.today = today_ or today()
         self.base = base  # `check --base REV`: status moves since the merge-base of REV and HEAD
+        self.remember_versions = True  # derived template versions from the cache folder
         self.file_rules = tuple(r for r in self.rules if r.phase == "document")
         # project rules need the whole run: they run after the per-file loop, over DocFacts
         self.project_rules = tuple(
@@ -177,8 +180,16 @@ class Checker:
 
     @cached_property
     def versions(self) -> TemplateSet:
-        """Return the versions of this run's template (read once: one git log, one cat-file)."""
-        return versions_module.load(self.config, self.template, today=self.today)
+        """Return the versions of this run's template (read once: one git log, one cat-file; the
+        derived versions kept in the cache folder while the template's history is the same)."""
+        remember = None
+        if self.remember_versions:
+            root = self.config.root
+
+            def remember(key: str, derive: Callable[[], object]) -> object:
+                return cache_module.remembered(root, key, derive, VERSION_RECORDS)
+
+        return versions_module.load(self.config, self.template, today=self.today, remember=remember)
 
     @cached_property
     def policy(self) -> Policy | None:
@@ -243,6 +254,8 @@ class Checker:
         """
         project = Project.of(self.config, candidates)
         unique = unique_files(candidates)
+        if not cache and "versions" not in self.__dict__:
+            self.remember_versions = False  # a cold run is cold: the template's versions derived again
         notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they

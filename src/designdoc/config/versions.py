@@ -16,7 +16,9 @@ when the template is not tracked; the built-in template has no history.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from designdoc.config.load import section_rules
@@ -32,13 +34,22 @@ from designdoc.parse.versions import Draft, TemplateSet
 SHALLOW_NOTE = "shallow clone: template versions from git are off (fetch the full history: git fetch --unshallow)"
 
 
-def load(config: Config, template: Template, *, today: dt.date | None = None) -> TemplateSet:
+# Derived versions kept across runs by the caller: `remember(key, derive)` returns what `derive()`
+# returned for the same key before, else calls it (the key names HEAD, the template's path and the
+# derivation's options: the same history derives the same versions); a string (why git could not
+# answer) is never kept.
+Remember = Callable[[str, Callable[[], "list[Draft] | str"]], "list[Draft] | str"]
+
+
+def load(
+    config: Config, template: Template, *, today: dt.date | None = None, remember: Remember | None = None
+) -> TemplateSet:
     """Return the versions of `template` (the current one, as loaded from the config)."""
     drafts: list[Draft] = []
     notes: list[str] = []
     path = template.path
     if path is not None and config.template_git_history:
-        found = _git_drafts(config, template, path)
+        found = _git_drafts(config, template, path, remember)
         if isinstance(found, str):
             if found:
                 notes.append(found)
@@ -69,7 +80,7 @@ def _derive(config: Config, template: Template, text: str, name: str) -> Templat
     )
 
 
-def _git_drafts(config: Config, template: Template, path: Path) -> list[Draft] | str:
+def _git_drafts(config: Config, template: Template, path: Path, remember: Remember | None) -> list[Draft] | str:
     """Return a draft per commit that changed the template on the main line, or why there is none
     ("" when the template is simply not in a git work tree: nothing to say)."""
     tree = git.work_tree([path])
@@ -79,6 +90,18 @@ def _git_drafts(config: Config, template: Template, path: Path) -> list[Draft] |
     if shallow:
         return SHALLOW_NOTE
     relative = Path(os.path.relpath(os.path.realpath(path), os.path.realpath(top))).as_posix()
+    if remember is None:
+        return _from_history(config, template, top, relative)
+    head = git.run(["rev-parse", "--verify", "-q", "HEAD"], cwd=top)
+    if isinstance(head, str):
+        return ""  # no commit yet: no history
+    options = (relative, template.name, template.schema, config.sections, config.optional_sections)
+    key = hashlib.blake2b(head + repr((options, config.metadata.sources)).encode(), digest_size=16).hexdigest()
+    return remember(key, lambda: _from_history(config, template, top, relative))
+
+
+def _from_history(config: Config, template: Template, top: str, relative: str) -> list[Draft] | str:
+    """Return the drafts of the template's main-line history: one git log, one cat-file."""
     log = git.run(
         [
             "--literal-pathspecs",
@@ -99,7 +122,14 @@ def _git_drafts(config: Config, template: Template, path: Path) -> list[Draft] |
         return f"template versions from git are off: {log}"
     commits = _parse_log(log)
     if not commits:
-        return ""  # not committed yet
+        return []  # not committed yet
+    return _derived(config, template, top, commits)
+
+
+def _derived(
+    config: Config, template: Template, top: str, commits: list[tuple[str, dt.date, str]]
+) -> list[Draft] | str:
+    """Return the drafts of the template's commits, their blobs read with one `git cat-file`."""
     blobs = git.read_blobs(top, [blob for _, _, blob in commits])
     if isinstance(blobs, str):
         return f"template versions from git are off: {blobs}"

@@ -178,34 +178,51 @@ class Cache:
                 pass
 
 
-def remembered(root: Path | None, key: str, compute: Callable[[], Any], records: Iterable[type]) -> Any:
-    """Return what `compute()` returned for `key` in an earlier run (a small file of its own in the
-    cache folder, loaded with the restricted unpickler: `records` and plain values), else compute
-    it and keep it when it is a list.  Any failure only means computing it again."""
+def recall(root: Path | None, name: str, records: Iterable[type] = ()) -> Any:
+    """Return what `keep` kept under `name` in the cache folder (None when there is none, or it is
+    unusable), loaded with the restricted unpickler: `records` and plain values."""
     where = folder(root)
-    name = f"versions-{fingerprint(key)}.pickle"
-    if where is not None:
-        try:
-            found = _Unpickler((where / name).read_bytes(), allowed(records) | _TEMPLATE_PARTS).load()
-            if isinstance(found, list):
-                return found
-        except Exception:  # missing, corrupt or foreign: computed again
-            pass
-    value = compute()
-    if where is None or not isinstance(value, list):
-        return value
+    if where is None:
+        return None
+    try:
+        return _Unpickler((where / _side_file(name)).read_bytes(), allowed(records) | _TEMPLATE_PARTS).load()
+    except Exception:  # missing, corrupt or foreign: computed again
+        return None
+
+
+def keep(root: Path | None, name: str, value: Any) -> None:
+    """Keep a value of a run (derived template versions, first-commit dates) in a small file of its
+    own in the cache folder, written atomically; any failure only means computing it again."""
+    where = folder(root)
+    if where is None:
+        return
     try:
         where.mkdir(parents=True, exist_ok=True)
         _keep_out_of_git(where)
         handle, temp = tempfile.mkstemp(prefix=".versions-", suffix=".tmp", dir=where)
         with os.fdopen(handle, "wb") as out:
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, where / name)
+        os.replace(temp, where / _side_file(name))
         _prune(where, "versions-*.pickle")
     except OSError:
         with contextlib.suppress(OSError, NameError):
             os.unlink(temp)
+
+
+def remembered(root: Path | None, key: str, compute: Callable[[], Any], records: Iterable[type]) -> Any:
+    """Return what `compute()` returned for `key` in an earlier run, else compute it and keep it
+    when it is a list (a string says why it could not be computed: never kept)."""
+    found = recall(root, key, records)
+    if isinstance(found, list):
+        return found
+    value = compute()
+    if isinstance(value, list):
+        keep(root, key, value)
     return value
+
+
+def _side_file(name: str) -> str:
+    return f"versions-{fingerprint(name)}.pickle"
 
 
 # what a derived template holds besides records: its compiled patterns and its path

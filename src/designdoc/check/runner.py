@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -151,7 +152,6 @@ def _signature(candidate: Candidate) -> tuple[int, ...] | None:
 
 # what a cached template version is made of (config.versions' drafts of parse.template's records)
 VERSION_RECORDS = (Draft, Template, TemplateSection, TemplateField, TemplateSubsection, SectionRules, Footer)
-_FIRST_COMMITS = "\0first commits"  # the cache entry of the docs' first-commit dates, by HEAD
 
 
 class Checker:
@@ -205,23 +205,34 @@ class Checker:
             dates = self.__dict__["_first_commits"] = gitdates.first_commits(self.config.targets())
         return dates.get(os.path.abspath(path)) or dates.get(os.path.realpath(path))
 
-    def _known_first_commits(self, store: Cache | None) -> None:
-        """Read the docs' first-commit dates before any worker forks, when the docs will need them:
-        from the cache when HEAD has not moved, else from git when the process has no creation
-        date to tell a doc's template version by (each worker would otherwise run the same log)."""
-        if self.policy is None or "_first_commits" in self.__dict__:
-            return
-        commit = gitdates.head(self.config.targets())
-        key = cache_module.digest(f"{commit}\0{self.config.targets()}".encode()) if commit else None
-        if store is not None and key is not None:
-            found = store.get(_FIRST_COMMITS, key)
+    def _prefetch_first_commits(self, cache: bool) -> Callable[[], None] | None:
+        """Start reading the docs' first-commit dates, when the template may have versions: from
+        the cache folder while HEAD stays, else with one git log in a thread, which runs while the
+        template's versions are derived.  Return what finishes it (before any worker forks)."""
+        if "_first_commits" in self.__dict__ or self.template.path is None or not self.config.template_git_history:
+            return None
+        targets = self.config.targets()
+        commit = gitdates.head(targets)
+        if commit is None:
+            return None
+        name = f"first commits\0{commit}\0{targets}"
+        if cache:
+            found = cache_module.recall(self.config.root, name)
             if isinstance(found, dict):
                 self.__dict__["_first_commits"] = found
-                return
-        if not self.config.metadata.fields_of("created"):
-            self._first_commit("")
-            if store is not None and key is not None:
-                store.put(_FIRST_COMMITS, key, self.__dict__["_first_commits"])
+                return None
+        box: list[dict[str, dt.date]] = []
+        thread = threading.Thread(target=lambda: box.append(gitdates.first_commits(targets)), daemon=True)
+        thread.start()
+
+        def finish() -> None:
+            thread.join()
+            dates = box[0] if box else {}
+            self.__dict__.setdefault("_first_commits", dates)
+            if cache and box:
+                cache_module.keep(self.config.root, name, dates)
+
+        return finish
 
     def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
         """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
@@ -256,13 +267,17 @@ class Checker:
         unique = unique_files(candidates)
         if not cache and "versions" not in self.__dict__:
             self.remember_versions = False  # a cold run is cold: the template's versions derived again
-        notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
+        prefetched = self._prefetch_first_commits(cache and self.remember_versions)
+        try:
+            notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
+        finally:
+            if prefetched is not None:
+                prefetched()  # the thread is joined before any worker forks
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
             with pool.collector_paused():
                 store = self._open_cache() if cache and (extract is None or _cache_tag(extract)) else None
-                self._known_first_commits(store)
                 scope.enter_context(pool.frozen_heap())
             result = self._run(candidates, unique, project, store, progress, jobs, extract, on_extract)
         result.notes[:0] = notes

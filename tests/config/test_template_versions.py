@@ -444,3 +444,44 @@ def test_derived_versions_are_kept_per_head_and_a_cold_run_derives_them_again(
     assert checker(repo).versions.several and len(calls) == 3
     commit(repo, "2023-01-01", "guidance", {"templates/adr.md": V2.replace("the team weighed", "we weighed")})
     assert checker(repo).versions.several and len(calls) == 4  # HEAD moved
+
+
+def test_a_heading_level_change_between_versions_is_no_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rust RFCs' style: the template's headings moved from H1 to H2 in a later version
+    rfc = FIXTURES / "processes" / "rust-rfc"
+    old = (rfc / "0000-template.md").read_text("utf-8")
+    old += "\n# Drawbacks\n[drawbacks]: #drawbacks\n\nWhy should we *not* do this?\n"
+    new = old.replace("\n# ", "\n## ")
+    root = tmp_path / "rfcs"
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    config = 'preset = "rust-rfc"\ntemplate = "0000-template.md"\npaths = ["text"]\n'
+    commit(root, "2018-01-01", "template", {"designdoc.toml": config, "0000-template.md": old})
+    commit(root, "2025-01-01", "levels", {"0000-template.md": new})
+    versions = checker(root).versions
+    changes = versions.changes(*versions.versions)
+    assert changes.levels == (("Summary", 1, 2), ("Motivation", 1, 2), ("Drawbacks", 1, 2))
+    assert changes.added == () and changes.removed == () and changes.renamed == ()
+    doc = (rfc / "text" / "3101-let-chains.md").read_text("utf-8") + "\n# Drawbacks\n\nChains read less easily.\n"
+    write(root / "text/3101-let-chains.md", doc)  # of 2021, with H1 sections as its template had
+    write(root / "text/3300-newer.md", doc.replace("2021-02-14", "2025-06-01").replace("\n# ", "\n## "))
+    result = checker(root).run(
+        [Candidate(root / "text" / n, True, None) for n in ("3101-let-chains.md", "3300-newer.md")]
+    )
+    structure = [
+        (Path(d.path).name, d.rule)
+        for d in result.diagnostics
+        if d.rule.startswith(("section-", "template-", "title-"))
+    ]
+    assert structure == [("3101-let-chains.md", "template-outdated")]
+
+
+def test_a_removed_section_is_named_and_not_asked_of_newer_docs(repo: Path) -> None:
+    commit(repo, "2024-01-01", "drop consequences", {"templates/adr.md": V2[: V2.index("## Consequences")]})
+    versions = checker(repo).versions
+    assert versions.changes(versions.versions[1], versions.current).removed == ("Consequences",)
+    write(repo / "adr/0009-late.md", adr(9, "Late", "2024-05-05", context="Context and problem"))
+    found = findings(repo, "0009-late.md")
+    assert [rule for _, rule, _, _ in found] == ["section-missing"]  # 'Alternatives considered', not Consequences
+    assert "Alternatives considered" in found[0][3]

@@ -161,17 +161,28 @@ def test_a_doc_is_checked_against_the_version_of_its_creation_date(repo: Path) -
     assert "Alternatives considered" in found[1][3]
 
 
-def test_without_a_date_the_first_commit_tells_renames_followed(repo: Path) -> None:
-    write(repo / "adr/old-name.md", adr(3, "Undated", None))
-    commit(repo, "2021-01-01", "an undated ADR", {"adr/old-name.md": adr(3, "Undated", None)})
-    git(repo, "mv", "adr/old-name.md", "adr/0003-undated.md")
-    git(repo, "commit", "-qm", "rename", date="2024-01-01")
-    found = findings(repo, "0003-undated.md")
-    assert [rule for _, rule, _, _ in found] == ["template-outdated"]
+def test_without_a_date_the_day_it_came_tells_renames_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    commit(root, "2019-03-01", "template", {"designdoc.toml": CONFIG, "templates/adr.md": V1})
+    commit(root, "2021-01-01", "an undated ADR", {"adr/old-name.md": adr(3, "Undated", None)})
+    commit(root, "2021-02-01", "another", {"adr/0005-other.md": adr(5, "Other", None)})
+    commit(root, "2022-06-01", "extend", {"templates/adr.md": V2})
+    git(root, "mv", "adr/old-name.md", "adr/0003-undated.md")  # renamed after the template changed
+    git(root, "commit", "-qm", "rename", date="2024-01-01")
+    commit(root, "2024-02-01", "a late one", {"adr/0006-late.md": adr(6, "Late", None, context="Context and problem")})
+    found = findings(root, "0003-undated.md", "0005-other.md", "0006-late.md")
+    assert [(name, rule) for name, rule, _, _ in found] == [
+        ("0003-undated.md", "template-outdated"),
+        ("0005-other.md", "template-outdated"),
+        ("0006-late.md", "section-missing"),  # came after 2022: 'Alternatives considered' is asked
+    ]
     assert "by its first commit" in found[0][3]
     # not committed at all: today's template
-    write(repo / "adr/0004-fresh.md", adr(4, "Fresh", None))
-    assert [rule for _, rule, _, _ in findings(repo, "0004-fresh.md")] == ["section-missing"]
+    write(root / "adr/0004-fresh.md", adr(4, "Fresh", None))
+    assert [rule for _, rule, _, _ in findings(root, "0004-fresh.md")] == ["section-missing"]
 
 
 def test_a_marker_names_a_version_by_commit_or_date_and_a_wrong_one_is_reported(repo: Path) -> None:
@@ -402,12 +413,12 @@ def test_a_marker_in_a_key_list_is_read_and_a_template_that_lived_elsewhere_is_n
     assert "by its marker" in rules[0][1]
 
 
-def test_first_commits_are_read_once_per_head(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_arrivals_are_read_once_per_head(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from designdoc.check import git as gitdates
 
     calls = []
-    real = gitdates.first_commits
-    monkeypatch.setattr(gitdates, "first_commits", lambda paths: calls.append(1) or real(paths))
+    real = gitdates.arrivals
+    monkeypatch.setattr(gitdates, "arrivals", lambda *args: calls.append(1) or real(*args))
     write(repo / "designdoc.toml", CONFIG.replace('preset = "nygard-adr"\n', 'preset = "madr"\n'))
     write(repo / "adr/0001-a.md", "# Use a queue\n\n## Context and Problem Statement\n\nWebhooks are slow.\n")
     commit(repo, "2021-01-01", "doc", {"adr/0001-a.md": (repo / "adr/0001-a.md").read_text("utf-8")})

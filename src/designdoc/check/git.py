@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from designdoc.files import git
@@ -212,46 +212,70 @@ def _read_statuses(top: str, versions: list[str], status_of: Callable[[bytes], s
     return [status_of(found[v]) if v in found else None for v in versions]
 
 
-# --------------------------------------------------------------------------- first commits
+# --------------------------------------------------------------------------- arrivals
 
 
-def first_commits(paths: Iterable[str | os.PathLike[str]]) -> dict[str, dt.date]:
-    """Return {absolute path: date it came to the main line} for files under `paths`: the first-parent
-    commit that added it (a merge, for a doc written on a branch, as template versions are dated), a
-    rename carrying the old name's date along; empty outside git or in a shallow clone."""
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: the base before any commit
+
+
+def arrivals(
+    paths: Iterable[str | os.PathLike[str]], boundaries: Sequence[tuple[dt.date, str | None]]
+) -> dict[str, dt.date]:
+    """Return {absolute path: the date of the newest boundary it came after} for the committed files
+    under `paths`: which template version was in force when each doc came to the main line.
+
+    `boundaries` are the versions' (date, first commit or None), oldest first. A file came after
+    a boundary when the main-line commit before it does not hold it: one `git diff --raw` per
+    boundary, two trees compared, where walking every commit of a long history takes ten times
+    as long (and git's similarity scoring of every added file, `-M`, as long again). A file
+    deleted there and added here with the same bytes or the same name is the same file moved.
+    A file older than every boundary gets the first one's date; empty outside git or in a
+    shallow clone.
+    """
     tree = git.work_tree(paths)
-    if isinstance(tree, str) or tree[1]:
+    if isinstance(tree, str) or tree[1] or not boundaries:
         return {}
     top, _, specs = tree
-    out = git.run(
-        [
-            "--literal-pathspecs",
-            "log",
-            "--no-show-signature",
-            "--format=%x1e%cI",
-            "--first-parent",
-            "--name-status",
-            "-M",
-            "--diff-filter=AR",
-            "--reverse",
-            "-z",
-            "--",
-            *specs,
-        ],
-        cwd=top,
-    )
-    if isinstance(out, str):
+    listed = git.run(["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", *specs], cwd=top)
+    if isinstance(listed, str):
         return {}
-    first: dict[str, dt.date] = {}
-    for record in out.split(b"\x1e"):
-        tokens = record.split(b"\x00")
-        try:
-            when = dt.datetime.fromisoformat(tokens[0].decode("ascii").strip()).date()
-        except ValueError:
+    arrived = {os.fsdecode(name): boundaries[0][0] for name in listed.split(b"\x00") if name}
+    for when, commit in boundaries[1:]:
+        base = f"{commit}^" if commit else _main_line_before(top, when)
+        diff = ["diff", "--raw", "--no-renames", "--no-abbrev", "--diff-filter=AD", "-z", base, "HEAD", "--", *specs]
+        out = git.run(["--literal-pathspecs", *diff], cwd=top)
+        if isinstance(out, str):
             continue
-        for kind, old, new in git.name_status([t.lstrip(b"\n") for t in tokens[1:]]):
-            first[new] = first.get(old, when) if kind == "R" else first.get(new, when)
-    return {os.path.join(top, name): when for name, when in first.items()}
+        added, gone = _added_and_gone(out)
+        blobs = {blob for blob, _ in gone}
+        names = {os.path.basename(path) for _, path in gone}
+        for blob, path in added:
+            if path in arrived and blob not in blobs and os.path.basename(path) not in names:
+                arrived[path] = when
+    return {os.path.join(top, name): when for name, when in arrived.items()}
+
+
+def _added_and_gone(raw: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return ([(blob, path) added], [(blob, path) deleted]) from `git diff --raw -z` output."""
+    added, gone = [], []
+    tokens = raw.split(b"\x00")
+    for at in range(0, len(tokens) - 1, 2):
+        fields = tokens[at].decode("ascii", "replace").lstrip(":").split()
+        if len(fields) < 5:
+            continue
+        path = os.fsdecode(tokens[at + 1])
+        if fields[4].startswith("A"):
+            added.append((fields[3], path))
+        elif fields[4].startswith("D"):
+            gone.append((fields[2], path))
+    return added, gone
+
+
+def _main_line_before(top: str, when: dt.date) -> str:
+    """Return the last main-line commit before `when` (the empty tree when there is none)."""
+    out = git.run(["rev-list", "-1", "--first-parent", f"--before={when.isoformat()}T00:00:00", "HEAD"], cwd=top)
+    found = out.decode("ascii", "replace").strip() if not isinstance(out, str) else ""
+    return found or EMPTY_TREE
 
 
 def head(paths: Iterable[str | os.PathLike[str]]) -> str | None:

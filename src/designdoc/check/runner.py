@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -199,40 +198,28 @@ class Checker:
         return Policy(self.versions, self.config.template_version_field, self._first_commit)
 
     def _first_commit(self, path: str) -> dt.date | None:
-        """Return the date `path` came to the main line (one git log of the docs' folders, on first use)."""
-        dates = self.__dict__.get("_first_commits")
+        """Return the date of the template version in force when `path` came to the main line
+        (one diff per version for the run, on first use; None for a doc not committed)."""
+        dates = self.__dict__.get("_arrivals")
         if dates is None:
-            dates = self.__dict__["_first_commits"] = gitdates.first_commits(self.config.targets())
+            dates = self.__dict__["_arrivals"] = self._arrivals(cache=False)
         return dates.get(os.path.abspath(path)) or dates.get(os.path.realpath(path))
 
-    def _prefetch_first_commits(self, cache: bool) -> Callable[[], None] | None:
-        """Start reading the docs' first-commit dates, when the template may have versions: from
-        the cache folder while HEAD stays, else with one git log in a thread, which runs while the
-        template's versions are derived.  Return what finishes it (before any worker forks)."""
-        if "_first_commits" in self.__dict__ or self.template.path is None or not self.config.template_git_history:
-            return None
+    def _arrivals(self, *, cache: bool) -> dict[str, dt.date]:
+        """Return when each committed doc came, told against the versions' boundaries: from the
+        cache folder while HEAD stays, else from git."""
         targets = self.config.targets()
-        commit = gitdates.head(targets)
-        if commit is None:
-            return None
-        name = f"first commits\0{commit}\0{targets}"
-        if cache:
+        boundaries = [(v.date, v.commits[0] if v.commits else None) for v in self.versions.versions]
+        commit = gitdates.head(targets) if cache else None
+        name = f"arrivals\0{commit}\0{targets}\0{boundaries}"
+        if commit is not None:
             found = cache_module.recall(self.config.root, name)
             if isinstance(found, dict):
-                self.__dict__["_first_commits"] = found
-                return None
-        box: list[dict[str, dt.date]] = []
-        thread = threading.Thread(target=lambda: box.append(gitdates.first_commits(targets)), daemon=True)
-        thread.start()
-
-        def finish() -> None:
-            thread.join()
-            dates = box[0] if box else {}
-            self.__dict__.setdefault("_first_commits", dates)
-            if cache and box:
-                cache_module.keep(self.config.root, name, dates)
-
-        return finish
+                return found
+        dates = gitdates.arrivals(targets, boundaries)
+        if commit is not None:
+            cache_module.keep(self.config.root, name, dates)
+        return dates
 
     def lint(self, doc: Document, *, on_error: Callable[[Rule, Exception], None] | None = None) -> list[Diagnostic]:
         """Return one parsed doc's per-file findings: the one lint path of checks, fixes, gates and editors.
@@ -267,12 +254,9 @@ class Checker:
         unique = unique_files(candidates)
         if not cache and "versions" not in self.__dict__:
             self.remember_versions = False  # a cold run is cold: the template's versions derived again
-        prefetched = self._prefetch_first_commits(cache and self.remember_versions)
-        try:
-            notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
-        finally:
-            if prefetched is not None:
-                prefetched()  # the thread is joined before any worker forks
+        notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
+        if self.policy is not None and "_arrivals" not in self.__dict__:  # and when each doc came: once
+            self.__dict__["_arrivals"] = self._arrivals(cache=cache and self.remember_versions)
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.

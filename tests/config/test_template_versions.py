@@ -172,12 +172,14 @@ def test_without_a_date_the_day_it_came_tells_renames_followed(tmp_path: Path, m
     commit(root, "2022-06-01", "extend", {"templates/adr.md": V2})
     git(root, "mv", "adr/old-name.md", "adr/0003-undated.md")  # renamed after the template changed
     git(root, "commit", "-qm", "rename", date="2024-01-01")
+    moved = adr(5, "Other", None).replace("six hours", "seven hours")  # moved and edited: its name is kept
+    commit(root, "2024-01-15", "archive", {"adr/0005-other.md": None, "adr/archive/0005-other.md": moved})
     commit(root, "2024-02-01", "a late one", {"adr/0006-late.md": adr(6, "Late", None, context="Context and problem")})
-    found = findings(root, "0003-undated.md", "0005-other.md", "0006-late.md")
+    found = findings(root, "0003-undated.md", "archive/0005-other.md", "0006-late.md")
     assert [(name, rule) for name, rule, _, _ in found] == [
         ("0003-undated.md", "template-outdated"),
-        ("0005-other.md", "template-outdated"),
         ("0006-late.md", "section-missing"),  # came after 2022: 'Alternatives considered' is asked
+        ("0005-other.md", "template-outdated"),  # adr/archive/ sorts last
     ]
     assert "by its first commit" in found[0][3]
     # not committed at all: today's template

@@ -117,6 +117,11 @@ def test_the_config_schema_accepts_what_init_writes_and_rejects_mistakes() -> No
     assert errors(v, {"rules": {"stale": {"severity": "loud"}}})
     assert errors(v, {"rules": {"purpose-too-long": {"max_sentences": 4}}}) == []
     assert errors(v, {"sections": {"Purpose": {"require": ["telepathy"]}}})
+    version = {"name": "v1", "since": "2021-03-01", "rev": "v1.0:docs/template.md"}
+    assert errors(v, {"template_versions": [version], "template_renames": {"Drawbacks": "Risks"}}) == []
+    assert errors(v, {"template_versions": [{**version, "file": "t.md"}]})  # a file or a rev, not both
+    assert errors(v, {"template_versions": [{"name": "v1", "rev": "v1.0"}]})  # since is required
+    assert errors(v, {"template_renames": {"Drawbacks": 3}})
 
 
 def test_schema_command_prints_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,6 +145,14 @@ def config_schema() -> dict[str, Any]:
             properties["lifecycle"] = _lifecycle_schema()
         elif spec.name == "preset":
             properties["preset"] = {"type": "string", "enum": list(preset_names())}
+        elif spec.name == "template_versions":
+            properties["template_versions"] = _versions_schema()
+        elif spec.name == "template_renames":
+            properties["template_renames"] = {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "A template's renamed headings: old heading = new heading",
+            }
         else:
             properties[spec.name] = _value_schema(getattr(defaults, spec.name))
             if spec.name in _ENUMS:
@@ -170,6 +178,25 @@ def _value_schema(default: Any) -> dict[str, Any]:
     if isinstance(default, tuple):
         return {**_STRINGS, "default": list(default)}
     return {"type": "string"} if default is None else {"type": "string", "default": default}
+
+
+def _versions_schema() -> dict[str, Any]:
+    """Return the schema of `[[template_versions]]`: a name, a date, and a file or a git revision."""
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "since"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "since": {"type": "string", "format": "date", "description": "a TOML date, or YYYY-MM-DD"},
+                "file": {"type": "string", "minLength": 1},
+                "rev": {"type": "string", "minLength": 1, "description": "a git revision, or REV:PATH"},
+            },
+            "oneOf": [{"required": ["file"]}, {"required": ["rev"]}],
+        },
+    }
 
 
 def _metadata_schema() -> dict[str, Any]:

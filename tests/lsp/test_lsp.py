@@ -600,6 +600,31 @@ def test_completion_of_a_team_status_follows_its_lifecycle(tmp_path: Path) -> No
     run(scenario())
 
 
+def test_completion_of_the_template_version_lists_the_versions_newest_first(tmp_path: Path) -> None:
+    older = "# NUMBER. TITLE\n\nDate: DATE\n\n## Status\n\nSTATUS\n\n## Context\n\nWhy we decide.\n"
+    (tmp_path / "adr-2019.md").write_text(older, "utf-8")
+    (tmp_path / "adr.md").write_text(older + "\n## Risks\n\nWhat could fail.\n", "utf-8")
+    (tmp_path / "designdoc.toml").write_text(
+        'preset = "nygard-adr"\ntemplate = "adr.md"\n'
+        '[[template_versions]]\nname = "2019"\nsince = 2019-01-01\nfile = "adr-2019.md"\n'
+        '[[template_versions]]\nname = "2022"\nsince = 2022-01-01\nfile = "adr.md"\n',
+        "utf-8",
+    )
+    text = "# 3. Use a queue\n\nDate: 2021-04-12\nTemplate version: \n\n## Status\n\nAccepted\n"
+    uri = (tmp_path / "0003-queue.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process() as lsp:
+            await lsp.open(uri, text)
+            items = await _complete(lsp, uri, 3, len("Template version: "))
+            assert [(i.label, i.detail) for i in items] == [
+                ("2022", "since 2022-01-01 (current)"),
+                ("2019", "since 2019-01-01"),
+            ]
+
+    run(scenario())
+
+
 def test_links_lead_to_their_file_and_the_heading_their_anchor_names(tmp_path: Path) -> None:
     other = tmp_path / "other.md"
     other.write_text("# Other\n\n## Data Model\n\nTables.\n\n## Data Model\n\nAgain.\n", "utf-8")

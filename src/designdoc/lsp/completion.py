@@ -5,6 +5,7 @@
 - a date field of the template, or of the `created` / `updated` roles: today;
 - a front-matter key the template has and the doc lacks;
 - a heading: the template's sections the doc does not have yet, in template order;
+- the template version marker (`template_version`): the template's versions, newest first;
 - inside `<!-- designdoc-disable …`: rule slugs.
 
 Everything is read from the doc as last checked and the line as it is now; nothing is written.
@@ -84,6 +85,8 @@ def complete(
     pair = _PROSE_KEY.fullmatch(prefix)
     if pair is not None and field_key(pair.group("key")) in doc.spec.fields_of("status"):
         return _statuses(doc, lifecycle, prose=True)
+    if pair is not None:
+        return _versions(doc, field_key(pair.group("key")))
     return []
 
 
@@ -108,11 +111,27 @@ def _values(doc: Document, lifecycle: Lifecycle, key: str, today: dt.date) -> li
     name = field_key(key)
     if name in spec.fields_of("status"):
         return _statuses(doc, lifecycle, prose=False)
+    versions = _versions(doc, name)
+    if versions:
+        return versions
     dated = {n for role in DATE_ROLES for n in spec.fields_of(role)}
     field = doc.template.field(key)
     if name in dated or (field is not None and field.kind == "date"):
         return [_item(today.isoformat(), "today", 0)]
     return []
+
+
+def _versions(doc: Document, name: str) -> list[types.CompletionItem]:
+    """Return the template's versions for the version marker field, newest first (none without several)."""
+    policy = doc.policy
+    if policy is None or not policy.versions.several or name != field_key(policy.marker_field):
+        return []
+    found = policy.versions.versions
+    current = policy.versions.current
+    return [
+        _item(v.id, f"since {v.date.isoformat()}" + (" (current)" if v is current else ""), rank)
+        for rank, v in enumerate(reversed(found))
+    ]
 
 
 def _statuses(doc: Document, lifecycle: Lifecycle, *, prose: bool) -> list[types.CompletionItem]:

@@ -1310,12 +1310,16 @@ def test_the_editor_says_of_each_doc_what_check_over_the_project_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from designdoc.cli.main import main
+    from designdoc.lsp.project import ProjectState
 
     docs = _workspace(tmp_path)
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
     main(["check", "--format", "json"])
     report = json.loads(capsys.readouterr().out)["diagnostics"]
+    parsed: list[Path] = []  # the project's docs the editor had to parse: none, `check` kept their facts
+    real_read = ProjectState._read
+    monkeypatch.setattr(ProjectState, "_read", lambda self, c: parsed.append(c.path) or real_read(self, c))
     rules = {d["rule"] for d in report}
     assert {
         "supersede-asymmetric",
@@ -1335,6 +1339,7 @@ def test_the_editor_says_of_each_doc_what_check_over_the_project_says(
                 assert _shown(published) == expected, name
 
     run(scenario())
+    assert parsed == []
 
 
 def test_an_open_buffer_stands_in_for_its_file_in_the_other_docs_findings(

@@ -304,6 +304,24 @@ class Checker:
         found.sort(key=Diagnostic.sort_key)
         return result
 
+    def cached_facts(self, candidates: Sequence[Candidate]) -> dict[Path, DocFacts | None]:
+        """Return, by real path, the facts the check cache holds for candidates unchanged since a
+        run wrote them (None: not a doc); the others are left out.  An editor opening a project
+        that `check` ran on reads its docs from here instead of parsing them."""
+        with pool.collector_paused():
+            store = self._open_cache()
+        if not store.entries:
+            return {}
+        found: dict[Path, DocFacts | None] = {}
+        for i, hit in self._cache_hits(list(candidates), store).items():
+            candidate = candidates[i]
+            key = candidate.real or real_path(candidate.path)
+            if hit is None:
+                found[key] = None
+            elif hit[0].facts is not None:
+                found[key] = hit[0].facts
+        return found
+
     def _open_cache(self) -> Cache:
         slugs = tuple(r.slug for r in self.rules)
         key = cache_module.fingerprint(

@@ -7,7 +7,8 @@ links between them, one of them `--size` KB, with a TODO in each of its notes gi
 `--todo`), starts `designdoc lsp`, opens the big doc
 and types one character at a time (waiting for each publish): it reports, per keystroke,
 the time from the `didChange` to its `publishDiagnostics` (the 150 ms debounce included),
-and the time to the first diagnostics on open (which reads the project).
+and the time to the first diagnostics on open (which reads the project; in a project of
+`LARGE` files or more, the doc's own findings come first and the project's after it is read).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+
+from designdoc.lsp.analyzer import LARGE
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rate-limiter.md"
 
@@ -53,7 +56,7 @@ def project(root: Path, docs: int, size_kb: int, todo: bool = False) -> Path:
     return big
 
 
-async def measure(root: Path, big: Path, keystrokes: int) -> None:
+async def measure(root: Path, big: Path, keystrokes: int, docs: int) -> None:
     client = LanguageClient("bench", "1")
     published: asyncio.Queue = asyncio.Queue()
     client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(lambda p: published.put_nowait((time.perf_counter(), p)))
@@ -74,6 +77,9 @@ async def measure(root: Path, big: Path, keystrokes: int) -> None:
     print(
         f"open: {len(text) / 1024:.0f} KB doc, {len(first.diagnostics)} diagnostics in {(when - start) * 1000:.0f} ms"
     )
+    if docs + 1 >= LARGE:  # a large project: the doc's own findings came first, the project's follow
+        when, whole = await published.get()
+        print(f"open: the project read, {len(whole.diagnostics)} diagnostics in {(when - start) * 1000:.0f} ms")
     at = text.index("## Appendix\n") + len("## Appendix\n")
     waits = []
     for version in range(2, keystrokes + 2):
@@ -118,7 +124,7 @@ def main() -> None:
             subprocess.run(check, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         warm = ", checked once before (warm cache)" if args.warm else ""
         print(f"project: {args.docs} docs in a git repository{warm}")
-        asyncio.run(measure(root, big, args.keystrokes))
+        asyncio.run(measure(root, big, args.keystrokes, args.docs))
 
 
 if __name__ == "__main__":

@@ -1400,3 +1400,28 @@ def test_the_bump_of_a_doc_with_a_bom_edits_the_buffer_the_editor_holds(
             assert apply("\ufeff" + text, edit.changes[doc.as_uri()]) == bumped
 
     run(scenario())
+
+
+def test_a_large_project_shows_the_docs_own_findings_first_then_the_projects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designdoc.cli.main import main
+
+    docs = _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    main(["check", "--format", "json", "--no-cache"])
+    report = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["path"] == "docs/a.md"]
+    monkeypatch.setattr("designdoc.lsp.analyzer.LARGE", 3)  # these five docs are a large project
+    uri = (tmp_path / "docs/a.md").as_uri()
+
+    async def scenario() -> None:
+        async with in_process(root=tmp_path) as lsp:
+            first = await lsp.open(uri, docs["docs/a.md"])
+            own = {d.code for d in first.diagnostics}
+            assert not own & {"supersede-asymmetric", "superseded-status-mismatch", "reference-broken"}, own
+            whole = await lsp.diagnostics(uri)
+            assert _shown(whole) == _as_the_editor_shows(report, docs["docs/a.md"])
+            assert {"supersede-asymmetric", "reference-broken"} <= {d.code for d in whole.diagnostics}
+
+    run(scenario())

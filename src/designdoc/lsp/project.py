@@ -57,13 +57,22 @@ class ProjectState:
         self._git: object = None
         self._resolved: dict[tuple[int, str, str], Path | None] = {}  # references, as of the last refresh
 
+    def discovered(self) -> int:
+        """Return how many files the project's paths hold (a walk, no file read): a first open of a
+        large project shows the doc's own findings before it reads them all."""
+        return len(self._discover())
+
+    def _discover(self) -> list[Candidate]:
+        config = self.checker.config
+        try:
+            return unique_files(discover(config.targets(), config)[0]) if config.paths else []
+        except DesignDocError:
+            return []
+
     def refresh(self) -> None:
         """Discover the project's docs, read again those whose file changed, and read the git dates."""
         config = self.checker.config
-        try:
-            candidates = unique_files(discover(config.targets(), config)[0]) if config.paths else []
-        except DesignDocError:
-            candidates = []
+        candidates = self._discover()
         disk = {}
         changed = []
         for candidate in candidates:

@@ -67,6 +67,7 @@ class DesignDocServer(LanguageServer):
         self.states: dict[str, _State] = {}
         self._shown: set[str] = set()
         self._projects: dict[Path | None, tuple[tuple[Path, ...], tuple[str, ...], tuple[str, ...]]] = {}
+        self._pending: set[asyncio.Future] = set()  # projects being read after a first open (kept: not collected)
 
     @property
     def encoding(self) -> str:
@@ -115,10 +116,26 @@ class DesignDocServer(LanguageServer):
 
     def validate(self, uri: str, version: int | None = None, *, refresh: bool = False) -> None:
         """Check an open buffer and publish its diagnostics, unless a newer version exists (`refresh`:
-        it was opened or saved, so the project's changed files and git dates are read again first)."""
+        it was opened or saved, so the project's changed files and git dates are read again first).
+
+        The first open of a large project publishes the doc's own findings at once and the whole
+        set once the project is read, off the event loop."""
         job = self._job(uri, version)
-        if job is not None:
-            self._finish(uri, *job, self._analyze(uri, *job, refresh=refresh))
+        if job is None:
+            return
+        if refresh and self.analyzer.project_pending(job[0]):
+            self._finish(uri, *job, self._analyze(uri, *job, project=False))
+            task = asyncio.ensure_future(self._with_project(uri, job))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+            return
+        self._finish(uri, *job, self._analyze(uri, *job, refresh=refresh))
+
+    async def _with_project(self, uri: str, job: tuple[Path, str, int | None]) -> None:
+        """Read the project and publish the buffer's whole findings, if no newer version came."""
+        outcome = await asyncio.to_thread(self._analyze, uri, *job, refresh=True)
+        if self.workspace.get_text_document(uri).version == job[2]:
+            self._finish(uri, *job, outcome)
 
     async def validate_in_background(self, uri: str, version: int) -> None:
         """Check a changed buffer off the event loop, so that a change arriving meanwhile is
@@ -142,10 +159,14 @@ class DesignDocServer(LanguageServer):
             return None
         return path, document.source, document.version
 
-    def _analyze(self, uri: str, path: Path, text: str, version: int | None, *, refresh: bool = False) -> object:
+    def _analyze(
+        self, uri: str, path: Path, text: str, version: int | None, *, refresh: bool = False, project: bool = True
+    ) -> object:
         try:
             before = self.analyzer.open_facts(path)
-            found = self.analyzer.analyze(path, text, version=version, encoding=self.encoding, refresh=refresh)
+            found = self.analyzer.analyze(
+                path, text, version=version, encoding=self.encoding, refresh=refresh, project=project
+            )
             return _Outcome(found, refresh or self.analyzer.open_facts(path) != before)
         except DesignDocError as error:  # a bad config or template: on every open doc, until repaired
             return error

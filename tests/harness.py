@@ -11,9 +11,7 @@ before checking, line breaks kept, so they never count as content.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate
 from designdoc.model.diagnostics import Diagnostic
-from helpers import TODAY
+from helpers import TODAY, git
 
 MARKER = re.compile(
     r"(?:<!--\s*|#\s*)expect:\s*(?P<slug>[a-z][a-z0-9-]*)(?:\s+(?P<severity>error|warning|info))?"
@@ -97,18 +95,8 @@ def _commit(folder: Path, target: Path, date: str | None, base_status: str | Non
     text = target.read_bytes()
     if base_status:
         target.write_bytes(re.sub(rb"(?m)^status:.*$", b"status: " + base_status.encode(), text, count=1))
-    stamp = f"{date or '2025-05-20'}T12:00:00+00:00"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": stamp,
-        "GIT_COMMITTER_DATE": stamp,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@acme.io",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@acme.io",
-    }
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
-        subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+        git(folder, *args, date=date or "2025-05-20")
     target.write_bytes(text)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,24 @@ def check(*targets: str | Path, table: dict | None = None, base: str | None = No
 def lint_doc(doc: Document) -> list[Diagnostic]:
     """Lint one parsed doc with the default configuration, on TODAY."""
     return lint(doc, config=Config(), today=TODAY)
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    """Run git in `repo` as a neutral test author (no global or system configuration), its commits
+    dated `date` when given (YYYY-MM-DD, at noon UTC, or a full ISO time); return its output."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@acme.io",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@acme.io",
+    }
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date if "T" in date else f"{date}T12:00:00+00:00"
+    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def write(path: str | Path, data: str | bytes, mode: int | None = None) -> Path:

@@ -6,7 +6,6 @@ Every test builds a real repository in tmp_path with commits at set dates.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,26 +15,10 @@ import pytest
 from designdoc.check import git as gitdates
 from designdoc.cli.main import main
 from designdoc.model.diagnostics import Severity
-from helpers import FIXTURES, check
+from helpers import FIXTURES, check, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 CLEAN = FIXTURES / "rules" / "superseded-by-missing" / "_replacement.md"
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> None:
-    """Run git in `repo` with a neutral configuration (and commit dates, when given)."""
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@acme.io",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@acme.io",
-    }
-    if date is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
 def commit(repo: Path, date: str, message: str = "change") -> None:

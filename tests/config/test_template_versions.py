@@ -9,7 +9,6 @@ cannot be read.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from designdoc.config import versions as versions_module
 from designdoc.config.load import load_template
 from designdoc.files.discovery import Candidate
 from designdoc.parse.versions import Draft, build
-from helpers import FIXTURES, TODAY, run, write
+from helpers import FIXTURES, TODAY, git, run, write
 
 CONFIG = 'preset = "nygard-adr"\ntemplate = "templates/adr.md"\npaths = ["adr"]\n'
 
@@ -53,21 +52,6 @@ V2 = V1_REWORDED.replace("## Context\n", "## Context and problem\n").replace(
     "## Consequences\n",
     "## Alternatives considered\n\nThe options the team weighed and why each was not chosen.\n\n## Consequences\n",
 )
-
-
-def git(repo: Path, *args: str, date: str = "2020-01-01") -> str:
-    stamp = f"{date}T12:00:00+00:00"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": stamp,
-        "GIT_COMMITTER_DATE": stamp,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@acme.io",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@acme.io",
-    }
-    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
 
 
 def commit(repo: Path, date: str, message: str, files: dict[str, str | None]) -> str:

@@ -10,7 +10,6 @@ designdoc.toml naming the versions; one builds a git history instead.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tomllib
@@ -24,57 +23,33 @@ from designdoc.check.runner import Checker
 from designdoc.config import load as config_module
 from designdoc.config.load import load_template
 from designdoc.operations.migrate import plan, target_version, texts_after
-from helpers import FIXTURES, check, run, write
+from helpers import FIXTURES, check, git, run, write
 from strategies import examples
 
 MIGRATE = FIXTURES / "migrate"
 
-ADR_VERSIONS = """\
-preset = "nygard-adr"
-template = "_template-2022.md"
-template_git_history = false
 
-[[template_versions]]
-name = "2019"
-since = 2019-01-01
-file = "_template-2019.md"
+def versions_config(head: str, template: str, versions: list[tuple[str, str, str]]) -> str:
+    """Return a designdoc.toml naming `template` and its versions (name, since, file), git history off."""
+    text = f'{head}template = "{template}"\ntemplate_git_history = false\n'
+    for name, since, file in versions:
+        text += f'\n[[template_versions]]\nname = "{name}"\nsince = {since}\nfile = "{file}"\n'
+    return text
 
-[[template_versions]]
-name = "2022"
-since = 2022-06-01
-file = "_template-2022.md"
-"""
 
-RFC_VERSIONS = """\
-template = "_template-v2.md"
-template_git_history = false
-
-[[template_versions]]
-name = "v1"
-since = 2020-01-01
-file = "_template-v1.md"
-
-[[template_versions]]
-name = "v2"
-since = 2024-01-01
-file = "_template-v2.md"
-"""
-
-KEP_VERSIONS = """\
-preset = "kep"
-template = "_template/README-2025.md"
-template_git_history = false
-
-[[template_versions]]
-name = "2023"
-since = 2023-01-01
-file = "_template/README-2023.md"
-
-[[template_versions]]
-name = "2025"
-since = 2025-01-01
-file = "_template/README-2025.md"
-"""
+ADR_VERSIONS = versions_config(
+    'preset = "nygard-adr"\n',
+    "_template-2022.md",
+    [("2019", "2019-01-01", "_template-2019.md"), ("2022", "2022-06-01", "_template-2022.md")],
+)
+RFC_VERSIONS = versions_config(
+    "", "_template-v2.md", [("v1", "2020-01-01", "_template-v1.md"), ("v2", "2024-01-01", "_template-v2.md")]
+)
+KEP_VERSIONS = versions_config(
+    'preset = "kep"\n',
+    "_template/README-2025.md",
+    [("2023", "2023-01-01", "_template/README-2023.md"), ("2025", "2025-01-01", "_template/README-2025.md")],
+)
 
 # 0003, migrated from 2019 to 2022: every line the author wrote, the heading renamed,
 # two sections added with the 2022 template's guidance, the marker after `Date:`
@@ -359,21 +334,6 @@ def test_a_doc_with_no_place_for_a_marker_is_migrated_without_one(adr: Path, cap
 # --------------------------------------------------------------------------- git history
 
 
-def git(repo: Path, *args: str, date: str = "2020-01-01") -> str:
-    stamp = f"{date}T12:00:00+00:00"
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_DATE=stamp,
-        GIT_COMMITTER_DATE=stamp,
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.org",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.org",
-    )
-    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
 def test_versions_from_git_history_and_a_marker_added_to_front_matter(tmp_path: Path, monkeypatch, capsys) -> None:
     repo = tmp_path / "repo"
     (repo / "rfcs").mkdir(parents=True)
@@ -493,12 +453,9 @@ def test_moving_forward_never_renames_a_heading_back_to_an_older_name(
     # 2019 by its date, already took 2022's heading: bringing it to 2020 keeps that heading
     older = (adr / "_template-2019.md").read_text("utf-8")
     write(adr / "_template-2020.md", older + "\n## Risks\n\nWhat could go wrong, and what we would do then.\n")
-    versions = ADR_VERSIONS.replace(
-        '[[template_versions]]\nname = "2022"',
-        '[[template_versions]]\nname = "2020"\nsince = 2020-06-01\nfile = "_template-2020.md"\n\n'
-        '[[template_versions]]\nname = "2022"',
-    )
-    write(adr / "designdoc.toml", versions)
+    versions = [("2019", "2019-01-01", "_template-2019.md"), ("2020", "2020-06-01", "_template-2020.md")]
+    versions.append(("2022", "2022-06-01", "_template-2022.md"))
+    write(adr / "designdoc.toml", versions_config('preset = "nygard-adr"\n', "_template-2022.md", versions))
     doc = adr / "0003-queue-for-webhooks.md"
     text = doc.read_text("utf-8").replace("Date: 2021-04-12", "Date: 2019-09-01")
     text = text.replace("## Context\n", "## Context and problem\n")

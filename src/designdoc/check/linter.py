@@ -27,6 +27,18 @@ def select(*, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[R
     return tuple(r for r in ALL_RULES if (not chosen or r.slug in chosen) and r.slug not in dropped)
 
 
+def produce(rule: Rule, context: object, on_error: Callable[[Rule, Exception], None] | None) -> list[Diagnostic] | None:
+    """Return what a rule finds in its context; None when it raised and `on_error` took the error
+    (one broken rule must not hide the others' findings); without `on_error` the error propagates."""
+    try:
+        return list(rule.check(context))
+    except Exception as error:
+        if on_error is None:
+            raise
+        on_error(rule, error)
+        return None
+
+
 def completeness_severity(doc: Document, config: Config) -> Severity:
     """Return the severity of completeness rules for this doc's status."""
     status = doc.status(config.lifecycle)
@@ -59,13 +71,8 @@ def lint(
         if rule.phase != "document" or configured.severity is Severity.OFF or (rule.needs_fields and not fields_usable):
             continue
         options = rule.options(**configured.options) if rule.options else None
-        ctx = Context(doc, config, today, options, rule.slug)
-        try:
-            produced = list(rule.check(ctx))
-        except Exception as error:  # one broken rule must not hide the others' findings
-            if on_error is None:
-                raise
-            on_error(rule, error)
+        produced = produce(rule, Context(doc, config, today, options, rule.slug), on_error)
+        if produced is None:
             continue
         default = completeness if rule.severity == COMPLETENESS else rule.severity
         for diagnostic in produced:

@@ -31,7 +31,7 @@ from designdoc.check import git as gitdates
 from designdoc.check import pool
 from designdoc.check.cache import Cache
 from designdoc.check.git import GitDates
-from designdoc.check.linter import lint, select, suppressions
+from designdoc.check.linter import lint, produce, select, suppressions
 from designdoc.check.workspace import Project
 from designdoc.config import versions as versions_module
 from designdoc.config.load import today
@@ -449,14 +449,7 @@ class Checker:
             for key in keys:
                 fact = whole.docs[key]
                 context = ProjectContext(fact, key, whole, self.config, self.today, options, rule.slug)
-                try:
-                    produced = list(rule.check(context))
-                except Exception as error:  # one broken rule must not hide the others' findings
-                    if on_error is None:
-                        raise
-                    on_error(rule, error)
-                    continue
-                for d in produced:
+                for d in produce(rule, context, on_error) or ():
                     suppressed = by_path.get(d.path, fact).suppressed
                     if not any(d.rule in slugs and first <= d.line <= last for first, last, slugs in suppressed):
                         found.append(dataclasses.replace(d, severity=configured.severity or rule.severity))

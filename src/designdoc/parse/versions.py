@@ -92,31 +92,34 @@ class Changes:
     def summary(self) -> str:
         """Return the changes as one clause: "adds 'Risks', renames 'Drawbacks [optional]' to 'Drawbacks'"."""
         parts = []
-        if self.added:
-            parts.append(f"adds {_names(self.added)}")
-        if self.added_optional:
-            parts.append(f"adds {_names(self.added_optional)} (optional)")
-        if self.renamed:
-            parts.append("renames " + ", ".join(f"{old!r} to {new!r}" for old, new in self.renamed))
-        if self.made_required:
-            parts.append(f"requires {_names(self.made_required)}")
-        if self.removed:
-            parts.append(f"drops {_names(self.removed)}")
-        if self.made_optional:
-            parts.append(f"makes {_names(self.made_optional)} optional")
-        if self.levels:
-            parts.append("moves " + ", ".join(f"{n!r} to level {new}" for n, _, new in self.levels))
-        if self.added_subsections:
-            parts.append(f"adds sub-sections {_names(self.added_subsections)}")
-        if self.removed_subsections:
-            parts.append(f"drops sub-sections {_names(self.removed_subsections)}")
-        if self.added_fields:
-            parts.append(f"adds fields {_names(self.added_fields)}")
-        if self.removed_fields:
-            parts.append(f"drops fields {_names(self.removed_fields)}")
-        if self.footer:
-            parts.append("changes the footer")
+        for name, form in _SUMMARY:
+            value = getattr(self, name)
+            if not value:
+                continue
+            if name == "renamed":
+                parts.append("renames " + ", ".join(f"{old!r} to {new!r}" for old, new in value))
+            elif name == "levels":
+                parts.append("moves " + ", ".join(f"{n!r} to level {new}" for n, _, new in value))
+            else:
+                parts.append(form.format(_names(value)) if "{}" in form else form)
         return ", ".join(parts) or "changes only its guidance"
+
+
+# the clauses of `Changes.summary`, in the order they are said
+_SUMMARY = (
+    ("added", "adds {}"),
+    ("added_optional", "adds {} (optional)"),
+    ("renamed", ""),
+    ("made_required", "requires {}"),
+    ("removed", "drops {}"),
+    ("made_optional", "makes {} optional"),
+    ("levels", ""),
+    ("added_subsections", "adds sub-sections {}"),
+    ("removed_subsections", "drops sub-sections {}"),
+    ("added_fields", "adds fields {}"),
+    ("removed_fields", "drops fields {}"),
+    ("footer", "changes the footer"),
+)
 
 
 def _names(names: Sequence[str], most: int = 4) -> str:

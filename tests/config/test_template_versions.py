@@ -54,6 +54,14 @@ V2 = V1_REWORDED.replace("## Context\n", "## Context and problem\n").replace(
 )
 
 
+def new_repo(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make `root` an empty git repository and work there."""
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    return root
+
+
 def commit(repo: Path, date: str, message: str, files: dict[str, str | None]) -> str:
     """Write (or, for None, delete) files and commit them all at `date`; return the commit."""
     for name, text in files.items():
@@ -97,10 +105,7 @@ def adr(number: int, title: str, date: str | None, *, context: str = "Context", 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository whose template was written in 2019, reworded in 2020 and extended in 2022."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "repo", monkeypatch)
     commit(root, "2019-03-01", "template", {"designdoc.toml": CONFIG, "templates/adr.md": V1})
     commit(root, "2020-05-01", "reword", {"templates/adr.md": V1_REWORDED})
     commit(root, "2022-06-01", "extend", {"templates/adr.md": V2})
@@ -146,10 +151,7 @@ def test_a_doc_is_checked_against_the_version_of_its_creation_date(repo: Path) -
 
 
 def test_without_a_date_the_day_it_came_tells_renames_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "repo", monkeypatch)
     commit(root, "2019-03-01", "template", {"designdoc.toml": CONFIG, "templates/adr.md": V1})
     commit(root, "2021-01-01", "an undated ADR", {"adr/old-name.md": adr(3, "Undated", None)})
     commit(root, "2021-02-01", "another", {"adr/0005-other.md": adr(5, "Other", None)})
@@ -330,10 +332,7 @@ How it works, with a diagram where one helps.
 def test_new_writes_the_version_and_list_shows_who_is_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = tmp_path / "team"
-    root.mkdir()
-    git(root, "init", "-q")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "team", monkeypatch)
     config = 'template = "template.md"\npaths = ["docs"]\nnew_dir = "docs"\n'
     first = commit(root, "2020-01-01", "template", {"designdoc.toml": config, "template.md": FRONT})
     second = commit(root, "2021-01-01", "risks", {"template.md": FRONT + "\n## Risks\n\nWhat could fail.\n"})
@@ -369,10 +368,7 @@ def test_a_marker_in_a_key_list_is_read_and_a_template_that_lived_elsewhere_is_n
 ) -> None:
     # swift-evolution's style: metadata in a `* Key: value` list, no creation date
     swift = FIXTURES / "processes" / "swift-evolution"
-    root = tmp_path / "swift"
-    root.mkdir()
-    git(root, "init", "-q")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "swift", monkeypatch)
     current = (swift / "proposal-templates" / "0000-swift-template.md").read_text("utf-8")
     older = current.replace("## Motivation\n", "## Rationale\n")
     commit(root, "2016-01-01", "old template", {"templates/proposal.md": older})
@@ -449,10 +445,7 @@ def test_a_heading_level_change_between_versions_is_no_finding(tmp_path: Path, m
     old = (rfc / "0000-template.md").read_text("utf-8")
     old += "\n# Drawbacks\n[drawbacks]: #drawbacks\n\nWhy should we *not* do this?\n"
     new = old.replace("\n# ", "\n## ")
-    root = tmp_path / "rfcs"
-    root.mkdir()
-    git(root, "init", "-q")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "rfcs", monkeypatch)
     config = 'preset = "rust-rfc"\ntemplate = "0000-template.md"\npaths = ["text"]\n'
     commit(root, "2018-01-01", "template", {"designdoc.toml": config, "0000-template.md": old})
     commit(root, "2025-01-01", "levels", {"0000-template.md": new})

@@ -28,10 +28,10 @@ def new(
 ) -> int:
     """Write a new doc from the template; print its path."""
     from designdoc.files.discovery import display
-    from designdoc.operations.new import errors_of, new_doc
+    from designdoc.operations.new import errors_of, plan_new, write_planned
 
     checker = make_checker(config_file, template)
-    path = new_doc(
+    planned = plan_new(
         title,
         checker.config,
         checker.template,
@@ -40,6 +40,7 @@ def new(
         tags=list(tags),
         today=checker.today,
     )
+    path = write_planned(planned)
     click.echo(display(path))
     for found in errors_of(path, checker):  # written as asked, but the check will say so: say it now
         click.echo(f"designdoc: warning: {found.path}:{found.line}: {found.message} [{found.rule}]", err=True)

@@ -449,7 +449,7 @@ async def new_command(ls: DesignDocServer, arguments: list) -> str:
     workspace edit creating the file when the client takes resource operations, else written
     atomically here, then shown to the user when the client can be asked to."""
     from designdoc.files.discovery import display
-    from designdoc.operations.new import new_doc, plan_new
+    from designdoc.operations.new import plan_new, write_planned
 
     options = arguments[1] if len(arguments) == 2 and isinstance(arguments[1], dict) else {}
     if not arguments or not isinstance(arguments[0], str) or len(arguments) > 2 or not isinstance(options, dict):
@@ -465,10 +465,9 @@ async def new_command(ls: DesignDocServer, arguments: list) -> str:
             "tags": words["tags"],
             "today": checker.today,
         }
-        if _creates_files(ls):
-            files = plan_new(arguments[0], checker.config, checker.template, **asked)
-        else:
-            path = new_doc(arguments[0], checker.config, checker.template, **asked)
+        files = plan_new(arguments[0], checker.config, checker.template, **asked)
+        if not _creates_files(ls):
+            path = write_planned(files)
     except DesignDocError as error:
         return _refused(ls, str(error))
     if _creates_files(ls):

@@ -217,18 +217,9 @@ def _footer(doc: Document, date: str) -> list[Edit]:
     return footer_edits(text, doc.index.offset(line), found.span(), date, "")
 
 
-def new_doc(
-    title: str,
-    config: Config,
-    template: Template,
-    *,
-    directory: Path | None,
-    owners: list[str],
-    tags: list[str],
-    today: dt.date,
-) -> Path:
-    """Write a new doc from the template and return its path; refuse an existing file."""
-    files = plan_new(title, config, template, directory=directory, owners=owners, tags=tags, today=today)
+def write_planned(files: list[tuple[Path, str]]) -> Path:
+    """Write the files `plan_new` planned (the doc, then its sidecar), refusing any that exists
+    by then; return the doc's path."""
     path = files[0][0]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,8 +240,8 @@ def plan_new(
     tags: list[str],
     today: dt.date,
 ) -> list[tuple[Path, str]]:
-    """Return the files `new_doc` would write, the doc first (then its sidecar), writing nothing;
-    refuse a name that exists."""
+    """Return the files a new doc is made of, the doc first (then its sidecar), writing nothing
+    (`write_planned` writes them); refuse a name that exists."""
     if not title.strip():
         raise UsageError("the title is empty")
     owners = [o for o in owners if o.strip()] or [email for email in (git_email(),) if email]

@@ -200,9 +200,9 @@ class Checker:
     def _first_commit(self, path: str) -> dt.date | None:
         """Return the date of the template version in force when `path` came to the main line
         (one diff per version for the run, on first use; None for a doc not committed)."""
-        dates = self.__dict__.get("_arrivals")
+        dates = self.__dict__.get("_arrived")
         if dates is None:
-            dates = self.__dict__["_arrivals"] = self._arrivals(cache=False)
+            dates = self.__dict__["_arrived"] = self._arrivals(cache=False)
         return dates.get(os.path.abspath(path)) or dates.get(os.path.realpath(path))
 
     def _arrivals(self, *, cache: bool) -> dict[str, dt.date]:
@@ -255,8 +255,8 @@ class Checker:
         if not cache and "versions" not in self.__dict__:
             self.remember_versions = False  # a cold run is cold: the template's versions derived again
         notes = list(self.versions.notes)  # the versions are read here, once, before any worker forks
-        if self.policy is not None and "_arrivals" not in self.__dict__:  # and when each doc came: once
-            self.__dict__["_arrivals"] = self._arrivals(cache=cache and self.remember_versions)
+        if self.policy is not None and "_arrived" not in self.__dict__:  # and when each doc came: once
+            self.__dict__["_arrived"] = self._arrivals(cache=cache and self.remember_versions)
         with contextlib.ExitStack() as scope:
             # The cache's many objects make no garbage, but would trigger collections as they
             # load and be scanned by every full one after: 0.35 s of a warm run of 10,000 docs.
